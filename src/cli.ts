@@ -1,0 +1,41 @@
+// paging-layout: the layout engine on the command line.
+import { InputError } from './engine/numbers';
+import { Command, IO } from './cli/common';
+import * as q from './cli/query';
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  layouts: { run: q.layouts, usage: 'layouts [--json] [--layout-file F]…                 list the layout presets' },
+  decode: { run: q.decode, usage: 'decode <address> [--layout ID] [--json]            region, indices, canonical form, alignment' },
+  capacity: { run: q.capacityCmd, usage: 'capacity <address> [--layout ID] [--json]          bytes to the top of the space and to the next region' },
+  overhead: { run: q.overhead, usage: 'overhead <size> [--page 4K|2M|1G|4M] [--mode ID] [--json]  page-table memory to map <size>' },
+  tlb: { run: q.tlb, usage: 'tlb <entries> [--page SIZE] [--json]               TLB reach' },
+  slot: { run: q.slot, usage: 'slot <n> [--mode ID|--layout ID] [--kernel] [--json]  address range of a top-level slot' },
+  diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json]                  moved boundaries and region sizes' },
+  map: { run: q.map, usage: 'map [--layout ID] [--format md|json]               the layout as a table' },
+};
+
+export function usage(): string {
+  return 'usage: paging-layout <command> [options]\n\n' + Object.values(COMMANDS).map((c) => '  ' + c.usage).join('\n') +
+    '\n\nEvery command accepts --layout-file FILE to load a custom layout (JSON, may extend a preset).\n';
+}
+
+/** Run the CLI; returns the exit code (0 ok, 1 findings, 2 usage or input error). */
+export async function main(argv: string[], io: IO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return name ? 0 : 2; }
+  if (name === '--version') { io.out('paging-layout 0.1.0\n'); return 0; }
+  const cmd = COMMANDS[name];
+  if (!cmd) { io.err(`paging-layout: unknown command '${name}' (try --help)\n`); return 2; }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof InputError) { io.err(`paging-layout ${name}: ${e.message}\n`); return 2; }
+    io.err(`paging-layout ${name}: internal error: ${(e as Error).message}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  const io: IO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+  main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}

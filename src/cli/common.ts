@@ -1,0 +1,69 @@
+// Argument handling shared by the CLI commands.
+import { InputError, Layout, loadLayoutFile, requireLayout, DEFAULT_LAYOUT_ID } from '../engine';
+
+export interface IO {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export type Command = (args: string[], io: IO) => number | Promise<number>;
+
+/** A usage mistake: printed as one line, exit code 2. */
+export class UsageError extends InputError {}
+
+export interface Parsed {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+/**
+ * Parse `--name value`, `--name=value`, `-I dir`, `-Ddef` style options. `valued` lists the options that
+ * take a value; `boolean` those that don't; anything else starting with '-' is a usage error.
+ */
+export function parseArgs(args: string[], valued: string[], boolean: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  const put = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { positional.push(...args.slice(i + 1)); break; }
+    const eq = /^(--[a-z-]+)=(.*)$/s.exec(a);
+    if (eq && valued.includes(eq[1])) { put(eq[1], eq[2]); continue; }
+    const short = /^(-[A-Z])(.+)$/s.exec(a);
+    if (short && valued.includes(short[1])) { put(short[1], short[2]); continue; }
+    if (valued.includes(a)) {
+      if (i + 1 >= args.length) throw new UsageError(`${a} needs a value`);
+      put(a, args[++i]);
+    } else if (boolean.includes(a)) put(a, 'true');
+    else if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) throw new UsageError(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+export const one = (p: Parsed, k: string): string | undefined => p.flags.get(k)?.at(-1);
+export const has = (p: Parsed, k: string): boolean => p.flags.has(k);
+
+/** Custom layouts from --layout-file options (each may extend a preset). */
+export function customLayouts(p: Parsed): Layout[] {
+  const out: Layout[] = [];
+  for (const f of p.flags.get('--layout-file') ?? []) {
+    const res = loadLayoutFile(f);
+    if (!res.layout) {
+      const pr = res.problems[0];
+      throw new InputError(`${f}:${pr.line}:${pr.column}: ${pr.message}`);
+    }
+    out.push(res.layout);
+  }
+  return out;
+}
+
+/** The layout named by --layout (default: the first --layout-file's layout, else the default preset). */
+export function chosenLayout(p: Parsed): Layout {
+  const extra = customLayouts(p);
+  return requireLayout(one(p, '--layout') ?? extra[0]?.id ?? DEFAULT_LAYOUT_ID, extra);
+}
+
+export function json(v: unknown): string {
+  return JSON.stringify(v, null, 2) + '\n';
+}

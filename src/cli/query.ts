@@ -1,0 +1,103 @@
+// CLI commands over layouts: layouts, decode, capacity, overhead, tlb, slot, diff, map.
+import {
+  builtinLayouts, capacity, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts,
+  diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson,
+  overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach,
+} from '../engine';
+import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
+
+const LAYOUT_OPTS = ['--layout', '--layout-file'];
+
+/** Markdown to terminal text: drop emphasis and code marks, keep tables. */
+export function plain(md: string): string {
+  return md.replace(/\*\*(.*?)\*\*/g, '$1').replace(/\*(\(.*?\))\*/g, '$1').replace(/`([^`]*)`/g, '$1');
+}
+
+function needOne(positional: string[], what: string): string {
+  if (positional.length !== 1) throw new UsageError(`expected exactly one ${what}`);
+  return positional[0];
+}
+
+export const layouts: Command = (args, io) => {
+  const p = parseArgs(args, ['--layout-file'], ['--json']);
+  const all = [...customLayouts(p), ...builtinLayouts()];
+  if (has(p, '--json')) io.out(json(all.map((l) => ({ id: l.id, title: l.title, mode: l.mode, regions: l.regions.length, origin: l.origin, source: l.source }))));
+  else {
+    const w = Math.max(...all.map((l) => l.id.length));
+    for (const l of all) io.out(`${l.id.padEnd(w)}  ${l.mode.padEnd(14)} ${l.title}\n`);
+  }
+  return 0;
+};
+
+export const decode: Command = (args, io) => {
+  const p = parseArgs(args, LAYOUT_OPTS, ['--json']);
+  const layout = chosenLayout(p);
+  const d = decodeAddress(parseAddress(needOne(p.positional, 'address')), layout);
+  io.out(has(p, '--json') ? json(decodeJson(d)) : plain(decodeMarkdown(d)).replace(/\n\n/g, '\n') + '\n');
+  return 0;
+};
+
+export const capacityCmd: Command = (args, io) => {
+  const p = parseArgs(args, LAYOUT_OPTS, ['--json']);
+  const layout = chosenLayout(p);
+  const c = capacity(parseAddress(needOne(p.positional, 'address')), layout);
+  const digits = hexDigits(modeOf(layout).addressBits);
+  io.out(has(p, '--json') ? json(capacityJson(c, digits)) : plain(capacityMarkdown(c, digits)) + '\n');
+  return 0;
+};
+
+export const overhead: Command = (args, io) => {
+  const p = parseArgs(args, ['--page', '--mode', ...LAYOUT_OPTS], ['--json']);
+  const size = parseSize(needOne(p.positional, 'size'));
+  const modeId = one(p, '--mode');
+  const mode = modeId ? getMode(modeId) : modeOf(chosenLayout(p));
+  if (!mode) throw new InputError(`unknown paging mode '${modeId}' (known: ${MODES.map((m) => m.id).join(', ')})`);
+  const page = parseSize(one(p, '--page') ?? '4K');
+  const o = pageTableOverhead(size, page, mode);
+  io.out(has(p, '--json') ? json(overheadJson(o)) : plain(overheadMarkdown(o)) + '\n');
+  return 0;
+};
+
+export const tlb: Command = (args, io) => {
+  const p = parseArgs(args, ['--page'], ['--json']);
+  const entries = BigInt(parseSize(needOne(p.positional, 'entry count')));
+  const page = parseSize(one(p, '--page') ?? '4K');
+  const reach = tlbReach(entries, page);
+  io.out(has(p, '--json') ? json({ entries: entries.toString(), pageSize: page.toString(), reach: reach.toString() })
+    : `${entries} entries × ${formatSize(page)} pages reach ${formatSize(reach)} (${reach} bytes)\n`);
+  return 0;
+};
+
+export const slot: Command = (args, io) => {
+  const p = parseArgs(args, ['--mode', ...LAYOUT_OPTS], ['--json', '--kernel']);
+  const modeId = one(p, '--mode');
+  const mode = modeId ? getMode(modeId) : modeOf(chosenLayout(p));
+  if (!mode) throw new InputError(`unknown paging mode '${modeId}'`);
+  const text = needOne(p.positional, 'slot number');
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`'${text}' is not a slot number`);
+  const r = slotRange(mode, Number(text), has(p, '--kernel'));
+  const digits = hexDigits(mode.addressBits);
+  io.out(has(p, '--json') ? json({ slot: r.slot, start: formatHex(r.start, { digits }), end: formatHex(r.end, { digits }), size: r.size.toString() })
+    : `${mode.levels[0].arch} slot ${r.slot}: ${formatHex(r.start, { digits })}..${formatHex(r.end, { digits })} (${formatSize(r.size)})\n`);
+  return 0;
+};
+
+export const diff: Command = (args, io) => {
+  const p = parseArgs(args, ['--layout-file'], ['--json']);
+  if (p.positional.length !== 2) throw new UsageError('expected two layout ids');
+  const extra = customLayouts(p);
+  const d = diffLayouts(requireLayout(p.positional[0], extra), requireLayout(p.positional[1], extra));
+  io.out(has(p, '--json') ? json(diffJson(d)) : plain(diffMarkdown(d)));
+  return 0;
+};
+
+export const map: Command = (args, io) => {
+  const p = parseArgs(args, ['--format', ...LAYOUT_OPTS], []);
+  if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
+  const layout = chosenLayout(p);
+  const format = one(p, '--format') ?? 'md';
+  if (format === 'md') io.out(mapMarkdown(layout));
+  else if (format === 'json') io.out(json(mapJson(layout)));
+  else throw new UsageError(`unknown --format '${format}' (md or json)`);
+  return 0;
+};
