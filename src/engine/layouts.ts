@@ -172,6 +172,20 @@ export function parseLayout(text: string, file: string, presets?: Layout[], orig
     };
     if (old) regions[existing] = region; else regions.push(region);
   }
+  // Regions written in this file carve the inherited ones they overlap (e.g. a window inside a hole).
+  const own = new Set(regionsNode?.children?.map((c) => jsonc.findNodeAtLocation(c, ['name'])?.value as string) ?? []);
+  if (base) {
+    for (const mine of regions.filter((r) => own.has(r.name))) {
+      for (let i = regions.length - 1; i >= 0; i--) {
+        const r = regions[i];
+        if (own.has(r.name) || r.end < mine.start || r.start > mine.end) continue;
+        const pieces: Region[] = [];
+        if (r.start < mine.start) pieces.push({ ...r, end: mine.start - 1n });
+        if (r.end > mine.end) pieces.push({ ...r, start: mine.end + 1n, name: pieces.length ? `${r.name} (after ${mine.name})` : r.name });
+        regions.splice(i, 1, ...pieces);
+      }
+    }
+  }
   regions.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   for (let i = 1; i < regions.length; i++) {
     const a = regions[i - 1], b = regions[i];

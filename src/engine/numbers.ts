@@ -66,9 +66,9 @@ export function formatSize(bytes: bigint): string {
   for (const [name, unit] of UNITS) {
     if (bytes >= unit) {
       if (bytes % unit === 0n) return `${bytes / unit} ${name}`;
-      const milli = (bytes * 1000n) / unit;
+      const milli = (bytes * 1000n + unit / 2n) / unit;
       const approx = `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')}`.replace(/\.?0+$/, '');
-      return `~${approx} ${name}`;
+      return `${(milli * unit) / 1000n === bytes && (milli * unit) % 1000n === 0n ? '' : '~'}${approx} ${name}`;
     }
   }
   return `${bytes} byte${bytes === 1n ? '' : 's'}`;

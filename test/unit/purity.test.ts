@@ -1,0 +1,19 @@
+// The engine must stay free of the vscode module: the CLI and these tests run it without VS Code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ENGINE = path.resolve(__dirname, '../../../src/engine');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+}
+
+test('no file under src/engine imports vscode', () => {
+  const files = sources(ENGINE);
+  assert.ok(files.length >= 5, `found ${files.length} engine files`);
+  const offenders = files.filter((f) => /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
