@@ -182,7 +182,7 @@ export function diffMarkdown(diff: LayoutDiff): string {
   const changes = diff.regions.filter((r) => r.status !== 'same');
   if (!changes.length) out.push('No region boundary differs.');
   for (const r of changes) {
-    if (r.status === 'added') out.push(`- **${r.name}** added: \`${hex(r.after!.start, d)}\`..\`${hex(r.after!.end, d)}\` (${formatSize(r.sizeAfter!)}, ${top} slots ${slotSpan(diff.b, r.after!)})`);
+    if (r.status === 'added') out.push(`- **${r.name}** added: \`${hex(r.after!.start, d)}\`..\`${hex(r.after!.end, d)}\` (${formatSize(r.sizeAfter!)}, ${top} ${slotSpan(diff.b, r.after!)})`);
     else if (r.status === 'removed') out.push(`- **${r.name}** removed (was \`${hex(r.before!.start, d)}\`..\`${hex(r.before!.end, d)}\`, ${formatSize(r.sizeBefore!)})`);
     else {
       const parts: string[] = [];
@@ -213,5 +213,5 @@ function slotSpan(layout: Layout, r: Region): string {
   const l = m.levels[0];
   const mask = (1n << BigInt(l.bits)) - 1n;
   const a = Number((r.start >> BigInt(l.shift)) & mask), b = Number((r.end >> BigInt(l.shift)) & mask);
-  return a === b ? `${a}` : `${a}–${b}`;
+  return a === b ? `slot ${a}` : `slots ${a}–${b} (${b - a + 1})`;
 }
