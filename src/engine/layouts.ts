@@ -187,6 +187,8 @@ export function parseLayout(text: string, file: string, presets?: Layout[], orig
     }
   }
   regions.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const tooWide = regions.find((r) => r.end > limit);
+  if (tooWide && mode) add(`region '${tooWide.name}' (inherited from '${extendsId}') does not fit the ${mode.addressBits}-bit addresses of mode '${mode.id}'`, prop(root, 'mode'));
   for (let i = 1; i < regions.length; i++) {
     const a = regions[i - 1], b = regions[i];
     if (b.start <= a.end) {

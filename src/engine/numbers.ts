@@ -35,7 +35,7 @@ const SIZE_UNITS: Record<string, bigint> = {
 
 /** Parse a size: `4096`, `0x1000`, `4K`, `2M`, `64G`, `1TiB`, `8 TB` (units are binary). */
 export function parseSize(text: string): bigint {
-  const m = /^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const m = /^\s*(0[xX][0-9a-fA-F][0-9a-fA-F_]*|[0-9][0-9_]*)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
   if (!m || unit === undefined) throw new InputError(`'${text}' is not a size (examples: 4096, 0x1000, 2M, 64G, 1TiB)`);
   const v = BigInt(m[1].replace(/_/g, '')) * unit;
