@@ -4,6 +4,7 @@ import {
   diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson,
   overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach,
 } from '../engine';
+import { renderSvg } from '../engine/mapModel';
 import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
 
 const LAYOUT_OPTS = ['--layout', '--layout-file'];
@@ -98,6 +99,7 @@ export const map: Command = (args, io) => {
   const format = one(p, '--format') ?? 'md';
   if (format === 'md') io.out(mapMarkdown(layout));
   else if (format === 'json') io.out(json(mapJson(layout)));
-  else throw new UsageError(`unknown --format '${format}' (md or json)`);
+  else if (format === 'svg') io.out(renderSvg({ layout }));
+  else throw new UsageError(`unknown --format '${format}' (md, json or svg)`);
   return 0;
 };

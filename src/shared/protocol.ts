@@ -1,0 +1,198 @@
+// The one message protocol between the extension host (src/features/mapPanel.ts) and the map
+// webview (webview/main.ts). Both compile against this file. Every message is a member of a
+// discriminated union on `type`; requests carry a `requestId` that the matching `response` echoes.
+// BigInts do not survive postMessage's structured clone in every host, so addresses and sizes cross
+// as hex strings ("0xffff880000000000") and are turned back into BigInt with `big()`.
+
+/** Bumped when a message changes shape; the webview ignores messages of another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** An address or size as a lower-case hex string with a 0x prefix. */
+export type Hex = string;
+
+export function hexOf(v: bigint): Hex {
+  return (v < 0n ? '-0x' : '0x') + (v < 0n ? -v : v).toString(16);
+}
+
+/** Parse a Hex back into a BigInt; undefined for anything that is not one. */
+export function big(h: Hex | undefined | null): bigint | undefined {
+  if (typeof h !== 'string' || !/^-?0x[0-9a-fA-F]{1,17}$/.test(h)) return undefined;
+  return h.startsWith('-') ? -BigInt(h.slice(1)) : BigInt(h);
+}
+
+/** A place in a workspace file, 0-based line and column as VS Code counts them. */
+export interface WireLocation {
+  uri: string;
+  line: number;
+  column: number;
+}
+
+export interface WireRegion {
+  name: string;
+  start: Hex;
+  /** Inclusive. */
+  end: Hex;
+  kind: string;
+  description: string;
+  /** Where the region comes from, as text (preset file, header:line, dump line). */
+  source?: string;
+  /** Set when a workspace file defines the region: clicking it reveals this place. */
+  location?: WireLocation;
+}
+
+export interface WireSymbol {
+  name: string;
+  value: Hex;
+  description?: string;
+}
+
+export interface WireLayout {
+  id: string;
+  title: string;
+  /** PagingMode id (see src/engine/modes.ts). */
+  mode: string;
+  description: string;
+  source: string[];
+  regions: WireRegion[];
+  symbols: WireSymbol[];
+  /** 'builtin', 'workspace', 'import', or a file path. */
+  origin: string;
+}
+
+/** A constant of the active editor drawn on the map. */
+export interface WireMarker {
+  /** The #define's name, or the literal's text when it has no name. */
+  name: string;
+  value: Hex;
+  location: WireLocation;
+}
+
+/** A problem drawn on the map over an address range. */
+export interface WireProblem {
+  code: string;
+  message: string;
+  start: Hex;
+  end: Hex;
+  severity: 'error' | 'warning' | 'info';
+  location?: WireLocation;
+}
+
+/** A boundary of a region that both layouts of a comparison have, drawn as a link between the columns. */
+export interface WireLink {
+  name: string;
+  before: Hex;
+  after: Hex;
+  moved: boolean;
+}
+
+export interface WireComparison {
+  a: WireLayout;
+  b: WireLayout;
+  /** The difference in sentences, one per change (see describeDiff in src/engine/mapModel.ts). */
+  lines: string[];
+  links: WireLink[];
+}
+
+export interface LayoutChoiceItem {
+  id: string;
+  title: string;
+  group: 'workspace' | 'import' | 'preset';
+}
+
+/** What the webview keeps with setState and what the serializer gets back after a reload. */
+export interface MapViewState {
+  version: number;
+  /** Id of the layout shown (or the first one of a comparison). */
+  layoutId?: string;
+  /** Set while comparing. */
+  compareWith?: string;
+  /** Zoom window, inclusive. Absent: the whole space. */
+  windowStart?: Hex;
+  windowEnd?: Hex;
+  /** Name of the selected region. */
+  selected?: string;
+}
+
+// ---- host → webview ---------------------------------------------------------------------------
+
+export type HostMessage =
+  | { type: 'show'; v: number; layout: WireLayout; choices: LayoutChoiceItem[]; markers: WireMarker[]; problems: WireProblem[]; fileName?: string; state?: MapViewState }
+  | { type: 'compare'; v: number; comparison: WireComparison; choices: LayoutChoiceItem[]; state?: MapViewState }
+  | { type: 'markers'; v: number; markers: WireMarker[]; problems: WireProblem[]; fileName?: string }
+  /** The constant under the editor cursor (null when the cursor is on none). */
+  | { type: 'cursor'; v: number; value: Hex | null; name?: string }
+  /** Keyboard commands forwarded from VS Code keybindings or tests. */
+  | { type: 'command'; v: number; command: 'zoomIn' | 'zoomOut' | 'resetZoom' | 'focusMap' }
+  | { type: 'response'; v: number; requestId: number; ok: boolean; body?: unknown; error?: string }
+  /** The host asks the webview something (tests, export); the webview answers with a `response`. */
+  | { type: 'request'; v: number; requestId: number; request: WebviewQuery };
+
+/** Questions the host may ask the webview. */
+export type WebviewQuery =
+  | { kind: 'snapshot' }
+  | { kind: 'svg' };
+
+/** The answer to { kind: 'snapshot' }: what the webview shows, for tests and export. */
+export interface MapSnapshot {
+  mode: 'single' | 'compare';
+  layoutIds: string[];
+  /** Names of the rows drawn (regions, gaps, clusters), top to bottom. */
+  rows: string[];
+  scale: string;
+  selected?: string;
+  summary: string[];
+}
+
+// ---- webview → host ---------------------------------------------------------------------------
+
+export type HostRequest =
+  | { kind: 'selectLayout'; id: string }
+  | { kind: 'compare'; a: string; b: string }
+  | { kind: 'reveal'; location: WireLocation }
+  | { kind: 'export'; format: 'svg' | 'md'; svg?: string; layoutId: string }
+  | { kind: 'import' }
+  | { kind: 'copy'; text: string };
+
+export type WebviewMessage =
+  | { type: 'ready'; v: number; state?: MapViewState }
+  | { type: 'request'; v: number; requestId: number; request: HostRequest }
+  | { type: 'response'; v: number; requestId: number; ok: boolean; body?: unknown; error?: string }
+  /** Sent when the view state changes, so that the host can answer `compareOnMap` and tests. */
+  | { type: 'state'; v: number; state: MapViewState };
+
+/** A cheap structural check of anything received from the other side. */
+export function isMessage<T extends { type: string; v: number }>(m: unknown): m is T {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && (m as { v?: unknown }).v === PROTOCOL_VERSION;
+}
+
+/** Correlates requests with responses on one side of the channel. */
+export class Correlator<Req, Res = unknown> {
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (v: Res) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(private readonly post: (requestId: number, request: Req) => void, private readonly timeoutMs = 10_000) {}
+
+  request(request: Req): Promise<Res> {
+    const requestId = this.next++;
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending.delete(requestId); reject(new Error(`no answer to request ${requestId} within ${this.timeoutMs} ms`)); }, this.timeoutMs);
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.post(requestId, request);
+    });
+  }
+
+  /** Settle a pending request; false when the id is unknown (late or foreign). */
+  settle(requestId: number, ok: boolean, body?: unknown, error?: string): boolean {
+    const p = this.pending.get(requestId);
+    if (!p) return false;
+    this.pending.delete(requestId);
+    clearTimeout(p.timer);
+    if (ok) p.resolve(body as Res); else p.reject(new Error(error ?? 'request failed'));
+    return true;
+  }
+
+  dispose(): void {
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(new Error('the map was closed')); }
+    this.pending.clear();
+  }
+}
