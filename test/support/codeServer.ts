@@ -122,8 +122,10 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
   if (opts.vsix) installVsix(opts.vsix, extensionsDir);
 
+  const config = path.join(userDataDir, 'config.yaml');            // ignore the user's ~/.config/code-server
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const port = await freePort();
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+  const args = ['--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, workspace];
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined } });
   running.add(child);
