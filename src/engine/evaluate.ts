@@ -1,0 +1,1447 @@
+// C (and GNU as / NASM / ld) constant-expression evaluation with macro expansion, on exact 64-bit values.
+//
+// Macros are expanded as the C preprocessor does (hide sets, `#`, `##`, variadic arguments), then the
+// tokens are parsed into a small AST and evaluated with the dialect's precedence and integer semantics.
+// Names with several candidate definitions (from `#ifdef` branches whose condition is unknown) are
+// enumerated: each consistent combination is one alternative, with the conditions it depends on.
+// Work is bounded (steps, nesting, tokens, alternatives); the public functions never throw.
+
+import { parseCharLiteral, parseLiteral, LiteralDialect } from './literals';
+import { Family, Token, tokenize, scanText } from './scanner';
+import { PagingMode } from './types';
+import { getMode } from './modes';
+
+// ---------------------------------------------------------------------------------------------
+// Definitions
+
+/** One atom of a condition a definition depends on: `CONFIG_X86_5LEVEL` or `!CONFIG_X86_5LEVEL`. */
+export interface CondAtom {
+  text: string;
+  negated: boolean;
+}
+
+export function condText(a: CondAtom): string {
+  if (!a.negated) return a.text;
+  return /^[A-Za-z_]\w*$/.test(a.text) ? '!' + a.text : `!(${a.text})`;
+}
+
+export interface MacroDef {
+  name: string;
+  /** Parameter names of a function-like macro (undefined: object-like). */
+  params?: string[];
+  /** The variadic parameter's name (`__VA_ARGS__` or a GNU named one). */
+  variadic?: string;
+  body: Token[];
+  /** The body as written, whitespace normalised, comments removed. */
+  bodyText: string;
+  /** Conditions (unknown at analysis time) under which this definition is active. */
+  conditions: CondAtom[];
+  /** 'symbol': an assembler/linker symbol (`.set`, `=`, `equ`): its value is atomic (parenthesised). */
+  kind: 'macro' | 'symbol';
+  origin?: { file?: string; line?: number; builtin?: boolean; note?: string };
+  /** Identity of the definition (body, params, conditions) for caches. */
+  sig: string;
+}
+
+/**
+ * Candidate definitions of a name: undefined = unknown here (ask the next source); an empty array =
+ * known to be undefined (`#undef`, `-D X=n`): stop looking.
+ */
+export type MacroLookup = (name: string) => readonly MacroDef[] | undefined;
+
+/** Body text from tokens: single spaces where the source had any whitespace. */
+export function tokensText(tokens: readonly Token[]): string {
+  let s = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (i > 0) {
+      const p = tokens[i - 1];
+      if (t.start !== p.end || (t as { line?: number }).line !== (p as { line?: number }).line) s += ' ';
+    }
+    s += t.text;
+  }
+  return s;
+}
+
+export function macroSig(name: string, params: string[] | undefined, bodyText: string, conditions: CondAtom[], kind: string): string {
+  return `${kind}:${name}(${params ? params.join(',') : '-'})=${bodyText}?${conditions.map(condText).join('&&')}`;
+}
+
+/**
+ * Parse the tokens following `#define` (name, optional parameter list, body).
+ * `nameTok` is the macro name token; `afterName` the tokens after it on the logical line.
+ */
+export function parseDefine(nameTok: Token, afterName: Token[], conditions: CondAtom[] = [], origin?: MacroDef['origin']): MacroDef | undefined {
+  if (nameTok.kind !== 'ident') return undefined;
+  const name = nameTok.text;
+  let params: string[] | undefined;
+  let variadic: string | undefined;
+  let body = afterName;
+  // Function-like only when '(' immediately follows the name (no whitespace).
+  if (afterName.length > 0 && afterName[0].text === '(' && afterName[0].start === nameTok.end &&
+    (afterName[0] as { line?: number }).line === (nameTok as { line?: number }).line) {
+    params = [];
+    let i = 1;
+    for (; i < afterName.length; i++) {
+      const t = afterName[i];
+      if (t.text === ')') break;
+      if (t.text === ',') continue;
+      if (t.text === '...') { variadic = '__VA_ARGS__'; params.push('__VA_ARGS__'); continue; }
+      if (t.kind === 'ident') {
+        if (afterName[i + 1]?.text === '...') { variadic = t.text; i++; }
+        params.push(t.text);
+        continue;
+      }
+      return undefined; // malformed parameter list
+    }
+    if (i >= afterName.length) return undefined;
+    body = afterName.slice(i + 1);
+  }
+  const bodyText = tokensText(body);
+  return { name, params, variadic, body, bodyText, conditions, kind: 'macro', origin, sig: macroSig(name, params, bodyText, conditions, 'macro') };
+}
+
+export function makeSymbol(name: string, body: Token[], conditions: CondAtom[] = [], origin?: MacroDef['origin']): MacroDef {
+  const bodyText = tokensText(body);
+  return { name, body, bodyText, conditions, kind: 'symbol', origin, sig: macroSig(name, undefined, bodyText, conditions, 'symbol') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer types
+
+export interface CType {
+  bits: number;
+  signed: boolean;
+  /** For display: 'int', 'unsigned long', ... */
+  name: string;
+}
+
+export interface DataModel {
+  int: CType; uint: CType; long: CType; ulong: CType; llong: CType; ullong: CType;
+  pointerBits: number;
+}
+
+const T = (bits: number, signed: boolean, name: string): CType => ({ bits, signed, name });
+export const LP64: DataModel = {
+  int: T(32, true, 'int'), uint: T(32, false, 'unsigned int'), long: T(64, true, 'long'), ulong: T(64, false, 'unsigned long'),
+  llong: T(64, true, 'long long'), ullong: T(64, false, 'unsigned long long'), pointerBits: 64,
+};
+export const ILP32: DataModel = {
+  int: T(32, true, 'int'), uint: T(32, false, 'unsigned int'), long: T(32, true, 'long'), ulong: T(32, false, 'unsigned long'),
+  llong: T(64, true, 'long long'), ullong: T(64, false, 'unsigned long long'), pointerBits: 32,
+};
+/** Assembler and linker values: 64-bit, two's complement. */
+const ASM64 = T(64, false, 'assembler value');
+const LD64 = T(64, false, 'linker value');
+
+function norm(v: bigint, t: CType): bigint {
+  return t.signed ? BigInt.asIntN(t.bits, v) : BigInt.asUintN(t.bits, v);
+}
+
+/** The 64-bit two's-complement pattern of a typed value (what a 64-bit register would hold). */
+export function toU64(v: bigint): bigint {
+  return BigInt.asUintN(64, v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and results
+
+export type EvalErrorCode =
+  | 'division-by-zero' | 'shift-past-width' | 'negative-shift' | 'undefined-name' | 'runtime-variable'
+  | 'recursive-macro' | 'nesting-too-deep' | 'too-many-steps' | 'syntax' | 'unsupported' | 'needs-arguments';
+
+export class EvalError extends Error {
+  constructor(readonly code: EvalErrorCode, readonly detail: string) {
+    super(`cannot evaluate: ${detail}`);
+  }
+}
+
+export interface EvalAlternative {
+  /** The value (signed values may be negative); undefined when it cannot be evaluated. */
+  value?: bigint;
+  /** The 64-bit pattern of value (what `eval --json` prints). */
+  u64?: bigint;
+  type?: CType;
+  /** "cannot evaluate: <reason>" */
+  error?: string;
+  errorCode?: EvalErrorCode;
+  /** Names that could not be resolved (undefined names and runtime variables). */
+  unresolved: string[];
+  /** The subset of unresolved that are runtime variables/functions. */
+  runtime: string[];
+  /** Unknown conditions this alternative assumes. */
+  conditions: CondAtom[];
+  /** Facts taken from the active paging mode (e.g. `pgtable_l5_enabled() = 0`). */
+  assumptions: string[];
+}
+
+export interface EvalResult {
+  alternatives: EvalAlternative[];
+  /** Names (macros/symbols) consulted, for cache invalidation: name -> candidate signature. */
+  deps: Map<string, string>;
+  /** More alternatives existed than were enumerated. */
+  truncated?: boolean;
+}
+
+/** The first alternative: the one `value` reports in the CLI and the headline of a hover. */
+export function primary(r: EvalResult): EvalAlternative {
+  return r.alternatives[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in knowledge: kernel idioms, sizes, paging helpers of the active mode
+
+/** Runtime variables of the kernel: their values are decided at boot (KASLR, CPU features). */
+export const RUNTIME_VARIABLES = new Set([
+  'page_offset_base', 'vmalloc_base', 'vmemmap_base', 'phys_base', 'high_memory', 'max_pfn', 'max_low_pfn',
+  'current', 'task_size_max', '__FIXADDR_TOP', '__VMALLOC_RESERVE', 'physical_mask', '__physical_mask',
+  '__supported_pte_mask', 'sme_me_mask', 'memstart_addr', 'kimage_voffset', 'kimage_vaddr', 'vabits_actual',
+  'kaslr_offset', 'kernel_map', 'va_pa_offset', 'va_kernel_pa_offset', 'phys_ram_base', 'satp_mode',
+  'pgdir_shift_runtime', 'cpu_entry_area', '_text', '_stext', '_etext', '_end', '_edata', '__bss_start',
+  'page_offset', 'kernel_virt_addr', 'PHYS_OFFSET_runtime', 'vmalloc_start', 'xen_start_info',
+]);
+
+export function isRuntimeName(name: string): boolean {
+  return RUNTIME_VARIABLES.has(name) || /^[a-z][a-z0-9_]*_(base|offset_base)$/.test(name);
+}
+
+const IDIOMS_C = `
+#define __AC(X,Y) (X##Y)
+#define _AC(X,Y) __AC(X,Y)
+#define _AT(T,X) ((T)(X))
+#define _UL(x) (_AC(x, UL))
+#define _ULL(x) (_AC(x, ULL))
+#define UL(x) (_UL(x))
+#define ULL(x) (_ULL(x))
+#define _BITUL(x) (_UL(1) << (x))
+#define _BITULL(x) (_ULL(1) << (x))
+#define BIT(nr) (UL(1) << (nr))
+#define BIT_ULL(nr) (ULL(1) << (nr))
+#define BIT_MASK(nr) (UL(1) << ((nr) % BITS_PER_LONG))
+#define GENMASK(h, l) (((~UL(0)) - (UL(1) << (l)) + 1) & (~UL(0) >> (BITS_PER_LONG - 1 - (h))))
+#define GENMASK_ULL(h, l) (((~ULL(0)) - (ULL(1) << (l)) + 1) & (~ULL(0) >> (BITS_PER_LONG_LONG - 1 - (h))))
+#define BITS_PER_LONG_LONG 64
+#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
+#define __ALIGN_KERNEL(x, a) ALIGN(x, a)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
+`;
+
+const IDIOMS_ASM = `
+#define __AC(X,Y) (X##Y)
+#define _AC(X,Y) X
+#define _AT(T,X) X
+#define _UL(x) (_AC(x, UL))
+#define _ULL(x) (_AC(x, ULL))
+#define UL(x) (_UL(x))
+#define ULL(x) (_ULL(x))
+#define _BITUL(x) (_UL(1) << (x))
+#define _BITULL(x) (_ULL(1) << (x))
+#define BIT(nr) (UL(1) << (nr))
+#define BIT_ULL(nr) (ULL(1) << (nr))
+#define GENMASK(h, l) (((~UL(0)) - (UL(1) << (l)) + 1) & (~UL(0) >> (BITS_PER_LONG - 1 - (h))))
+#define GENMASK_ULL(h, l) (((~ULL(0)) - (ULL(1) << (l)) + 1) & (~ULL(0) >> (BITS_PER_LONG_LONG - 1 - (h))))
+#define BITS_PER_LONG_LONG 64
+#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((a) - 1))
+`;
+
+function sizesText(asm: boolean): string {
+  const lines: string[] = [];
+  const units: [string, number][] = [['', 0], ['K', 10], ['M', 20], ['G', 30], ['T', 40]];
+  for (const [u, base] of units) {
+    for (let p = 0; p < 10; p++) {
+      const shift = base + p;
+      if (shift >= 47) break;
+      const name = `SZ_${1 << p}${u}`;
+      const hex = '0x' + (1n << BigInt(shift)).toString(16).padStart(8, '0');
+      lines.push(shift >= 32 && !asm ? `#define ${name} _AC(${hex}, ULL)` : `#define ${name} ${hex}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The Linux paging helpers of a mode as `#define` text, folded levels as Linux folds them. */
+export function pagingHelpersText(mode: PagingMode): string {
+  const by = new Map(mode.levels.map((l) => [l.linux, l]));
+  const order = ['PGD', 'P4D', 'PUD', 'PMD', 'PTE'];
+  const prefix: Record<string, string> = { PGD: 'PGDIR', P4D: 'P4D', PUD: 'PUD', PMD: 'PMD', PTE: 'PAGE' };
+  const lines: string[] = [];
+  const long = mode.addressBits === 64 ? 64 : 32;
+  lines.push(`#define BITS_PER_LONG ${long}`);
+  lines.push(`#define PAGE_SHIFT ${mode.pageShift}`);
+  lines.push('#define PAGE_SIZE (_AC(1,UL) << PAGE_SHIFT)');
+  lines.push('#define PAGE_MASK (~(PAGE_SIZE-1))');
+  lines.push(`#define CONFIG_PGTABLE_LEVELS ${mode.levels.length}`);
+  lines.push(`#define PAGETABLE_LEVELS ${mode.levels.length}`);
+  let prevShift = '';
+  for (const lvl of order) {
+    const l = by.get(lvl);
+    const p = prefix[lvl];
+    if (lvl !== 'PTE') {
+      if (l) lines.push(`#define ${p}_SHIFT ${l.shift}`);
+      else lines.push(`#define ${p}_SHIFT ${prevShift || 'PAGE_SHIFT'}`);
+      lines.push(`#define ${p}_SIZE (_AC(1,UL) << ${p}_SHIFT)`);
+      lines.push(`#define ${p}_MASK (~(${p}_SIZE-1))`);
+      prevShift = `${p}_SHIFT`;
+    }
+    lines.push(`#define PTRS_PER_${lvl} ${l ? 1 << l.bits : 1}`);
+    const idx = lvl.toLowerCase() + '_index';
+    const shift = lvl === 'PTE' ? 'PAGE_SHIFT' : `${p}_SHIFT`;
+    lines.push(`#define ${idx}(address) (((address) >> ${shift}) & (PTRS_PER_${lvl} - 1))`);
+  }
+  if (mode.arch === 'x86_64') {
+    // Boot-time variables that the paging mode decides (not KASLR): taken from the active mode.
+    const l5 = by.has('P4D');
+    lines.push(`#define pgtable_l5_enabled() ${l5 ? 1 : 0}`);
+    lines.push(`#define pgdir_shift ${by.get('PGD')!.shift}`);
+    lines.push(`#define ptrs_per_p4d ${l5 ? 1 << by.get('P4D')!.bits : 1}`);
+    lines.push('#define MAX_PTRS_PER_P4D 512');
+  }
+  return lines.join('\n');
+}
+
+/** Configuration symbols the active mode decides: name -> value, or null for "known not set". */
+export function modeConfig(mode: PagingMode): Map<string, string | null> {
+  const c = new Map<string, string | null>();
+  const set = (n: string, v: string | null) => c.set(n, v);
+  const is64 = mode.addressBits === 64;
+  set('CONFIG_64BIT', is64 ? '1' : null);
+  set('CONFIG_X86_64', mode.arch === 'x86_64' ? '1' : null);
+  set('CONFIG_X86_32', mode.arch === 'x86_32' ? '1' : null);
+  set('CONFIG_X86', mode.arch.startsWith('x86') ? '1' : null);
+  set('CONFIG_ARM64', mode.arch === 'arm64' ? '1' : null);
+  set('CONFIG_RISCV', mode.arch === 'riscv64' ? '1' : null);
+  if (mode.arch === 'x86_64') {
+    set('CONFIG_X86_5LEVEL', mode.levels.length === 5 ? '1' : null);
+    set('__x86_64__', '1');
+  }
+  if (mode.arch === 'x86_32') {
+    set('CONFIG_X86_PAE', mode.entrySize === 8 ? '1' : null);
+    set('__i386__', '1');
+  }
+  if (mode.arch === 'arm64') {
+    set('CONFIG_ARM64_VA_BITS', String(mode.vaBits));
+    set('CONFIG_ARM64_PAGE_SHIFT', String(mode.pageShift));
+    set('CONFIG_ARM64_4K_PAGES', mode.pageShift === 12 ? '1' : null);
+    set('CONFIG_ARM64_16K_PAGES', mode.pageShift === 14 ? '1' : null);
+    set('CONFIG_ARM64_64K_PAGES', mode.pageShift === 16 ? '1' : null);
+    set('__aarch64__', '1');
+  }
+  if (mode.arch === 'riscv64') set('__riscv', '1');
+  set('CONFIG_PGTABLE_LEVELS', String(mode.levels.length));
+  return c;
+}
+
+export const DEFAULT_MODE_ID = 'x86_64-4level';
+
+function defaultMode(): PagingMode {
+  return getMode(DEFAULT_MODE_ID)!;
+}
+
+const builtinCache = new Map<string, Map<string, MacroDef[]>>();
+
+/** Built-in macros for a mode and family (idioms, SZ_*, paging helpers, mode configuration). */
+export function builtinMacros(mode: PagingMode | undefined, family: Family): Map<string, MacroDef[]> {
+  const m = mode ?? defaultMode();
+  const asm = family !== 'c';
+  const key = `${m.id}|${family === 'c' ? 'c' : family === 'ld' ? 'ld' : 'asm'}`;
+  let table = builtinCache.get(key);
+  if (table) return table;
+  table = new Map();
+  const cfg = modeConfig(m);
+  const cfgText = [...cfg].filter(([, v]) => v !== null).map(([k, v]) => `#define ${k} ${v}`).join('\n');
+  const idioms = family === 'ld' ? IDIOMS_ASM.replace(/^#define ALIGN\(.*$/m, '') : asm ? IDIOMS_ASM : IDIOMS_C;
+  const text = [idioms, sizesText(asm), pagingHelpersText(m), cfgText, asm ? '#define __ASSEMBLY__ 1\n#define __ASSEMBLER__ 1' : '', '#define __KERNEL__ 1'].join('\n');
+  const lines = scanText(text, 'c');
+  for (const l of lines) {
+    const toks = l.tokens;
+    if (toks.length < 3 || toks[0].text !== '#' || toks[1].text !== 'define') continue;
+    const note = /^(pgtable_l5_enabled|pgdir_shift|ptrs_per_p4d)$/.test(toks[2].text) ? `from the active paging mode ${m.id}` :
+      /^(PAGE|PGDIR|P4D|PUD|PMD|PTRS_PER|CONFIG_PGTABLE|PAGETABLE|pgd_|p4d_|pud_|pmd_|pte_|BITS_PER_LONG$)/.test(toks[2].text) ? `built in for ${m.id}` : 'built in';
+    const def = parseDefine(toks[2], toks.slice(3), [], { builtin: true, note });
+    if (def) table.set(def.name, [def]);
+  }
+  for (const [k, v] of cfg) if (v === null) table.set(k, []);
+  builtinCache.set(key, table);
+  return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expansion
+
+interface XTok {
+  kind: Token['kind'] | 'unknown';
+  text: string;
+  hide?: HideSet;
+  /** A painted macro name (recursion). */
+  recursive?: boolean;
+  /** An identifier made by `##` from this one (`CONFIG_X` ## `UL`): reported instead when undefined. */
+  pastedFrom?: string;
+}
+
+interface RunCtx {
+  steps: number;
+  maxSteps: number;
+  maxDepth: number;
+  maxTokens: number;
+  produced: number;
+  lookup: (name: string) => readonly MacroDef[] | undefined;
+  /** Picks a candidate for a name with several; fixed per run. */
+  choose: (name: string, cands: readonly MacroDef[]) => MacroDef;
+  conditionMode: boolean;
+  unresolved: Set<string>;
+  runtime: Set<string>;
+  unknownCond: boolean;
+  assumptions: Set<string>;
+  model: DataModel;
+  dialect: Family;
+  mode: PagingMode;
+  entrySize: number;
+  /** `defined(X)` in #if: true/false/undefined (unknown). */
+  isDefined: (name: string) => boolean | undefined;
+}
+
+function step(ctx: RunCtx, n = 1): void {
+  ctx.steps += n;
+  if (ctx.steps > ctx.maxSteps) throw new EvalError('too-many-steps', `too many steps (more than ${ctx.maxSteps})`);
+}
+
+/**
+ * Interned, immutable hide sets: adding a name or uniting two sets is memoised, so the blue paint of
+ * long expansions costs no allocation per token.
+ */
+class HideSet {
+  private readonly children = new Map<string, HideSet>();
+  private readonly unions = new Map<HideSet, HideSet>();
+  private constructor(readonly names: ReadonlySet<string>) {}
+  static readonly EMPTY = new HideSet(new Set());
+  has(name: string): boolean { return this.names.has(name); }
+  with(name: string): HideSet {
+    if (this.names.has(name)) return this;
+    let c = this.children.get(name);
+    if (!c) { c = new HideSet(new Set([...this.names, name])); this.children.set(name, c); }
+    return c;
+  }
+  union(o: HideSet | undefined): HideSet {
+    if (!o || o === this || o.names.size === 0) return this;
+    if (this.names.size === 0) return o;
+    let u = this.unions.get(o);
+    if (!u) {
+      u = this;
+      for (const n of o.names) u = u.with(n);
+      this.unions.set(o, u);
+    }
+    return u;
+  }
+  intersect(o: HideSet | undefined): HideSet {
+    if (!o) return HideSet.EMPTY;
+    let r = HideSet.EMPTY;
+    for (const n of this.names) if (o.has(n)) r = r.with(n);
+    return r;
+  }
+}
+
+function union(a: HideSet | undefined, b: HideSet): HideSet {
+  return a ? a.union(b) : b;
+}
+
+function fromToken(t: Token): XTok {
+  return { kind: t.kind, text: t.text };
+}
+
+/** Reader over a stack of token arrays (rescanning pushes replacement lists in front). */
+class Reader {
+  private frames: { toks: XTok[]; pos: number }[] = [];
+  push(toks: XTok[]): void { if (toks.length) this.frames.push({ toks, pos: 0 }); }
+  next(): XTok | undefined {
+    while (this.frames.length) {
+      const f = this.frames[this.frames.length - 1];
+      if (f.pos < f.toks.length) return f.toks[f.pos++];
+      this.frames.pop();
+    }
+    return undefined;
+  }
+  peek(): XTok | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i];
+      if (f.pos < f.toks.length) return f.toks[f.pos];
+    }
+    return undefined;
+  }
+}
+
+function expand(input: XTok[], ctx: RunCtx, depth: number): XTok[] {
+  if (depth > ctx.maxDepth) throw new EvalError('nesting-too-deep', `nesting too deep (more than ${ctx.maxDepth} levels)`);
+  const out: XTok[] = [];
+  const r = new Reader();
+  r.push(input);
+  for (let t = r.next(); t !== undefined; t = r.next()) {
+    if (t.kind !== 'ident') { out.push(t); continue; }
+    const name = t.text;
+    if (ctx.conditionMode && name === 'defined') {
+      let operand = r.next();
+      let paren = false;
+      if (operand?.text === '(') { paren = true; operand = r.next(); }
+      if (!operand || operand.kind !== 'ident') throw new EvalError('syntax', 'defined without a name');
+      if (paren && r.next()?.text !== ')') throw new EvalError('syntax', 'defined( without )');
+      const d = ctx.isDefined(operand.text);
+      out.push(d === undefined ? { kind: 'unknown', text: operand.text } : { kind: 'number', text: d ? '1' : '0' });
+      continue;
+    }
+    if (/^IS_(ENABLED|BUILTIN|MODULE|REACHABLE)$/.test(name) && r.peek()?.text === '(') {
+      r.next();
+      const operand = r.next();
+      if (r.next()?.text !== ')' || !operand || operand.kind !== 'ident') throw new EvalError('syntax', `${name} needs one configuration name`);
+      const a = ctx.isDefined(operand.text);
+      const mod = ctx.isDefined(operand.text + '_MODULE') === true;
+      let d: boolean | undefined;
+      if (name === 'IS_MODULE') d = mod ? true : a === undefined ? undefined : false;
+      else if (name === 'IS_BUILTIN') d = a;
+      else d = a === true || mod ? true : a;
+      out.push(d === undefined ? { kind: 'unknown', text: operand.text } : { kind: 'number', text: d ? '1' : '0' });
+      continue;
+    }
+    if (t.hide && t.hide.has(name)) {
+      out.push({ ...t, recursive: true });
+      continue;
+    }
+    const cands = ctx.lookup(name);
+    if (!cands || cands.length === 0) { out.push(t); continue; }
+    const def = ctx.choose(name, cands);
+    if (def.origin?.note?.startsWith('from the active paging mode')) ctx.assumptions.add(`${name}${def.params ? '()' : ''} = ${def.bodyText} (${def.origin.note.replace(/^from the /, '')})`);
+    step(ctx);
+    if (def.params === undefined) {
+      const hs = (t.hide ?? HideSet.EMPTY).with(name);
+      const repl: XTok[] = [];
+      if (def.kind === 'symbol') repl.push({ kind: 'punct', text: '(', hide: hs });
+      for (const b of def.body) repl.push({ kind: b.kind, text: b.text, hide: hs });
+      if (def.kind === 'symbol') repl.push({ kind: 'punct', text: ')', hide: hs });
+      ctx.produced += repl.length;
+      if (ctx.produced > ctx.maxTokens) throw new EvalError('too-many-steps', 'too many steps (expansion too large)');
+      r.push(repl);
+      continue;
+    }
+    // Function-like: needs '(' next.
+    if (r.peek()?.text !== '(') { out.push(t); continue; }
+    r.next();
+    const args: XTok[][] = [[]];
+    let level = 0;
+    let close: XTok | undefined;
+    for (let a = r.next(); a !== undefined; a = r.next()) {
+      step(ctx, 0);
+      if (a.text === '(') level++;
+      else if (a.text === ')') {
+        if (level === 0) { close = a; break; }
+        level--;
+      } else if (a.text === ',' && level === 0 && !(def.variadic && args.length === def.params.length)) {
+        args.push([]);
+        continue;
+      }
+      args[args.length - 1].push(a);
+    }
+    if (!close) throw new EvalError('syntax', `unterminated argument list of ${name}`);
+    if (args.length === 1 && args[0].length === 0 && def.params.length === 0) args.pop();
+    if (args.length < def.params.length && def.variadic && args.length === def.params.length - 1) args.push([]);
+    if (args.length !== def.params.length) {
+      throw new EvalError('syntax', `${name} expects ${def.params.length} argument${def.params.length === 1 ? '' : 's'}, got ${args.length}`);
+    }
+    const hs = (t.hide ?? HideSet.EMPTY).intersect(close.hide).with(name);
+    const repl = substitute(def, args, hs, ctx, depth);
+    ctx.produced += repl.length;
+    if (ctx.produced > ctx.maxTokens) throw new EvalError('too-many-steps', 'too many steps (expansion too large)');
+    r.push(repl);
+  }
+  return out;
+}
+
+function substitute(def: MacroDef, args: XTok[][], hs: HideSet, ctx: RunCtx, depth: number): XTok[] {
+  const params = def.params!;
+  const expanded = new Map<number, XTok[]>();
+  const paramIndex = (text: string) => params.indexOf(text);
+  const body = def.body;
+  const out: XTok[] = [];
+  const expandedArg = (k: number) => {
+    let e = expanded.get(k);
+    if (!e) { e = expand(args[k], ctx, depth + 1); expanded.set(k, e); }
+    return e;
+  };
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i];
+    if (b.text === '#' && i + 1 < body.length && paramIndex(body[i + 1].text) >= 0) {
+      const k = paramIndex(body[i + 1].text);
+      out.push({ kind: 'string', text: JSON.stringify(args[k].map((x) => x.text).join(' ')) });
+      i++;
+      continue;
+    }
+    if (b.text === '##' && out.length > 0 && i + 1 < body.length) {
+      const next = body[i + 1];
+      const k = paramIndex(next.text);
+      const rhs: XTok[] = k >= 0 ? args[k] : [fromToken(next)];
+      i++;
+      if (rhs.length === 0) continue;
+      const lhs = out.pop()!;
+      const pasted = tokenize(lhs.text + rhs[0].text, ctx.dialect === 'c' ? 'c' : 'c');
+      for (const p of pasted) out.push({ kind: p.kind, text: p.text, hide: lhs.hide, ...(pasted.length === 1 && p.kind === 'ident' && lhs.kind === 'ident' ? { pastedFrom: lhs.pastedFrom ?? lhs.text } : {}) });
+      for (let j = 1; j < rhs.length; j++) out.push(rhs[j]);
+      continue;
+    }
+    const k = b.kind === 'ident' ? paramIndex(b.text) : -1;
+    if (k >= 0) {
+      if (body[i + 1]?.text === '##') { out.push(...args[k]); continue; }
+      out.push(...expandedArg(k));
+      continue;
+    }
+    out.push(fromToken(b));
+  }
+  return out.map((x) => ({ ...x, hide: union(x.hide, hs) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+type Node =
+  | { k: 'num'; v: bigint; t: CType }
+  | { k: 'unknown'; name: string }
+  | { k: 'name'; name: string; recursive?: boolean; call?: boolean; pastedFrom?: string }
+  | { k: 'un'; op: string; a: Node }
+  | { k: 'bin'; op: string; a: Node; b: Node }
+  | { k: 'cond'; c: Node; a: Node; b: Node }
+  | { k: 'cast'; t: CType | 'bool' | 'void' | 'struct'; a: Node; tname: string }
+  | { k: 'sizeof'; bytes: number }
+  | { k: 'sizeofExpr'; a: Node }
+  | { k: 'poison'; why: string }
+  | { k: 'ldfn'; name: string; args: Node[] };
+
+interface Prec { [op: string]: number }
+const PREC: Record<Family, Prec> = {
+  c: { ',': 1, '||': 3, '&&': 4, '|': 5, '^': 6, '&': 7, '==': 8, '!=': 8, '<': 9, '<=': 9, '>': 9, '>=': 9, '<<': 10, '>>': 10, '+': 11, '-': 11, '*': 12, '/': 12, '%': 12 },
+  ld: { '||': 3, '&&': 4, '|': 5, '^': 6, '&': 7, '==': 8, '!=': 8, '<': 9, '<=': 9, '>': 9, '>=': 9, '<<': 10, '>>': 10, '+': 11, '-': 11, '*': 12, '/': 12, '%': 12 },
+  gas: { '||': 3, '&&': 3, '+': 8, '-': 8, '==': 8, '!=': 8, '<>': 8, '<': 8, '<=': 8, '>': 8, '>=': 8, '|': 10, '&': 10, '^': 10, '!': 10, '*': 12, '/': 12, '%': 12, '<<': 12, '>>': 12 },
+  nasm: { '||': 3, '^^': 3.5, '&&': 4, '=': 5, '==': 5, '!=': 5, '<>': 5, '<': 5, '<=': 5, '>': 5, '>=': 5, '<=>': 5, '|': 6, '^': 7, '&': 8, '<<': 9, '>>': 9, '<<<': 9, '>>>': 9, '+': 10, '-': 10, '*': 11, '/': 11, '//': 11, '%': 11, '%%': 11 },
+};
+
+const TYPE_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char', 'void', 'const', 'volatile', '__force', '__user', '__iomem', '__kernel', 'struct', 'bool', '_Bool', '__signed__', '__unsigned__']);
+const TYPEDEFS: Record<string, (m: DataModel, entry: number) => CType | 'struct'> = {
+  u8: () => T(8, false, 'u8'), u16: () => T(16, false, 'u16'), u32: () => T(32, false, 'u32'), u64: () => T(64, false, 'u64'),
+  s8: () => T(8, true, 's8'), s16: () => T(16, true, 's16'), s32: () => T(32, true, 's32'), s64: () => T(64, true, 's64'),
+  __u8: () => T(8, false, '__u8'), __u16: () => T(16, false, '__u16'), __u32: () => T(32, false, '__u32'), __u64: () => T(64, false, '__u64'),
+  __s8: () => T(8, true, '__s8'), __s16: () => T(16, true, '__s16'), __s32: () => T(32, true, '__s32'), __s64: () => T(64, true, '__s64'),
+  uint8_t: () => T(8, false, 'uint8_t'), uint16_t: () => T(16, false, 'uint16_t'), uint32_t: () => T(32, false, 'uint32_t'), uint64_t: () => T(64, false, 'uint64_t'),
+  int8_t: () => T(8, true, 'int8_t'), int16_t: () => T(16, true, 'int16_t'), int32_t: () => T(32, true, 'int32_t'), int64_t: () => T(64, true, 'int64_t'),
+  size_t: (m) => ({ ...m.ulong, name: 'size_t' }), ssize_t: (m) => ({ ...m.long, name: 'ssize_t' }),
+  uintptr_t: (m) => ({ ...m.ulong, name: 'uintptr_t' }), intptr_t: (m) => ({ ...m.long, name: 'intptr_t' }), ptrdiff_t: (m) => ({ ...m.long, name: 'ptrdiff_t' }),
+  uint: () => T(32, false, 'uint'), ulong: (m) => ({ ...m.ulong, name: 'ulong' }), u_long: (m) => ({ ...m.ulong, name: 'u_long' }),
+  phys_addr_t: (m, e) => T(m.pointerBits === 64 || e === 8 ? 64 : 32, false, 'phys_addr_t'),
+  dma_addr_t: (m, e) => T(m.pointerBits === 64 || e === 8 ? 64 : 32, false, 'dma_addr_t'),
+  resource_size_t: (m, e) => T(m.pointerBits === 64 || e === 8 ? 64 : 32, false, 'resource_size_t'),
+  paddr_t: () => T(64, false, 'paddr_t'), vaddr_t: (m) => ({ ...m.ulong, name: 'vaddr_t' }),
+  pteval_t: (m, e) => T(e * 8, false, 'pteval_t'), pmdval_t: (m, e) => T(e * 8, false, 'pmdval_t'),
+  pudval_t: (m, e) => T(e * 8, false, 'pudval_t'), p4dval_t: (m, e) => T(e * 8, false, 'p4dval_t'),
+  pgdval_t: (m, e) => T(e * 8, false, 'pgdval_t'), pgprotval_t: (m, e) => T(e * 8, false, 'pgprotval_t'),
+  pte_t: () => 'struct', pmd_t: () => 'struct', pud_t: () => 'struct', p4d_t: () => 'struct', pgd_t: () => 'struct', pgprot_t: () => 'struct',
+  gfn_t: () => T(64, false, 'gfn_t'), mfn_t: () => T(64, false, 'mfn_t'), pfn_t: () => T(64, false, 'pfn_t'),
+};
+
+class Parser {
+  private i = 0;
+  private depth = 0;
+  constructor(private readonly toks: XTok[], private readonly ctx: RunCtx) {}
+
+  parseAll(): Node {
+    if (this.toks.length === 0) throw new EvalError('syntax', 'empty expression');
+    const n = this.expr(0);
+    if (this.i < this.toks.length) throw new EvalError('syntax', `unexpected '${this.toks[this.i].text}'`);
+    return n;
+  }
+
+  private peek(o = 0): XTok | undefined { return this.toks[this.i + o]; }
+  private take(): XTok { return this.toks[this.i++]; }
+  private expect(text: string): void {
+    const t = this.take();
+    if (!t || t.text !== text) throw new EvalError('syntax', `expected '${text}'${t ? ` before '${t.text}'` : ' at the end'}`);
+  }
+
+  private enter(): void {
+    if (++this.depth > this.ctx.maxDepth) throw new EvalError('nesting-too-deep', `nesting too deep (more than ${this.ctx.maxDepth} levels)`);
+    step(this.ctx);
+  }
+
+  private expr(minPrec: number): Node {
+    this.enter();
+    let left = this.unary();
+    const prec = PREC[this.ctx.dialect];
+    for (;;) {
+      const t = this.peek();
+      if (!t || t.kind !== 'punct') break;
+      if (t.text === '?' && minPrec <= 2) {
+        this.take();
+        const a = this.expr(1);
+        this.expect(':');
+        const b = this.expr(2);
+        left = { k: 'cond', c: left, a, b };
+        continue;
+      }
+      const p = prec[t.text];
+      if (p === undefined || p < minPrec || (t.text === ',' && minPrec > 1)) break;
+      this.take();
+      const right = this.expr(p + 0.01);
+      left = { k: 'bin', op: t.text, a: left, b: right };
+    }
+    this.depth--;
+    return left;
+  }
+
+  private typeName(): { t: CType | 'bool' | 'void' | 'struct'; name: string; len: number } | undefined {
+    // At '(' : is the parenthesised text a type name?
+    let j = this.i + 1;
+    const words: string[] = [];
+    let ptr = false;
+    while (j < this.toks.length && this.toks[j].text !== ')') {
+      const w = this.toks[j];
+      if (w.text === '*') { ptr = true; j++; continue; }
+      if (w.kind !== 'ident') return undefined;
+      if (!TYPE_WORDS.has(w.text) && !(w.text in TYPEDEFS) && !(words[words.length - 1] === 'struct')) return undefined;
+      words.push(w.text);
+      j++;
+    }
+    if (j >= this.toks.length || words.length === 0) return undefined;
+    const t = this.resolveType(words, ptr);
+    return t ? { t, name: words.filter((w) => !/^(const|volatile|__force|__user|__iomem|__kernel)$/.test(w)).join(' ') + (ptr ? ' *' : ''), len: j - this.i + 1 } : undefined;
+  }
+
+  private resolveType(words: string[], ptr: boolean): CType | 'bool' | 'void' | 'struct' | undefined {
+    const m = this.ctx.model;
+    if (ptr) return { ...m.ulong, name: 'pointer' };
+    const w = words.filter((x) => !/^(const|volatile|__force|__user|__iomem|__kernel)$/.test(x));
+    if (w.length === 0) return undefined;
+    if (w[0] === 'struct') return 'struct';
+    if (w.length === 1 && w[0] in TYPEDEFS) return TYPEDEFS[w[0]](m, this.ctx.entrySize);
+    if (w.length === 1 && (w[0] === 'bool' || w[0] === '_Bool')) return 'bool';
+    if (w.length === 1 && w[0] === 'void') return 'void';
+    const uns = w.includes('unsigned') || w.includes('__unsigned__');
+    const longs = w.filter((x) => x === 'long').length;
+    let t: CType;
+    if (w.includes('char')) t = T(8, !uns, uns ? 'unsigned char' : 'char');
+    else if (w.includes('short')) t = T(16, !uns, uns ? 'unsigned short' : 'short');
+    else if (longs >= 2) t = uns ? m.ullong : m.llong;
+    else if (longs === 1) t = uns ? m.ulong : m.long;
+    else t = uns ? m.uint : m.int;
+    if (w.some((x) => !TYPE_WORDS.has(x))) return undefined;
+    return t;
+  }
+
+  private typeBytes(t: CType | 'bool' | 'void' | 'struct', words: string): number | undefined {
+    if (t === 'bool') return 1;
+    if (t === 'void') return 1;
+    if (t === 'struct') return /^(pte_t|pmd_t|pud_t|p4d_t|pgd_t|pgprot_t)$/.test(words) ? this.ctx.entrySize : undefined;
+    return t.bits / 8;
+  }
+
+  private unary(): Node {
+    this.enter();
+    const t = this.peek();
+    if (!t) throw new EvalError('syntax', 'unexpected end of expression');
+    let n: Node;
+    if (t.kind === 'punct' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
+      this.take();
+      n = { k: 'un', op: t.text, a: this.unary() };
+    } else if (t.kind === 'ident' && t.text === 'sizeof' && this.ctx.dialect === 'c') {
+      this.take();
+      if (this.peek()?.text === '(') {
+        const tn = this.typeName();
+        if (tn) {
+          this.i += tn.len;
+          const bytes = this.typeBytes(tn.t, tn.name);
+          n = bytes === undefined ? { k: 'poison', why: `sizeof(${tn.name})` } : { k: 'sizeof', bytes };
+          this.depth--;
+          return n;
+        }
+      }
+      n = { k: 'sizeofExpr', a: this.unary() };
+    } else if (t.text === '(' && t.kind === 'punct') {
+      const tn = this.ctx.dialect === 'c' ? this.typeName() : undefined;
+      if (tn) {
+        this.i += tn.len;
+        n = { k: 'cast', t: tn.t, a: this.unary(), tname: tn.name };
+      } else {
+        this.take();
+        n = this.expr(0);
+        this.expect(')');
+      }
+    } else {
+      n = this.primary();
+    }
+    n = this.postfix(n);
+    this.depth--;
+    return n;
+  }
+
+  private postfix(n: Node): Node {
+    for (;;) {
+      const t = this.peek();
+      if (!t) return n;
+      if (t.text === '->' || (t.text === '.' && this.ctx.dialect === 'c')) {
+        this.take();
+        const f = this.take();
+        if (!f || f.kind !== 'ident') throw new EvalError('syntax', `expected a member name after '${t.text}'`);
+        n = n.k === 'name' ? n : { k: 'poison', why: 'member access' };
+        continue;
+      }
+      if (t.text === '[' && this.ctx.dialect === 'c') {
+        this.take();
+        this.expr(0);
+        this.expect(']');
+        n = n.k === 'name' ? n : { k: 'poison', why: 'array access' };
+        continue;
+      }
+      if (t.text === '(' && n.k === 'name') {
+        // A call of something that is not a macro: a runtime function (or an ld built-in).
+        this.take();
+        const args: Node[] = [];
+        if (this.peek()?.text !== ')') {
+          for (;;) {
+            args.push(this.expr(2));
+            if (this.peek()?.text === ',') { this.take(); continue; }
+            break;
+          }
+        }
+        this.expect(')');
+        if (this.ctx.dialect === 'ld') n = { k: 'ldfn', name: n.name, args };
+        else n = { ...n, call: true };
+        continue;
+      }
+      return n;
+    }
+  }
+
+  private primary(): Node {
+    const t = this.take();
+    if (t.kind === 'number') {
+      const lit = parseLiteral(t.text, this.ctx.dialect as LiteralDialect);
+      if (!lit) throw new EvalError('syntax', `'${t.text}' is not a valid ${this.ctx.dialect === 'c' ? 'C' : this.ctx.dialect} number`);
+      return { k: 'num', v: lit.value, t: this.literalType(lit.value, lit.unsigned, lit.rank, lit.radix) };
+    }
+    if (t.kind === 'char') {
+      const v = this.ctx.dialect === 'gas' ? gasChar(t.text) : parseCharLiteral(t.text);
+      if (v === undefined) throw new EvalError('syntax', `bad character constant ${t.text}`);
+      return { k: 'num', v, t: this.ctx.dialect === 'c' ? this.ctx.model.int : this.asmType() };
+    }
+    if (t.kind === 'unknown') return { k: 'unknown', name: t.text };
+    if (t.kind === 'ident') return { k: 'name', name: t.text, recursive: t.recursive, pastedFrom: t.pastedFrom };
+    if (t.kind === 'string') throw new EvalError('unsupported', 'a string is not an integer');
+    throw new EvalError('syntax', `unexpected '${t.text}'`);
+  }
+
+  private asmType(): CType {
+    return this.ctx.dialect === 'ld' ? LD64 : ASM64;
+  }
+
+  /** C11 6.4.4.1: the first type of the list that can represent the value. */
+  private literalType(v: bigint, uns: boolean, rank: string, radix: number): CType {
+    if (this.ctx.dialect !== 'c') return this.asmType();
+    const m = this.ctx.model;
+    const decimal = radix === 10;
+    const list: CType[] = [];
+    if (rank === 'int') list.push(...(uns ? [m.uint] : decimal ? [m.int] : [m.int, m.uint]));
+    if (rank === 'int' || rank === 'long') list.push(...(uns ? [m.ulong] : decimal ? [m.long] : [m.long, m.ulong]));
+    list.push(...(uns ? [m.ullong] : decimal ? [m.llong] : [m.llong, m.ullong]));
+    for (const c of list) {
+      const max = c.signed ? (1n << BigInt(c.bits - 1)) - 1n : (1n << BigInt(c.bits)) - 1n;
+      if (v <= max) return c;
+    }
+    if (v < (1n << 64n)) return m.ullong; // GCC: decimal too large for long long is unsigned (with a warning)
+    throw new EvalError('unsupported', `literal ${v} does not fit in 64 bits`);
+  }
+}
+
+function gasChar(text: string): bigint | undefined {
+  const s = text.replace(/'$/, '');
+  return parseCharLiteral(s + "'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+type Val = { v: bigint; t: CType } | { poison: true };
+const POISON: Val = { poison: true };
+const isPoison = (x: Val): x is { poison: true } => 'poison' in x;
+
+function promote(t: CType, m: DataModel): CType {
+  return t.bits < 32 ? m.int : t;
+}
+
+function common(a: CType, b: CType, m: DataModel): CType {
+  a = promote(a, m);
+  b = promote(b, m);
+  if (a.signed === b.signed) return a.bits >= b.bits ? a : b;
+  const [u, s] = a.signed ? [b, a] : [a, b];
+  if (u.bits >= s.bits) return u;
+  return s; // the signed type is wider and represents every value of the unsigned one
+}
+
+class Evaluator {
+  constructor(private readonly ctx: RunCtx) {}
+
+  eval(n: Node, depth = 0): Val {
+    step(this.ctx);
+    if (depth > this.ctx.maxDepth) throw new EvalError('nesting-too-deep', `nesting too deep (more than ${this.ctx.maxDepth} levels)`);
+    const ctx = this.ctx;
+    const m = ctx.model;
+    const asm = ctx.dialect !== 'c';
+    switch (n.k) {
+      case 'num': return { v: norm(n.v, n.t), t: n.t };
+      case 'sizeof': return { v: BigInt(n.bytes), t: { ...m.ulong, name: 'size_t' } };
+      case 'sizeofExpr': {
+        const a = this.eval(n.a, depth + 1);
+        if (isPoison(a)) return a;
+        return { v: BigInt(a.t.bits / 8), t: { ...m.ulong, name: 'size_t' } };
+      }
+      case 'poison': return POISON;
+      case 'unknown':
+        ctx.unknownCond = true;
+        ctx.unresolved.add(n.name);
+        return POISON;
+      case 'ldfn': return this.ldFunction(n.name, n.args, depth);
+      case 'name': {
+        const name = n.name;
+        if (ctx.conditionMode) {
+          if (/^CONFIG_/.test(name) && ctx.isDefined(name) === undefined) { ctx.unknownCond = true; ctx.unresolved.add(name); return POISON; }
+          if (n.call) throw new EvalError('syntax', `function-like macro ${name} is not defined`);
+          return { v: 0n, t: m.int }; // #if: identifiers that are not macros are 0
+        }
+        if (name === '.' || name === '$' || name === '$$') {
+          ctx.unresolved.add(`${name} (location counter)`);
+          return POISON;
+        }
+        if (isRuntimeName(name)) {
+          ctx.runtime.add(name + (n.call ? '()' : ''));
+          ctx.unresolved.add(name + (n.call ? '()' : ''));
+          return POISON;
+        }
+        if (n.recursive) throw new EvalError('recursive-macro', `recursive macro ${name}`);
+        const cands = ctx.lookup(name);
+        if (cands && cands.length > 0 && cands[0].params) throw new EvalError('needs-arguments', `function-like macro ${name} used without arguments`);
+        ctx.unresolved.add((n.pastedFrom && !isRuntimeName(n.pastedFrom) ? n.pastedFrom : name) + (n.call ? '()' : ''));
+        return POISON;
+      }
+      case 'un': {
+        const a = this.eval(n.a, depth + 1);
+        if (isPoison(a)) return a;
+        if (n.op === '!') {
+          const r = a.v === 0n ? 1n : 0n;
+          return { v: r, t: asm ? this.asmT() : m.int };
+        }
+        const t = asm ? a.t : promote(a.t, m);
+        if (n.op === '-') return { v: norm(-a.v, t), t };
+        if (n.op === '~') return { v: norm(~a.v, t), t };
+        return { v: norm(a.v, t), t };
+      }
+      case 'cast': {
+        const a = this.eval(n.a, depth + 1);
+        if (isPoison(a)) return a;
+        if (n.t === 'bool') return { v: a.v !== 0n ? 1n : 0n, t: m.int };
+        if (n.t === 'void') throw new EvalError('unsupported', 'a (void) expression has no value');
+        if (n.t === 'struct') throw new EvalError('unsupported', `cannot convert to the structure type ${n.tname}`);
+        return { v: norm(a.v, n.t), t: { ...n.t, name: n.tname } };
+      }
+      case 'cond': {
+        const c = this.eval(n.c, depth + 1);
+        if (isPoison(c)) {
+          const a = this.eval(n.a, depth + 1);
+          const b = this.eval(n.b, depth + 1);
+          if (!isPoison(a) && !isPoison(b) && a.v === b.v) return a;
+          return POISON;
+        }
+        const a = c.v !== 0n ? this.eval(n.a, depth + 1) : undefined;
+        const b = c.v === 0n ? this.eval(n.b, depth + 1) : undefined;
+        // The result type is the common type of both branches; evaluate the other only for its type.
+        const chosen = (a ?? b)!;
+        if (isPoison(chosen) || asm) return chosen;
+        const other = this.typeOnly(c.v !== 0n ? n.b : n.a);
+        const t = other ? common(chosen.t, other, m) : chosen.t;
+        return { v: norm(chosen.v, t), t };
+      }
+      case 'bin': return this.binary(n.op, n.a, n.b, depth);
+    }
+  }
+
+  private asmT(): CType {
+    return this.ctx.dialect === 'ld' ? LD64 : ASM64;
+  }
+
+  /** The type of an expression whose value is not needed (the untaken branch of ?:): errors ignored. */
+  private typeOnly(n: Node): CType | undefined {
+    const saved = { steps: this.ctx.steps, unresolved: new Set(this.ctx.unresolved), runtime: new Set(this.ctx.runtime), unknown: this.ctx.unknownCond };
+    try {
+      const v = this.eval(n);
+      return isPoison(v) ? undefined : v.t;
+    } catch {
+      return undefined;
+    } finally {
+      this.ctx.unresolved = saved.unresolved;
+      this.ctx.runtime = saved.runtime;
+      this.ctx.unknownCond = saved.unknown;
+    }
+  }
+
+  private ldFunction(name: string, args: Node[], depth: number): Val {
+    const ctx = this.ctx;
+    const vals = () => args.map((a) => this.eval(a, depth + 1));
+    switch (name) {
+      case 'ALIGN': {
+        if (args.length === 1) { ctx.unresolved.add('. (location counter)'); return POISON; }
+        const [a, b] = vals();
+        if (isPoison(a) || isPoison(b)) return POISON;
+        if (b.v === 0n) return a;
+        return { v: norm(((a.v + b.v - 1n) / b.v) * b.v, LD64), t: LD64 };
+      }
+      case 'MAX': case 'MIN': {
+        const [a, b] = vals();
+        if (!a || !b || isPoison(a) || isPoison(b)) return POISON;
+        return (name === 'MAX' ? a.v >= b.v : a.v <= b.v) ? a : b;
+      }
+      case 'ABSOLUTE': {
+        const [a] = vals();
+        return a ?? POISON;
+      }
+      case 'ORIGIN': case 'LENGTH': {
+        const region = args[0] && args[0].k === 'name' ? args[0].name : undefined;
+        if (!region) return POISON;
+        const sym = `${name}(${region})`;
+        const cands = ctx.lookup(sym);
+        if (!cands || cands.length === 0) { ctx.unresolved.add(sym); return POISON; }
+        const def = ctx.choose(sym, cands);
+        const toks = expand([{ kind: 'punct', text: '(' }, ...def.body.map(fromToken), { kind: 'punct', text: ')' }], ctx, depth + 1);
+        return this.eval(new Parser(toks, ctx).parseAll(), depth + 1);
+      }
+      default:
+        ctx.unresolved.add(`${name}()`);
+        return POISON;
+    }
+  }
+
+  private binary(op: string, an: Node, bn: Node, depth: number): Val {
+    const ctx = this.ctx;
+    const m = ctx.model;
+    const asm = ctx.dialect !== 'c';
+    if (op === '&&' || op === '||' || op === '^^') {
+      const a = this.eval(an, depth + 1);
+      const t = asm ? this.asmT() : m.int;
+      if (!isPoison(a) && op === '&&' && a.v === 0n) return { v: 0n, t };
+      if (!isPoison(a) && op === '||' && a.v !== 0n) return { v: 1n, t };
+      const b = this.eval(bn, depth + 1);
+      if (isPoison(a)) {
+        if (!isPoison(b) && op === '&&' && b.v === 0n) return { v: 0n, t };
+        if (!isPoison(b) && op === '||' && b.v !== 0n) return { v: 1n, t };
+        return POISON;
+      }
+      if (isPoison(b)) return POISON;
+      if (op === '^^') return { v: (a.v !== 0n) !== (b.v !== 0n) ? 1n : 0n, t };
+      return { v: b.v !== 0n ? 1n : 0n, t };
+    }
+    if (op === ',') {
+      this.eval(an, depth + 1);
+      return this.eval(bn, depth + 1);
+    }
+    const a = this.eval(an, depth + 1);
+    const b = this.eval(bn, depth + 1);
+    if (isPoison(a) || isPoison(b)) return POISON;
+    if (asm) return this.asmBinary(op, a, b);
+    if (op === '<<' || op === '>>') {
+      const t = promote(a.t, m);
+      if (b.v < 0n) throw new EvalError('negative-shift', `negative shift count ${b.v}`);
+      if (b.v >= BigInt(t.bits)) throw new EvalError('shift-past-width', `shift past width (${b.v} >= ${t.bits} bits of ${t.name})`);
+      const v = op === '<<' ? norm(a.v << b.v, t) : norm(a.v, t) >> b.v;
+      return { v, t };
+    }
+    const t = common(a.t, b.t, m);
+    const x = norm(a.v, t);
+    const y = norm(b.v, t);
+    switch (op) {
+      case '+': return { v: norm(x + y, t), t };
+      case '-': return { v: norm(x - y, t), t };
+      case '*': return { v: norm(x * y, t), t };
+      case '/': case '%':
+        if (y === 0n) throw new EvalError('division-by-zero', 'division by zero');
+        return { v: norm(op === '/' ? x / y : x % y, t), t };
+      case '&': return { v: norm(x & y, t), t };
+      case '|': return { v: norm(x | y, t), t };
+      case '^': return { v: norm(x ^ y, t), t };
+      case '==': return { v: x === y ? 1n : 0n, t: m.int };
+      case '!=': return { v: x !== y ? 1n : 0n, t: m.int };
+      case '<': return { v: x < y ? 1n : 0n, t: m.int };
+      case '<=': return { v: x <= y ? 1n : 0n, t: m.int };
+      case '>': return { v: x > y ? 1n : 0n, t: m.int };
+      case '>=': return { v: x >= y ? 1n : 0n, t: m.int };
+    }
+    throw new EvalError('syntax', `operator '${op}' is not supported here`);
+  }
+
+  /** GNU as, NASM and ld semantics: 64-bit values; comparisons in as yield -1 for true. */
+  private asmBinary(op: string, a: { v: bigint; t: CType }, b: { v: bigint; t: CType }): Val {
+    const d = this.ctx.dialect;
+    const t = this.asmT();
+    const s = BigInt.asIntN(64, a.v), u = BigInt.asUintN(64, a.v);
+    const sb = BigInt.asIntN(64, b.v), ub = BigInt.asUintN(64, b.v);
+    const truth = (c: boolean) => ({ v: c ? (d === 'gas' ? norm(-1n, t) : 1n) : 0n, t });
+    const signedCmp = d === 'gas' || d === 'nasm';
+    const [x, y] = signedCmp ? [s, sb] : [u, ub];
+    const shiftCheck = () => {
+      if (sb < 0n) throw new EvalError('negative-shift', `negative shift count ${sb}`);
+      if (sb >= 64n) throw new EvalError('shift-past-width', `shift past width (${sb} >= 64 bits)`);
+    };
+    switch (op) {
+      case '+': return { v: norm(u + ub, t), t };
+      case '-': return { v: norm(u - ub, t), t };
+      case '*': return { v: norm(u * ub, t), t };
+      case '/': case '%': case '//': case '%%': {
+        if (ub === 0n) throw new EvalError('division-by-zero', 'division by zero');
+        const signedDiv = d === 'gas' ? true : d === 'nasm' ? op === '//' || op === '%%' : false;
+        const [p, q] = signedDiv ? [s, sb] : [u, ub];
+        return { v: norm(op === '/' || op === '//' ? p / q : p % q, t), t };
+      }
+      case '<<': shiftCheck(); return { v: norm(u << ub, t), t };
+      case '<<<': shiftCheck(); return { v: norm(u << ub, t), t };
+      case '>>': shiftCheck(); return { v: norm(u >> ub, t), t };
+      case '>>>': shiftCheck(); return { v: norm(s >> ub, t), t };
+      case '&': return { v: norm(u & ub, t), t };
+      case '|': return { v: norm(u | ub, t), t };
+      case '^': return { v: norm(u ^ ub, t), t };
+      case '!': return { v: norm(u | ~ub, t), t }; // GNU as: OR NOT
+      case '==': case '=': return truth(x === y);
+      case '!=': case '<>': return truth(x !== y);
+      case '<': return truth(x < y);
+      case '<=': return truth(x <= y);
+      case '>': return truth(x > y);
+      case '>=': return truth(x >= y);
+      case '<=>': return { v: norm(x < y ? -1n : x > y ? 1n : 0n, t), t };
+    }
+    throw new EvalError('syntax', `operator '${op}' is not supported here`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+export interface EvalOptions {
+  /** Expression semantics: C, GNU as, NASM or ld. */
+  dialect?: Family;
+  /** Active paging mode (helpers, data model, sizeof of page-table types). Default x86_64-4level. */
+  mode?: PagingMode;
+  /** Candidate definitions of a name (document, includes, index, user defines); builtins are added below. */
+  lookup?: MacroLookup;
+  /** #if semantics: `defined`, unknown CONFIG_ names, other names are 0. */
+  condition?: boolean;
+  /** For `defined(X)` of names the lookup does not know: CONFIG_* are unknown unless in this set or known-undefined. */
+  maxSteps?: number;
+  maxDepth?: number;
+  maxAlternatives?: number;
+  /** Use builtin macros (idioms, sizes, paging helpers). Default true. */
+  builtins?: boolean;
+}
+
+/** The lookup an evaluation uses: the given one, then the built-ins of the mode and family. */
+export function layeredLookup(opts: EvalOptions, dialect: Family): (name: string) => readonly MacroDef[] | undefined {
+  const user = opts.lookup;
+  const builtin = opts.builtins === false ? undefined : builtinMacros(opts.mode, dialect);
+  const merged = new Map<string, readonly MacroDef[]>();
+  return (name) => {
+    const a = user?.(name);
+    if (a === undefined) return builtin?.get(name);
+    if (a.length === 0 || !builtin || a.some((d) => d.conditions.length === 0)) return a;
+    // Every definition here is conditional: when none applies, the built-in one does.
+    const b = builtin.get(name);
+    if (!b || b.length === 0) return a;
+    const key = a.map((d) => d.sig).join('\u0001');
+    const hit = merged.get(name);
+    if (hit && hit.length === a.length + 1 && hit.slice(0, a.length).every((d, i) => d === a[i])) return hit;
+    const negs = a.length === 1 && a[0].conditions.length === 1 ? [{ ...a[0].conditions[0], negated: !a[0].conditions[0].negated }] : [];
+    const fall = { ...b[0], conditions: negs, sig: b[0].sig + '|' + key };
+    const out = [...a, fall];
+    merged.set(name, out);
+    return out;
+  };
+}
+
+function consistent(conds: CondAtom[]): boolean {
+  const seen = new Map<string, boolean>();
+  for (const c of conds) {
+    const prev = seen.get(c.text);
+    if (prev !== undefined && prev !== c.negated) return false;
+    seen.set(c.text, c.negated);
+  }
+  return true;
+}
+
+function dedupeConds(conds: CondAtom[]): CondAtom[] {
+  const out: CondAtom[] = [];
+  const keys = new Set<string>();
+  for (const c of conds) {
+    const k = condText(c);
+    if (!keys.has(k)) { keys.add(k); out.push(c); }
+  }
+  return out;
+}
+
+/** Evaluate tokens (an expression, or a macro name) under every consistent choice of candidate definitions. */
+export function evaluateTokens(tokens: readonly Token[], opts: EvalOptions = {}): EvalResult {
+  const dialect = opts.dialect ?? 'c';
+  const mode = opts.mode ?? defaultMode();
+  const model = mode.addressBits === 32 ? ILP32 : LP64;
+  const base = layeredLookup(opts, dialect);
+  const deps = new Map<string, string>();
+  const lookup = (name: string) => {
+    const c = base(name);
+    if (!deps.has(name)) deps.set(name, c === undefined ? '' : c.length === 0 ? '#undef' : c.map((d) => d.sig).join('\u0001'));
+    return c;
+  };
+  const isDefined = (name: string): boolean | undefined => {
+    const c = lookup(name);
+    if (c === undefined) return /^CONFIG_/.test(name) ? undefined : false;
+    if (c.length === 0) return false;
+    if (c.some((d) => d.conditions.length === 0)) return true;
+    return undefined;
+  };
+  const maxAlt = opts.maxAlternatives ?? 16;
+  const alternatives: EvalAlternative[] = [];
+  const queue: Map<string, number>[] = [new Map()];
+  let runs = 0;
+  let truncated = false;
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    if (runs >= maxAlt * 2) { truncated = true; break; }
+    const assignment = queue.shift()!;
+    runs++;
+    const encountered: [string, number][] = [];
+    const chosenConds: CondAtom[] = [];
+    const ctx: RunCtx = {
+      steps: 0, maxSteps: opts.maxSteps ?? 50_000, maxDepth: opts.maxDepth ?? 200, maxTokens: 200_000, produced: 0,
+      lookup, conditionMode: !!opts.condition, unresolved: new Set(), runtime: new Set(), unknownCond: false,
+      assumptions: new Set(), model, dialect, mode, entrySize: mode.entrySize, isDefined,
+      choose: (name, cands) => {
+        let idx = 0;
+        if (cands.length > 1) {
+          const a = assignment.get(name);
+          if (a !== undefined) idx = a;
+          else {
+            assignment.set(name, 0);
+            encountered.push([name, cands.length]);
+          }
+        }
+        const d = cands[Math.min(idx, cands.length - 1)];
+        chosenConds.push(...d.conditions);
+        return d;
+      },
+    };
+    const alt: EvalAlternative = { unresolved: [], runtime: [], conditions: [], assumptions: [] };
+    try {
+      const expanded = expand(tokens.map(fromToken), ctx, 0);
+      const ast = new Parser(expanded, ctx).parseAll();
+      const v = new Evaluator(ctx).eval(ast);
+      if (!isPoison(v)) {
+        alt.value = v.v;
+        alt.u64 = toU64(v.v);
+        alt.type = v.t;
+      }
+    } catch (e) {
+      if (e instanceof EvalError) { alt.error = e.message; alt.errorCode = e.code; }
+      else if (e instanceof RangeError) { alt.error = 'cannot evaluate: nesting too deep'; alt.errorCode = 'nesting-too-deep'; }
+      else { alt.error = `cannot evaluate: ${(e as Error).message}`; alt.errorCode = 'unsupported'; }
+    }
+    alt.unresolved = [...ctx.unresolved];
+    alt.runtime = [...ctx.runtime];
+    alt.assumptions = [...ctx.assumptions];
+    if (alt.value === undefined && !alt.error) {
+      if (ctx.unknownCond) { alt.error = `cannot evaluate: depends on unknown ${alt.unresolved.join(', ')}`; alt.errorCode = 'undefined-name'; }
+      else if (alt.runtime.length > 0) { alt.error = `cannot evaluate: runtime variable ${alt.runtime.join(', ')}`; alt.errorCode = 'runtime-variable'; }
+      else { alt.error = `cannot evaluate: undefined name ${alt.unresolved.join(', ')}`; alt.errorCode = 'undefined-name'; }
+    }
+    alt.conditions = dedupeConds(chosenConds);
+    // Enumerate the other candidates of names first met in this run.
+    for (let j = 0; j < encountered.length; j++) {
+      const [name, count] = encountered[j];
+      for (let c = 1; c < count; c++) {
+        const next = new Map(assignment);
+        for (let k = j + 1; k < encountered.length; k++) next.delete(encountered[k][0]);
+        next.set(name, c);
+        queue.push(next);
+      }
+    }
+    if (!consistent(alt.conditions)) continue;
+    const key = `${alt.u64 ?? alt.error}|${alt.conditions.map(condText).join('&&')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (alternatives.length >= maxAlt) { truncated = true; break; }
+    alternatives.push(alt);
+  }
+  if (alternatives.length === 0) {
+    alternatives.push({ unresolved: [], runtime: [], conditions: [], assumptions: [], error: 'cannot evaluate: no consistent definition', errorCode: 'undefined-name' });
+  }
+  return { alternatives, deps, truncated };
+}
+
+/** Evaluate an expression given as text. Never throws. */
+export function evaluateExpression(text: string, opts: EvalOptions = {}): EvalResult {
+  try {
+    return evaluateTokens(tokenize(text, opts.dialect ?? 'c'), opts);
+  } catch (e) {
+    return { alternatives: [{ unresolved: [], runtime: [], conditions: [], assumptions: [], error: `cannot evaluate: ${(e as Error).message}`, errorCode: 'unsupported' }], deps: new Map() };
+  }
+}
+
+/** Truth of a `#if` expression: true, false or undefined (depends on something unknown). */
+export function evaluateCondition(tokens: readonly Token[], opts: EvalOptions = {}): { value: boolean | undefined; unresolved: string[]; error?: string } {
+  const r = evaluateTokens(tokens, { ...opts, condition: true, maxAlternatives: 8 });
+  const vals = new Set(r.alternatives.map((a) => (a.value === undefined ? 'u' : a.value !== 0n ? 't' : 'f')));
+  const unresolved = [...new Set(r.alternatives.flatMap((a) => a.unresolved))];
+  const err = r.alternatives.find((a) => a.error && a.errorCode !== 'undefined-name')?.error;
+  if (vals.size === 1 && !vals.has('u')) return { value: vals.has('t'), unresolved };
+  return { value: undefined, unresolved, error: err };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derivations (for hovers): NAME = body = body with values = value
+
+export interface DerivationAlternative {
+  /** `MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE = 0xffffffff80000000 + 0x40000000 = 0xffffffffc0000000` as parts. */
+  chain: string[];
+  value?: bigint;
+  u64?: bigint;
+  type?: CType;
+  error?: string;
+  errorCode?: EvalErrorCode;
+  conditions: CondAtom[];
+  unresolved: string[];
+  runtime: string[];
+  assumptions: string[];
+  def?: MacroDef;
+}
+
+export interface Derivation {
+  name: string;
+  alternatives: DerivationAlternative[];
+  /** Names the body refers to, each with its own derivation (bounded depth). */
+  deps: Derivation[];
+  evalDeps: Map<string, string>;
+}
+
+/** How a value prints inside a derivation: small numbers in decimal, others in hex. */
+export function stepValue(v: bigint, type?: CType): string {
+  if (v < 0n) return v >= -1024n ? v.toString() : '-0x' + (-v).toString(16);
+  if (v < 1024n) return v.toString();
+  void type;
+  return '0x' + v.toString(16);
+}
+
+/**
+ * Derive the value of an object-like macro or symbol, one alternative per consistent definition
+ * choice: the chain `NAME = body = body with each name's value = value`, and the names it uses.
+ */
+export function deriveName(name: string, opts: EvalOptions = {}, depth = 2): Derivation {
+  const dialect = opts.dialect ?? 'c';
+  const lookup = layeredLookup(opts, dialect);
+  let cands: readonly MacroDef[] | undefined;
+  try { cands = lookup(name); } catch { cands = undefined; }
+  const res = evaluateTokens([{ kind: 'ident', text: name, start: 0, end: name.length }], opts);
+  const alternatives: DerivationAlternative[] = [];
+  const depNames: string[] = [];
+  for (const alt of res.alternatives) {
+    const chain = [name];
+    // The definition this alternative used: the one whose conditions it carries.
+    const def = cands && cands.length > 0 ? pickDef(cands, alt.conditions) : undefined;
+    if (def && def.params === undefined) {
+      const body = stripParens(def.bodyText);
+      if (body !== name) chain.push(body);
+      const { text, names } = substituteValues(def, { ...opts, builtins: false, lookup: restrictTo(lookup, alt.conditions) });
+      for (const n of names) if (!depNames.includes(n)) depNames.push(n);
+      const sub = stripParens(text);
+      if (sub !== body) chain.push(sub);
+    }
+    const last = alt.value !== undefined ? stepValue(alt.value, alt.type) : undefined;
+    if (last !== undefined && chain[chain.length - 1] !== last) chain.push(last);
+    alternatives.push({ chain, value: alt.value, u64: alt.u64, type: alt.type, error: alt.error, errorCode: alt.errorCode, conditions: alt.conditions, unresolved: alt.unresolved, runtime: alt.runtime, assumptions: alt.assumptions, def });
+  }
+  const deps: Derivation[] = [];
+  if (depth > 0) {
+    for (const n of depNames.slice(0, 12)) deps.push(deriveName(n, opts, depth - 1));
+  }
+  return { name, alternatives, deps, evalDeps: res.deps };
+}
+
+/** `(a + b)` -> `a + b` when the outer parentheses enclose everything. */
+export function stripParens(text: string): string {
+  let t = text.trim();
+  while (t.startsWith('(') && t.endsWith(')')) {
+    let level = 0;
+    let enclosing = true;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === '(') level++;
+      else if (t[i] === ')') { level--; if (level === 0 && i < t.length - 1) { enclosing = false; break; } }
+    }
+    if (!enclosing) break;
+    t = t.slice(1, -1).trim();
+  }
+  return t;
+}
+
+/** A lookup that offers only the candidates consistent with an alternative's conditions. */
+function restrictTo(lookup: (name: string) => readonly MacroDef[] | undefined, conds: CondAtom[]): MacroLookup {
+  if (conds.length === 0) return lookup;
+  const pos = new Map(conds.map((c) => [c.text, c.negated]));
+  return (name) => {
+    const c = lookup(name);
+    if (!c || c.length < 2) return c;
+    const ok = c.filter((d) => d.conditions.every((a) => !pos.has(a.text) || pos.get(a.text) === a.negated));
+    return ok.length > 0 ? ok : c;
+  };
+}
+
+function pickDef(cands: readonly MacroDef[], conds: CondAtom[]): MacroDef {
+  const set = new Set(conds.map(condText));
+  for (const d of cands) if (d.conditions.every((c) => set.has(condText(c)))) return d;
+  return cands[0];
+}
+
+/** The body with each referenced name (or function-like macro call) replaced by its value. */
+function substituteValues(def: MacroDef, opts: EvalOptions): { text: string; names: string[] } {
+  const body = def.body;
+  const parts: Token[] = [];
+  const names: string[] = [];
+  const lookup = layeredLookup(opts, opts.dialect ?? 'c');
+  for (let i = 0; i < body.length; i++) {
+    const t = body[i];
+    if (t.kind !== 'ident' || t.text === 'sizeof' || TYPE_WORDS.has(t.text) || t.text in TYPEDEFS) { parts.push(t); continue; }
+    const cands = lookup(t.text);
+    const fn = cands && cands.length > 0 && cands[0].params !== undefined;
+    let end = i;
+    if (fn && body[i + 1]?.text === '(') {
+      let level = 0;
+      for (end = i + 1; end < body.length; end++) {
+        if (body[end].text === '(') level++;
+        else if (body[end].text === ')' && --level === 0) break;
+      }
+      if (end >= body.length) { parts.push(t); continue; }
+    } else if (!cands || cands.length === 0) {
+      parts.push(t);
+      continue;
+    }
+    const sub = body.slice(i, end + 1);
+    const r = evaluateTokens(sub, { ...opts, maxAlternatives: 4 });
+    const vals = new Set(r.alternatives.map((a) => (a.value === undefined ? undefined : stepValue(a.value, a.type))));
+    if (!fn && !names.includes(t.text)) names.push(t.text);
+    if (vals.size === 1 && !vals.has(undefined)) {
+      const txt = [...vals][0]!;
+      parts.push({ kind: 'number', text: txt, start: t.start, end: body[end].end, ...((t as { line?: number }).line !== undefined ? { line: (t as { line?: number }).line } : {}) } as Token);
+    } else {
+      for (let j = i; j <= end; j++) parts.push(body[j]);
+    }
+    i = end;
+  }
+  return { text: tokensText(parts), names };
+}
+
+/** `a = b = c` */
+export function chainText(alt: DerivationAlternative): string {
+  return alt.chain.join(' = ');
+}

@@ -1,0 +1,590 @@
+// Preprocessing: directives and symbol assignments of a file, conditional structure, includes, and
+// the resulting table of definitions. Conditions are evaluated against the user's defines and the
+// active paging mode; an unknown condition keeps both branches, each carrying the condition it needs.
+
+import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, parseDefine, tokensText } from './evaluate';
+import { Family, familyFor, LineScan, scanText, Token } from './scanner';
+import { PagingMode } from './types';
+
+/** A token with its line (0-based). */
+export type LTok = Token & { line: number };
+
+export type DirectiveKind =
+  | 'define' | 'undef' | 'include' | 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else' | 'endif'
+  | 'symbol' | 'other';
+
+export type SymbolKind = 'set' | 'equ' | 'assign' | 'nasm-equ' | 'nasm-assign' | 'ld-assign' | 'ld-dot' | 'ld-origin' | 'ld-length';
+
+export interface Directive {
+  kind: DirectiveKind;
+  line: number;
+  endLine: number;
+  /** `#define`/`%define`...: the tokens after the keyword; `#if`: the condition tokens. */
+  tokens: LTok[];
+  /** Keyword as written (`define`, `%xdefine`, `.set`, `=`). */
+  keyword: string;
+  symKind?: SymbolKind;
+  nameTok?: LTok;
+  body?: LTok[];
+  /** `#include` target (without quotes/brackets) and whether it was `<...>`. */
+  target?: string;
+  system?: boolean;
+}
+
+export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
+
+export interface PreprocessOptions {
+  /** Path of the file (for relative includes and origins). */
+  file?: string;
+  family: Family;
+  mode?: PagingMode;
+  /** User defines (`pagingLayout.defines`, `-D`): value, true/'y' (= 1), false/'n'/null (known unset). */
+  defines?: DefineSettings;
+  includeDirs?: string[];
+  /** Reads an included file; undefined when it does not exist. Injected so the engine stays pure. */
+  readFile?: (path: string) => string | undefined;
+  maxIncludeDepth?: number;
+  maxFiles?: number;
+  /** Definitions visible before the file (e.g. from a workspace index): consulted after the table. */
+  fallback?: (name: string) => readonly MacroDef[] | undefined;
+}
+
+export type Activity = 'active' | 'inactive' | 'conditional';
+
+export interface DefinitionRecord {
+  def: MacroDef;
+  directive: Directive;
+  activity: Activity;
+  nameTok: LTok;
+  /** First and last body tokens (undefined for an empty body). */
+  bodyFirst?: LTok;
+  bodyLast?: LTok;
+}
+
+export interface BranchRecord {
+  /** Line of the `#if`/`#elif`/`#else` directive. */
+  startLine: number;
+  /** Line of the directive that ends this branch. */
+  endLine: number;
+  activity: Activity;
+  /** Condition atoms for a conditional branch. */
+  conditions: CondAtom[];
+  /** The directive's own condition text (`CONFIG_X86_5LEVEL`, `!CONFIG_KMSAN`, `else`). */
+  text: string;
+}
+
+export interface IncludeRecord {
+  line: number;
+  start: number;
+  end: number;
+  target: string;
+  resolved?: string;
+  error?: string;
+}
+
+export interface PreprocessResult {
+  /** Final definitions: user defines, included files, this file. */
+  table: Map<string, MacroDef[]>;
+  definitions: DefinitionRecord[];
+  branches: BranchRecord[];
+  includes: IncludeRecord[];
+  problems: { line: number; message: string }[];
+  /** Candidates of a name: table, then the fallback. */
+  lookup: (name: string) => readonly MacroDef[] | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directive extraction
+
+const C_KINDS: Record<string, DirectiveKind> = {
+  define: 'define', undef: 'undef', include: 'include', include_next: 'include', import: 'include',
+  if: 'if', ifdef: 'ifdef', ifndef: 'ifndef', elif: 'elif', elifdef: 'elifdef', elifndef: 'elifndef', else: 'else', endif: 'endif',
+};
+const NASM_KINDS: Record<string, DirectiveKind> = {
+  '%define': 'define', '%xdefine': 'define', '%idefine': 'define', '%ixdefine': 'define', '%assign': 'symbol', '%iassign': 'symbol',
+  '%undef': 'undef', '%include': 'include', '%if': 'if', '%ifdef': 'ifdef', '%ifndef': 'ifndef', '%elif': 'elif',
+  '%elifdef': 'elifdef', '%elifndef': 'elifndef', '%else': 'else', '%endif': 'endif',
+};
+
+const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
+
+/** Per-LineScan cache of single-line directive extraction (LineScan objects are shared by LineScanCache). */
+const lineCache = new WeakMap<LineScan, { dirs: Omit<Directive, 'line' | 'endLine'>[] }>();
+
+function relocate(d: Omit<Directive, 'line' | 'endLine'>, line: number): Directive {
+  const fix = (t: LTok) => (t.line === line ? t : { ...t, line });
+  return {
+    ...d, line, endLine: line,
+    tokens: d.tokens.map(fix), nameTok: d.nameTok && fix(d.nameTok), body: d.body?.map(fix),
+  };
+}
+
+/** Directives and symbol assignments of a scanned file, in order. */
+export function extractDirectives(scans: readonly LineScan[], family: Family): Directive[] {
+  const out: Directive[] = [];
+  let ldStmt: LTok[] = [];
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i];
+    if (s.directive) {
+      if (!s.continues) {
+        let cached = lineCache.get(s);
+        if (!cached) {
+          const d = makeDirective(s.tokens.map((t) => withLine(t, 0)), family, 0, 0);
+          cached = { dirs: d ? [d] : [] };
+          lineCache.set(s, cached);
+        }
+        for (const d of cached.dirs) out.push(relocate(d, i));
+        continue;
+      }
+      const toks = s.tokens.map((t) => withLine(t, i));
+      let j = i + 1;
+      for (; j < scans.length; j++) {
+        for (const t of scans[j].tokens) toks.push(withLine(t, j));
+        if (!scans[j].continues) break;
+      }
+      const end = Math.min(j, scans.length - 1);
+      const d = makeDirective(toks, family, i, end);
+      if (d) out.push(d);
+      i = end;
+      continue;
+    }
+    if (s.continuation) continue;
+    if (family === 'gas' || family === 'nasm') {
+      let cached = lineCache.get(s);
+      if (!cached) {
+        cached = { dirs: asmStatements(s.tokens.map((t) => withLine(t, 0)), family) };
+        lineCache.set(s, cached);
+      }
+      for (const d of cached.dirs) out.push(relocate(d, i));
+    } else if (family === 'ld') {
+      const toks = s.tokens;
+      // MEMORY entries: `ram (rwx) : ORIGIN = 0x80000000, LENGTH = 64M` on one line.
+      const oi = toks.findIndex((t, k) => /^(ORIGIN|org|o)$/.test(t.text) && toks[k + 1]?.text === '=');
+      if (oi > 0) {
+        // region name: the identifier before `(attrs) :` that precedes ORIGIN
+        let k0 = oi - 1;
+        while (k0 >= 0 && toks[k0].text !== ':') k0--;
+        k0--;
+        if (k0 >= 0 && toks[k0].text === ')') { while (k0 >= 0 && toks[k0].text !== '(') k0--; k0--; }
+        const region = toks[Math.max(0, k0)];
+        const lt = toks.map((t) => withLine(t, i));
+        for (let k = 0; k < lt.length; k++) {
+          const m = /^(ORIGIN|org|o|LENGTH|len|l)$/.exec(lt[k].text);
+          if (!m || lt[k + 1]?.text !== '=') continue;
+          let e = k + 2;
+          const body: LTok[] = [];
+          let level = 0;
+          for (; e < lt.length; e++) {
+            if (lt[e].text === '(') level++;
+            if (lt[e].text === ')') level--;
+            if (level === 0 && (lt[e].text === ',' || lt[e].text === '}' || lt[e].text === '{' || lt[e].text === ';')) break;
+            body.push(lt[e]);
+          }
+          const isOrigin = /^(ORIGIN|org|o)$/.test(m[1]);
+          const name = `${isOrigin ? 'ORIGIN' : 'LENGTH'}(${region.text})`;
+          out.push({ kind: 'symbol', line: i, endLine: i, tokens: lt, keyword: m[1], symKind: isOrigin ? 'ld-origin' : 'ld-length', nameTok: { ...lt[k], text: name, end: lt[k].end }, body });
+          k = e;
+        }
+        continue;
+      }
+      for (const t of toks) {
+        const lt = withLine(t, i);
+        if (t.text === ';' || t.text === '{' || t.text === '}') {
+          if (t.text === ';') {
+            const d = ldStatement(ldStmt);
+            if (d) out.push(d);
+          }
+          ldStmt = [];
+          continue;
+        }
+        ldStmt.push(lt);
+      }
+    }
+  }
+  return out;
+}
+
+function makeDirective(toks: LTok[], family: Family, line: number, endLine: number): Omit<Directive, 'line' | 'endLine'> & { line: number; endLine: number } | undefined {
+  let kind: DirectiveKind;
+  let keyword: string;
+  let rest: LTok[];
+  if (toks[0]?.text === '#') {
+    const kw = toks[1];
+    if (!kw) return undefined;
+    keyword = kw.text;
+    kind = C_KINDS[kw.text] ?? 'other';
+    rest = toks.slice(2);
+  } else {
+    keyword = toks[0]?.text ?? '';
+    kind = NASM_KINDS[keyword.toLowerCase()] ?? 'other';
+    rest = toks.slice(1);
+  }
+  const d: Directive = { kind, line, endLine, tokens: rest, keyword };
+  if (kind === 'define' || kind === 'undef') {
+    if (!rest[0] || rest[0].kind !== 'ident') return { ...d, kind: 'other' };
+    d.nameTok = rest[0];
+    d.body = rest.slice(1);
+  } else if (kind === 'symbol') {
+    // NASM %assign NAME expr
+    if (!rest[0] || rest[0].kind !== 'ident') return { ...d, kind: 'other' };
+    d.nameTok = rest[0];
+    d.body = rest.slice(1);
+    d.symKind = 'nasm-assign';
+  } else if (kind === 'include') {
+    const t = rest[0];
+    if (t && (t.kind === 'header' || t.kind === 'string')) {
+      d.target = t.text.slice(1, -1);
+      d.system = t.kind === 'header';
+    }
+  }
+  void family;
+  return d;
+}
+
+const GAS_SET = new Set(['.set', '.equ', '.equiv', '.eqv']);
+
+function asmStatements(toks: LTok[], family: Family): Omit<Directive, 'line' | 'endLine'>[] {
+  const out: Directive[] = [];
+  let start = 0;
+  for (let i = 0; i <= toks.length; i++) {
+    if (i < toks.length && !(toks[i].text === ';' && family === 'gas')) continue;
+    let st = toks.slice(start, i);
+    start = i + 1;
+    // Skip labels `name:`
+    while (st.length >= 2 && st[0].kind === 'ident' && st[1].text === ':' && !(family === 'nasm' && st[2]?.text.toLowerCase() === 'equ')) st = st.slice(2);
+    if (st.length === 0) continue;
+    if (family === 'gas') {
+      if (GAS_SET.has(st[0].text.toLowerCase()) && st[1]?.kind === 'ident' && st[2]?.text === ',') {
+        out.push({ kind: 'symbol', line: 0, endLine: 0, tokens: st, keyword: st[0].text, symKind: 'set', nameTok: st[1], body: st.slice(3) });
+      } else if (st[0].kind === 'ident' && st[1]?.text === '=' && !st[0].text.startsWith('.') || (st[0].text === '.' && st[1]?.text === '=')) {
+        out.push({ kind: 'symbol', line: 0, endLine: 0, tokens: st, keyword: '=', symKind: 'assign', nameTok: st[0], body: st.slice(2) });
+      }
+    } else {
+      // NASM: NAME equ expr / NAME: equ expr
+      let k = 0;
+      if (st[0].kind === 'ident' && st[1]?.text === ':') k = 1;
+      if (st[0].kind === 'ident' && st[k + 1]?.text.toLowerCase() === 'equ') {
+        out.push({ kind: 'symbol', line: 0, endLine: 0, tokens: st, keyword: st[k + 1].text, symKind: 'nasm-equ', nameTok: st[0], body: st.slice(k + 2) });
+      }
+    }
+  }
+  return out;
+}
+
+function ldStatement(st: LTok[]): Directive | undefined {
+  if (st.length < 3) return undefined;
+  let s = st;
+  // PROVIDE(NAME = expr), PROVIDE_HIDDEN(...), HIDDEN(...)
+  if (/^(PROVIDE|PROVIDE_HIDDEN|HIDDEN)$/.test(s[0].text) && s[1]?.text === '(' && s[s.length - 1].text === ')') s = s.slice(2, -1);
+  // `.text : { ... . = ALIGN(8); }`: a section header may precede; take the last `NAME =` start.
+  const eq = s.findIndex((t) => t.text === '=');
+  if (eq < 1) return undefined;
+  const nameTok = s[eq - 1];
+  if (nameTok.kind !== 'ident') return undefined;
+  const body = s.slice(eq + 1);
+  if (body.length === 0) return undefined;
+  const line = nameTok.line;
+  return {
+    kind: 'symbol', line, endLine: body[body.length - 1].line, tokens: s, keyword: '=',
+    symKind: nameTok.text === '.' ? 'ld-dot' : 'ld-assign', nameTok, body,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processing
+
+interface Frame {
+  activity: Activity;
+  /** Unknown atoms this branch needs. */
+  atoms: CondAtom[];
+  /** A branch of this chain was known to be taken. */
+  taken: boolean;
+  /** Negations of the unknown conditions of earlier branches. */
+  prevNeg: CondAtom[];
+  /** The parent was inactive: everything here is inactive. */
+  dead: boolean;
+  startLine: number;
+  text: string;
+}
+
+/** Normalised user defines: name -> body text, or null for "known not set". */
+export function normalizeDefines(defines: DefineSettings | undefined): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (!defines) return out;
+  for (const [k, v] of Object.entries(defines)) {
+    if (!/^[A-Za-z_]\w*$/.test(k)) continue;
+    if (v === undefined || v === null || v === false || v === 'n' || v === 'N') out.set(k, null);
+    else if (v === true || v === 'y' || v === 'Y' || v === '') out.set(k, '1');
+    else if (v === 'm' || v === 'M') { out.set(k, null); out.set(k + '_MODULE', '1'); }
+    else out.set(k, String(v));
+  }
+  return out;
+}
+
+/** `-D NAME`, `-D NAME=VALUE`, `NAME=n` strings to DefineSettings. */
+export function parseDefineArgs(args: string[]): DefineSettings {
+  const out: DefineSettings = {};
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq < 0) out[a.trim()] = true;
+    else out[a.slice(0, eq).trim()] = a.slice(eq + 1);
+  }
+  return out;
+}
+
+function userTable(defines: DefineSettings | undefined): Map<string, MacroDef[]> {
+  const table = new Map<string, MacroDef[]>();
+  for (const [name, value] of normalizeDefines(defines)) {
+    if (value === null) { table.set(name, []); continue; }
+    const lines = scanText(`#define ${name} ${value}`, 'c');
+    const toks = lines[0].tokens;
+    const def = parseDefine(toks[2], toks.slice(3), [], { note: 'user define', builtin: false });
+    if (def) table.set(name, [def]);
+  }
+  return table;
+}
+
+const fileCache = new Map<string, { text: string; family: Family; directives: Directive[] }>();
+
+function fileDirectives(path: string, text: string): Directive[] {
+  const c = fileCache.get(path);
+  if (c && c.text === text) return c.directives;
+  const family = familyFor(undefined, path) ?? 'c';
+  const directives = extractDirectives(scanText(text, family), family);
+  if (fileCache.size > 2000) fileCache.clear();
+  fileCache.set(path, { text, family, directives });
+  return directives;
+}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i);
+}
+
+function joinPath(a: string, b: string): string {
+  if (b.startsWith('/')) return b;
+  const parts = (a.endsWith('/') ? a + b : a + '/' + b).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else if (p !== '.' && !(p === '' && out.length > 0)) out.push(p);
+  }
+  return out.join('/') || '/';
+}
+
+/** Candidates for an include target: the including file's directory (quoted form), then include dirs. */
+export function includeCandidates(target: string, system: boolean, fromFile: string | undefined, includeDirs: string[]): string[] {
+  if (target.startsWith('/')) return [target];
+  const out: string[] = [];
+  if (!system && fromFile) out.push(joinPath(dirname(fromFile), target));
+  for (const d of includeDirs) out.push(joinPath(d, target));
+  return out;
+}
+
+/**
+ * Preprocess a file given its directives (from extractDirectives). Pure: files are read through
+ * opts.readFile. Never throws.
+ */
+export function preprocess(directives: readonly Directive[], opts: PreprocessOptions): PreprocessResult {
+  const table = userTable(opts.defines);
+  const definitions: DefinitionRecord[] = [];
+  const branches: BranchRecord[] = [];
+  const includes: IncludeRecord[] = [];
+  const problems: { line: number; message: string }[] = [];
+  const fallback = opts.fallback;
+  const lookup = (name: string) => table.get(name) ?? fallback?.(name);
+  const withBuiltins = layeredLookup({ lookup, mode: opts.mode }, opts.family === 'c' ? 'c' : 'gas');
+  const visited = new Set<string>();
+  const maxDepth = opts.maxIncludeDepth ?? 40;
+  const maxFiles = opts.maxFiles ?? 400;
+  const condCache = new Map<string, boolean | undefined>();
+
+  const evalCond = (toks: LTok[], dialect: Family): boolean | undefined => {
+    try {
+      const r = evaluateCondition(toks, { lookup: withBuiltins, builtins: false, mode: opts.mode, dialect: dialect === 'nasm' ? 'nasm' : 'c', maxSteps: 20_000 });
+      return r.value;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const run = (dirs: readonly Directive[], file: string | undefined, family: Family, baseAtoms: CondAtom[], depth: number, isMain: boolean) => {
+    const stack: Frame[] = [];
+    const currentAtoms = (): CondAtom[] => {
+      if (stack.length === 0) return baseAtoms;
+      const out = baseAtoms.slice();
+      for (const f of stack) out.push(...f.atoms);
+      return out;
+    };
+    const dead = () => stack.length > 0 && (stack[stack.length - 1].dead || stack[stack.length - 1].activity === 'inactive');
+    const closeBranch = (endLine: number) => {
+      const f = stack[stack.length - 1];
+      if (isMain && f) branches.push({ startLine: f.startLine, endLine, activity: f.dead ? 'inactive' : f.activity, conditions: f.atoms, text: f.text });
+    };
+    for (const d of dirs) {
+      switch (d.kind) {
+        case 'if': case 'ifdef': case 'ifndef': {
+          const parentDead = dead();
+          const { value, text } = parentDead ? { value: false, text: condSource(d) } : judge(d, family);
+          const f: Frame = { activity: 'inactive', atoms: [], taken: false, prevNeg: [], dead: parentDead, startLine: d.line, text };
+          if (!parentDead) setBranch(f, value, text);
+          stack.push(f);
+          break;
+        }
+        case 'elif': case 'elifdef': case 'elifndef': case 'else': {
+          const f = stack[stack.length - 1];
+          if (!f) { problems.push({ line: d.line, message: `#${d.keyword} without #if` }); break; }
+          closeBranch(d.line);
+          f.startLine = d.line;
+          if (f.dead) { f.text = condSource(d); break; }
+          if (f.taken) { f.activity = 'inactive'; f.atoms = []; f.text = condSource(d); break; }
+          const { value, text } = d.kind === 'else' ? { value: true as boolean | undefined, text: 'else' } : judge(d, family);
+          f.text = text;
+          setBranch(f, value, text);
+          break;
+        }
+        case 'endif': {
+          if (!stack.length) { problems.push({ line: d.line, message: `#${d.keyword} without #if` }); break; }
+          closeBranch(d.line);
+          stack.pop();
+          break;
+        }
+        case 'define': case 'symbol': {
+          const isDead = dead();
+          const atoms = isDead ? [] : currentAtoms();
+          const activity: Activity = isDead ? 'inactive' : atoms.length > 0 ? 'conditional' : 'active';
+          if (!d.nameTok) break;
+          const origin = { file, line: d.line };
+          const def = d.kind === 'define' ? parseDefine(d.nameTok, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok.text, d.body ?? [], atoms, origin);
+          if (!def) { if (isMain) problems.push({ line: d.line, message: `malformed definition of ${d.nameTok.text}` }); break; }
+          if (isMain) {
+            const body = d.body ?? [];
+            let bodyStart = 0;
+            if (def.params) { const close = body.findIndex((t) => t.text === ')'); bodyStart = close + 1; }
+            const b = body.slice(bodyStart);
+            definitions.push({ def, directive: d, activity, nameTok: d.nameTok, bodyFirst: b[0], bodyLast: b[b.length - 1] });
+          }
+          if (isDead || d.symKind === 'ld-dot') break;
+          if (atoms.length === 0) table.set(def.name, [def]);
+          else {
+            const prev = table.get(def.name) ?? [];
+            const extra = atoms.slice(baseAtoms.length);
+            const adjusted = extra.length === 1
+              ? prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...p, conditions: [...p.conditions, { ...extra[0], negated: !extra[0].negated }], sig: p.sig + '&' + condText({ ...extra[0], negated: !extra[0].negated }) }))
+              : prev;
+            table.set(def.name, [...adjusted, def]);
+          }
+          break;
+        }
+        case 'undef': {
+          if (dead() || !d.nameTok) break;
+          if (currentAtoms().length === 0) table.set(d.nameTok.text, []);
+          break;
+        }
+        case 'include': {
+          if (dead()) break;
+          const rec: IncludeRecord = { line: d.line, start: d.tokens[0]?.start ?? 0, end: d.tokens[0]?.end ?? 0, target: d.target ?? tokensText(d.tokens) };
+          if (isMain) includes.push(rec);
+          if (!d.target) { rec.error = 'include target is not a "file" or <file> name'; break; }
+          if (!opts.readFile) { rec.error = 'includes are not read here'; break; }
+          if (depth >= maxDepth) { rec.error = `includes nested more than ${maxDepth} deep`; break; }
+          let found: { path: string; text: string } | undefined;
+          for (const c of includeCandidates(d.target, !!d.system, file, opts.includeDirs ?? [])) {
+            let text: string | undefined;
+            try { text = opts.readFile(c); } catch { text = undefined; }
+            if (text !== undefined) { found = { path: c, text }; break; }
+          }
+          if (!found) { rec.error = `${d.target} not found`; break; }
+          rec.resolved = found.path;
+          if (inProgress.has(found.path)) { rec.error = `include cycle: ${found.path} is already being included`; break; }
+          if (visited.has(found.path)) break; // included before: its guard would skip it
+          if (visited.size >= maxFiles) { rec.error = `more than ${maxFiles} included files`; break; }
+          visited.add(found.path);
+          inProgress.add(found.path);
+          try {
+            const fam = familyFor(undefined, found.path) ?? 'c';
+            run(fileDirectives(found.path, found.text), found.path, fam === 'c' ? 'c' : fam, currentAtoms(), depth + 1, false);
+          } finally {
+            inProgress.delete(found.path);
+          }
+          break;
+        }
+        default: break;
+      }
+    }
+    if (isMain) {
+      while (stack.length) {
+        problems.push({ line: stack[stack.length - 1].startLine, message: 'unterminated conditional (missing #endif)' });
+        closeBranch(Number.MAX_SAFE_INTEGER);
+        stack.pop();
+      }
+    }
+  };
+
+  const setBranch = (f: Frame, value: boolean | undefined, text: string) => {
+    if (value === true) {
+      f.atoms = f.prevNeg.slice();
+      f.activity = f.atoms.length > 0 ? 'conditional' : 'active';
+      f.taken = true;
+    } else if (value === false) {
+      f.activity = 'inactive';
+      f.atoms = [];
+    } else {
+      const atom = atomOf(text);
+      f.atoms = [...f.prevNeg, atom];
+      f.activity = 'conditional';
+      f.prevNeg = [...f.prevNeg, { ...atom, negated: !atom.negated }];
+    }
+  };
+
+  const judge = (d: Directive, family: Family): { value: boolean | undefined; text: string } => {
+    const text = condSource(d);
+    if (d.kind === 'ifdef' || d.kind === 'ifndef' || d.kind === 'elifdef' || d.kind === 'elifndef') {
+      const name = d.tokens[0]?.text ?? '';
+      const c = withBuiltins(name);
+      let def: boolean | undefined;
+      if (c === undefined) def = /^CONFIG_/.test(name) ? undefined : false;
+      else if (c.length === 0) def = false;
+      else if (c.some((x) => x.conditions.length === 0)) def = true;
+      else def = undefined;
+      const neg = d.kind === 'ifndef' || d.kind === 'elifndef';
+      return { value: def === undefined ? undefined : def !== neg, text };
+    }
+    const key = family + '\u0000' + text;
+    if (condCache.has(key) && !/\b(defined|IS_)/.test(text)) return { value: condCache.get(key), text };
+    const value = evalCond(d.tokens, family);
+    return { value, text };
+  };
+
+  const inProgress = new Set<string>();
+  if (opts.file) inProgress.add(opts.file);
+  try {
+    run(directives, opts.file, opts.family, [], 0, true);
+  } catch (e) {
+    problems.push({ line: 0, message: `preprocessing stopped: ${(e as Error).message}` });
+  }
+  return { table, definitions, branches, includes, problems, lookup };
+}
+
+/** The condition as a person reads it: `CONFIG_X`, `!CONFIG_X`, or the `#if` expression. */
+function condSource(d: Directive): string {
+  if (d.kind === 'else') return 'else';
+  if (d.kind === 'ifdef' || d.kind === 'elifdef') return d.tokens[0]?.text ?? '';
+  if (d.kind === 'ifndef' || d.kind === 'elifndef') return '!' + (d.tokens[0]?.text ?? '');
+  const t = tokensText(d.tokens);
+  const m = /^defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(t);
+  if (m) return m[1];
+  const n = /^!\s*defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(t);
+  if (n) return '!' + n[1];
+  return t;
+}
+
+function atomOf(text: string): CondAtom {
+  if (/^![A-Za-z_]\w*$/.test(text)) return { text: text.slice(1), negated: true };
+  return { text, negated: false };
+}
+
+/** Convenience: scan, extract and preprocess a text. */
+export function preprocessText(text: string, opts: PreprocessOptions): PreprocessResult {
+  return preprocess(extractDirectives(scanText(text, opts.family), opts.family), opts);
+}
