@@ -1,0 +1,183 @@
+// The pure part of the workspace index: `#define`s (and assembler `.set`/`.equ`/`=`, NASM `equ`/`%define`)
+// of many files, extracted with a fast line scan, looked up by name. The extension feeds it files in
+// the background; evaluation asks it for names the document and its includes do not define.
+
+import { MacroDef, makeSymbol, parseDefine } from './evaluate';
+import { Family, familyFor, scanLine, tokenize } from './scanner';
+
+export interface IndexedDefine {
+  name: string;
+  file: string;
+  /** 0-based line of the definition. */
+  line: number;
+  /** Parameters of a function-like macro. */
+  params?: string[];
+  /** Body as written (continuations joined, comments removed, whitespace collapsed). */
+  body: string;
+  kind: 'define' | 'symbol';
+}
+
+const C_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?(.*)$/;
+const GAS_SET = /^[ \t]*(?:[A-Za-z_.$][\w.$]*:[ \t]*)?\.(?:set|equ|equiv|eqv)[ \t]+([A-Za-z_.$][\w.$]*)[ \t]*,(.*)$/i;
+const GAS_ASSIGN = /^[ \t]*([A-Za-z_][\w.$]*)[ \t]*=(?!=)(.*)$/;
+const NASM_EQU = /^[ \t]*([A-Za-z_.?$][\w.?$#@~]*):?[ \t]+equ[ \t]+(.*)$/i;
+const NASM_DEFINE = /^[ \t]*%(?:x|i|ix)?define[ \t]+([A-Za-z_.?$][\w.?$#@~]*)(\([^)]*\))?(.*)$/i;
+
+function cleanBody(s: string, family: Family): string {
+  let t = s;
+  if (t.includes('/*')) t = t.replace(/\/\*.*?(\*\/|$)/g, ' ');
+  if (t.includes('//') && family !== 'nasm') t = t.replace(/\/\/.*$/, '');
+  if (family === 'nasm' && t.includes(';')) t = t.replace(/;.*$/, '');
+  if (family === 'gas' && t.includes('#')) t = t.replace(/(^|\s)#.*$/, '');
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Definitions of a file's text, without full lexing: a line scan that looks only at lines that can
+ * define something. Bodies continued with a backslash are joined.
+ */
+export function extractDefines(text: string, family: Family, file = ''): IndexedDefine[] {
+  const out: IndexedDefine[] = [];
+  const asm = family === 'gas' || family === 'nasm';
+  let pos = 0;
+  let line = 0;
+  const n = text.length;
+  while (pos <= n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    // Quick rejection: only lines with '#', '%', '.', '=' or 'equ' can define.
+    const first = firstNonSpace(text, pos, end);
+    const c = first < end ? text.charCodeAt(first) : 0;
+    if (c === 35 /* # */ || (asm && c !== 0) || family === 'ld') {
+      let ln = text.slice(pos, end);
+      if (ln.endsWith('\r')) ln = ln.slice(0, -1);
+      let m: RegExpExecArray | null = null;
+      if (c === 35 && (m = C_DEFINE.exec(ln))) {
+        let body = m[3];
+        let startLine = line;
+        // backslash continuations
+        while (body.endsWith('\\') && end < n) {
+          const next = text.indexOf('\n', end + 1);
+          const e2 = next < 0 ? n : next;
+          body = body.slice(0, -1) + ' ' + text.slice(end + 1, e2).replace(/\r$/, '');
+          end = e2;
+          line++;
+        }
+        const params = m[2] ? m[2].slice(1, -1).split(',').map((p) => p.trim()).filter((p) => p.length > 0) : undefined;
+        out.push({ name: m[1], file, line: startLine, params, body: cleanBody(body, family), kind: 'define' });
+        startLine = 0;
+      } else if (family === 'gas' && (m = GAS_SET.exec(ln) ?? GAS_ASSIGN.exec(ln))) {
+        out.push({ name: m[1], file, line, body: cleanBody(m[2], family), kind: 'symbol' });
+      } else if (family === 'nasm' && (m = NASM_DEFINE.exec(ln))) {
+        const params = m[2] ? m[2].slice(1, -1).split(',').map((p) => p.trim()).filter((p) => p.length > 0) : undefined;
+        out.push({ name: m[1], file, line, params, body: cleanBody(m[3], family), kind: 'define' });
+      } else if (family === 'nasm' && (m = NASM_EQU.exec(ln))) {
+        out.push({ name: m[1], file, line, body: cleanBody(m[2], family), kind: 'symbol' });
+      } else if (family === 'ld' && (m = /^[ \t]*(?:PROVIDE(?:_HIDDEN)?\([ \t]*)?([A-Za-z_][\w.$]*)[ \t]*=(?!=)([^;]*);/.exec(ln))) {
+        out.push({ name: m[1], file, line, body: cleanBody(m[2].replace(/\)\s*$/, ''), family), kind: 'symbol' });
+      }
+    }
+    pos = end + 1;
+    line++;
+  }
+  return out;
+}
+
+function firstNonSpace(text: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = text.charCodeAt(pos);
+    if (c !== 32 && c !== 9) return pos;
+    pos++;
+  }
+  return end;
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** An index of definitions across files. */
+export class DefineIndex {
+  private byFile = new Map<string, IndexedDefine[]>();
+  private byName = new Map<string, IndexedDefine[]>();
+  private defCache = new Map<IndexedDefine, MacroDef | null>();
+
+  /** Add or replace a file's definitions. Returns how many it has. */
+  addFile(file: string, text: string, family?: Family): number {
+    this.removeFile(file);
+    const fam = family ?? familyFor(undefined, file) ?? 'c';
+    const defs = extractDefines(text, fam, file);
+    this.byFile.set(file, defs);
+    for (const d of defs) {
+      const list = this.byName.get(d.name);
+      if (list) list.push(d); else this.byName.set(d.name, [d]);
+    }
+    return defs.length;
+  }
+
+  removeFile(file: string): void {
+    const defs = this.byFile.get(file);
+    if (!defs) return;
+    this.byFile.delete(file);
+    for (const d of defs) {
+      this.defCache.delete(d);
+      const list = this.byName.get(d.name);
+      if (!list) continue;
+      const rest = list.filter((x) => x.file !== file);
+      if (rest.length) this.byName.set(d.name, rest); else this.byName.delete(d.name);
+    }
+  }
+
+  clear(): void {
+    this.byFile.clear();
+    this.byName.clear();
+    this.defCache.clear();
+  }
+
+  get fileCount(): number { return this.byFile.size; }
+  get defineCount(): number { let n = 0; for (const d of this.byFile.values()) n += d.length; return n; }
+  hasFile(file: string): boolean { return this.byFile.has(file); }
+  names(): IterableIterator<string> { return this.byName.keys(); }
+
+  /** Every definition of a name, nearest to `near` (a file path) first. */
+  lookup(name: string, near?: string): IndexedDefine[] {
+    const list = this.byName.get(name);
+    if (!list) return [];
+    if (!near || list.length === 1) return list.slice();
+    return list.slice().sort((a, b) => commonPrefix(b.file, near) - commonPrefix(a.file, near) || a.file.localeCompare(b.file));
+  }
+
+  /**
+   * Candidates for evaluation: the nearest definition (by path) of a name, as a MacroDef whose origin
+   * names its file and how many other files define it differently. Undefined when the index has none.
+   */
+  macroLookup(near?: string): (name: string) => MacroDef[] | undefined {
+    return (name) => {
+      const list = this.lookup(name, near);
+      if (list.length === 0) return undefined;
+      const d = this.toMacro(list[0]);
+      if (!d) return undefined;
+      const others = new Set(list.slice(1).filter((x) => x.body !== list[0].body).map((x) => x.file)).size;
+      return [others ? { ...d, origin: { ...d.origin, note: `workspace index; ${others} other file${others === 1 ? '' : 's'} define it differently` } } : d];
+    };
+  }
+
+  private toMacro(d: IndexedDefine): MacroDef | undefined {
+    const hit = this.defCache.get(d);
+    if (hit !== undefined) return hit ?? undefined;
+    let def: MacroDef | undefined;
+    if (d.kind === 'symbol') {
+      const fam = familyFor(undefined, d.file) ?? 'gas';
+      def = makeSymbol(d.name, tokenize(d.body, fam), [], { file: d.file, line: d.line, note: 'workspace index' });
+    } else {
+      const head = d.params ? `#define ${d.name}(${d.params.join(', ')}) ${d.body}` : `#define ${d.name} ${d.body}`;
+      const toks = scanLine(head, 'c', 0).tokens;
+      def = parseDefine(toks[2], toks.slice(3), [], { file: d.file, line: d.line, note: 'workspace index' });
+    }
+    this.defCache.set(d, def ?? null);
+    return def;
+  }
+}
