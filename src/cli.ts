@@ -2,6 +2,7 @@
 import { InputError } from './engine/numbers';
 import { Command, IO } from './cli/common';
 import * as q from './cli/query';
+import * as evalCmd from './cli/eval';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   layouts: { run: q.layouts, usage: 'layouts [--json] [--layout-file F]…                 list the layout presets' },
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   tlb: { run: q.tlb, usage: 'tlb <entries> [--page SIZE] [--json]               TLB reach' },
   slot: { run: q.slot, usage: 'slot <n> [--mode ID|--layout ID] [--kernel] [--json]  address range of a top-level slot' },
   diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json]                  moved boundaries and region sizes' },
+  eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
   map: { run: q.map, usage: 'map [--layout ID] [--format md|json]               the layout as a table' },
 };
 
