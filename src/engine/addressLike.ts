@@ -1,0 +1,293 @@
+// Address-likeness: is a number an address (or a size, a limit) or is it a mask, a flag, a poison
+// value, a magic number, a hash constant? The diagnostics rules only ever look at numbers this module
+// calls an address, a limit or a size; the hover uses it to stay quiet on small numbers.
+//
+// The decision is made from, in order of strength:
+//   1. the name that owns the value (`#define NAME`, `NAME = …`, `.set NAME, …`, `NAME equ …`), split
+//      into words: words such as MASK, FLAG, POISON, MAGIC, HASH, MSR, SHIFT veto; START, END, BASE,
+//      ADDR, VADDR, OFFSET, TOP, LIMIT make an address; SIZE, LEN make a size;
+//   2. the value's shape: all-ones runs (masks and limits of a width), repeated bytes (poison and
+//      fill patterns, word-at-a-time constants), well-known magic words (0xdeadbeef, 0xcafebabe, …)
+//      and high-entropy unaligned 64-bit values (hash multipliers, random seeds) are never addresses;
+//   3. the surrounding code: a cast to a pointer type, a linker-script location (`. = X`, a section
+//      address), or an address-named operand next to it make an address; an adjacent `&`, `|`, `^`,
+//      `~`, `*`, `%` or a shift count make a mask or an arithmetic constant.
+// Nothing here depends on the active layout: the rules decide what a classified address means there.
+
+/** What a number is, as far as the rules are concerned. */
+export type ValueRole =
+  /** A virtual or physical address: a region start, a base, a fixed mapping. */
+  | 'address'
+  /** An exclusive or inclusive upper bound of an address range (END, TOP, LIMIT, TASK_SIZE). */
+  | 'limit'
+  /** A length in bytes. */
+  | 'size'
+  /** A bit mask or a width's all-ones value. */
+  | 'mask'
+  /** Bit flags, enable bits, feature bits, attribute bits. */
+  | 'flag'
+  /** A deliberately invalid pointer or fill pattern (POISON, 0xdead…, 0x6b6b…). */
+  | 'poison'
+  /** A signature, magic number, version, identifier or register number. */
+  | 'magic'
+  /** A hash or random-number constant (golden-ratio multipliers, CRC polynomials, seeds). */
+  | 'hash'
+  /** A count, an index, a shift, an order: not a byte quantity. */
+  | 'count'
+  /** Too small to be worth a hover or a diagnostic (loop bounds, bit numbers). */
+  | 'small'
+  /** No evidence either way. */
+  | 'unknown';
+
+/** Which end of a range a name describes; undefined when the name is not a range boundary. */
+export type BoundaryKind = 'start' | 'end' | 'size';
+
+export interface AddressContext {
+  /** The value (as the literal or the evaluated expression gives it). */
+  value: bigint;
+  /** The name that owns the value: a macro, an assembler symbol, a linker-script symbol. */
+  name?: string;
+  /** The literal as written (`0xffff880000000000`, `_AC(0x…, UL)` is given as its inner literal). */
+  text?: string;
+  /** The literal is the operand of a cast to a pointer type (`(void *)0x…`, `(unsigned long *)…`). */
+  pointerCast?: boolean;
+  /** A linker-script location or section address (`. = 0x…;`, `.text 0x… :`). */
+  linkerLocation?: boolean;
+  /** The operator directly before the literal, if any (`&`, `|`, `+`, `<<`, `=`, `(`, ...). */
+  before?: string;
+  /** The operator directly after the literal, if any. */
+  after?: string;
+  /** Identifiers of the same statement or line (for `vaddr >= 0x…`). */
+  neighbours?: readonly string[];
+  /** Register width of the target (default 64). */
+  addressBits?: 32 | 64;
+}
+
+export interface Likeness {
+  role: ValueRole;
+  /** True for 'address' and 'limit': the number names a place in an address space. */
+  address: boolean;
+  /** Why, in a few words, for docs, tests and the precision report. */
+  reason: string;
+}
+
+/** Values below this get no layout hover and no address diagnostic (loop bounds, bit numbers, small flags). */
+export const MIN_ADDRESS_LIKE = 0x1000n;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Split an identifier into upper-case words: `__PAGE_OFFSET_BASE_L4` → PAGE OFFSET BASE L4, `vmallocStart` → VMALLOC START. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.toUpperCase());
+}
+
+/** Words that veto an address reading whatever else the name says. */
+const VETO: Record<string, ValueRole> = {
+  MASK: 'mask', MSK: 'mask', BITMASK: 'mask', GENMASK: 'mask', BITS: 'count', BIT: 'flag', BITNR: 'count',
+  FLAG: 'flag', FLAGS: 'flag', FL: 'flag', ENABLE: 'flag', ENABLED: 'flag', EN: 'flag', DISABLE: 'flag', ATTR: 'flag', ATTRS: 'flag',
+  PROT: 'flag', PERM: 'flag', PERMS: 'flag', CAP: 'flag', CAPS: 'flag', FEAT: 'flag', FEATURE: 'flag', FEATURES: 'flag', MODE: 'flag',
+  POISON: 'poison', POISONED: 'poison', DEAD: 'poison', BAD: 'poison', INVALID: 'poison', ILLEGAL: 'poison', BOGUS: 'poison',
+  DUMMY: 'poison', FAKE: 'poison', NULL: 'poison', NONE: 'poison', UNUSED: 'poison', RESERVED: 'poison', FILL: 'poison', PATTERN: 'poison',
+  MAGIC: 'magic', SIG: 'magic', SIGNATURE: 'magic', COOKIE: 'magic', CANARY: 'magic', ID: 'magic', UUID: 'magic', GUID: 'magic',
+  VERSION: 'magic', VER: 'magic', REV: 'magic', REVISION: 'magic', MSR: 'magic', CSR: 'magic', SPR: 'magic', REG: 'magic', CMD: 'magic',
+  OPCODE: 'magic', OP: 'magic', INSN: 'magic', IRQ: 'magic', VECTOR: 'magic', ERRNO: 'magic', ERR: 'magic', ERROR: 'magic', STATUS: 'magic',
+  CODE: 'magic', TYPE: 'magic', TAG: 'magic', KEY: 'magic', VAL: 'magic', VALUE: 'magic', PORT: 'magic', DEVID: 'magic', VID: 'magic', PID: 'magic',
+  HASH: 'hash', CRC: 'hash', SEED: 'hash', PRIME: 'hash', GOLDEN: 'hash', RATIO: 'hash', MULT: 'hash', MULTIPLIER: 'hash', POLY: 'hash',
+  NONCE: 'hash', IV: 'hash', SALT: 'hash', RANDOM: 'hash', RAND: 'hash', XOR: 'hash', ROUND: 'hash',
+  SHIFT: 'count', ORDER: 'count', NR: 'count', NUM: 'count', COUNT: 'count', CNT: 'count', IDX: 'count', INDEX: 'count',
+  ENTRIES: 'count', PTRS: 'count', SLOTS: 'count', LEVELS: 'count', WIDTH: 'count', ALIGN: 'size', ALIGNMENT: 'size',
+};
+
+/** Words that make an address (or a limit) of a name. OFFSET only counts when the value is large. */
+const START_WORDS = new Set(['START', 'BASE', 'ADDR', 'ADDRESS', 'VADDR', 'PADDR', 'KADDR', 'VA', 'PA', 'BEGIN', 'BOTTOM', 'LOW', 'VIRT', 'PHYS', 'PHYSADDR', 'PHYSICAL', 'LOAD', 'LINK', 'OFFSET', 'ORIGIN', 'ORG']);
+
+/** Last words that make a name an index or a slot number (`ESPFIX_PGD_ENTRY`, `CPU_ENTRY_AREA_PGD`), whatever comes before. */
+const INDEX_LAST_WORDS = new Set(['ENTRY', 'ENTRIES', 'PGD', 'P4D', 'PUD', 'PMD', 'PTE', 'SLOT', 'PML4', 'PML5', 'IDX', 'INDEX', 'NR', 'PFN']);
+const END_WORDS = new Set(['END', 'TOP', 'LIMIT', 'MAX', 'HIGH', 'CEILING', 'LAST']);
+const SIZE_WORDS = new Set(['SIZE', 'LEN', 'LENGTH', 'SPAN', 'BYTES', 'SZ', 'RESERVE', 'GAP', 'PAD', 'PADDING']);
+
+/** Names that are an address or a limit as a whole (kernel idioms). */
+const WHOLE_NAMES: Record<string, 'address' | 'limit'> = {
+  PAGE_OFFSET: 'address', __PAGE_OFFSET: 'address', __START_KERNEL_MAP: 'address', __START_KERNEL: 'address',
+  TASK_SIZE: 'limit', TASK_SIZE_MAX: 'limit', TASK_SIZE64: 'limit', TASK_SIZE_32: 'limit', STACK_TOP: 'limit', STACK_TOP_MAX: 'limit',
+  DEFAULT_MAP_WINDOW: 'limit', USER_DS: 'limit', KERNEL_DS: 'limit', MAXMEM: 'limit', HIGH_MEMORY: 'limit',
+};
+
+export interface NameReading {
+  role: ValueRole;
+  /** For address-like names: which end of a range the name is. */
+  boundary?: BoundaryKind;
+  /** The name describes a physical address (PHYS, PADDR, PA words). */
+  physical: boolean;
+  /** The name describes user space (TASK_SIZE, USER_*, STACK_TOP). */
+  user: boolean;
+  /** The name ends in OFFSET: only an address when the value is large. */
+  offsetOnly: boolean;
+  reason: string;
+}
+
+const nameCache = new Map<string, NameReading>();
+
+/** Read a name: its role, which range boundary it is, whether it is physical or user space. */
+export function readName(name: string): NameReading {
+  let r = nameCache.get(name);
+  if (!r) {
+    r = readNameUncached(name);
+    if (nameCache.size > 100_000) nameCache.clear();
+    nameCache.set(name, r);
+  }
+  return r;
+}
+
+function readNameUncached(name: string): NameReading {
+  const words = nameWords(name);
+  const upper = name.toUpperCase();
+  // MACH2PHYS_VIRT_START is a virtual address (of the machine-to-physical table): VIRT wins.
+  const virtual = words.some((w) => w === 'VIRT' || w === 'VADDR' || w === 'VA' || w === 'KADDR' || w === 'VMALLOC');
+  const physical = !virtual && words.some((w) => w === 'PHYS' || w === 'PADDR' || w === 'PA' || w === 'PHYSADDR' || w === 'PHYSICAL');
+  const user = words.some((w) => w === 'USER' || w === 'TASK' || w === 'UADDR' || w === 'USR') || upper.startsWith('STACK_TOP');
+  const whole = WHOLE_NAMES[upper] ?? WHOLE_NAMES[upper.replace(/^_+/, '')];
+  if (whole) return { role: whole, boundary: whole === 'limit' ? 'end' : 'start', physical, user, offsetOnly: false, reason: `${name} is a kernel address idiom` };
+  const last = words[words.length - 1];
+  if (last && INDEX_LAST_WORDS.has(last)) return { role: 'count', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${last}: an index, not an address` };
+  for (const w of words) {
+    const veto = VETO[w];
+    if (veto) return { role: veto, physical, user, offsetOnly: false, reason: `the name ${name} contains ${w}` };
+  }
+  // The last boundary-ish word decides (VMALLOC_START_SIZE is a size, MODULES_END_ADDR an end address).
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i];
+    if (SIZE_WORDS.has(w)) return { role: 'size', boundary: 'size', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${w}` };
+    if (END_WORDS.has(w)) return { role: 'limit', boundary: 'end', physical, user, offsetOnly: false, reason: `the name ${name} names an end (${w})` };
+    if (START_WORDS.has(w) || /ADDR$/.test(w)) {
+      return { role: 'address', boundary: 'start', physical, user, offsetOnly: w === 'OFFSET' && !words.includes('PAGE'), reason: `the name ${name} names an address (${w})` };
+    }
+  }
+  return { role: 'unknown', physical, user, offsetOnly: false, reason: `the name ${name} says nothing about addresses` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+const MAGIC_WORDS = [
+  'dead', 'beef', 'cafe', 'babe', 'feed', 'face', 'f00d', 'c0de', 'd00d', 'b00b', '1dea', 'dec0de', 'abad', 'baad', 'bad0',
+  'c0ffee', 'fee1', 'b105', 'acce55', '0ddba11', 'defaced', 'deadbeef', 'cafebabe', 'abcdef', '123456', 'a5a5', '5a5a',
+];
+
+/** Well-known hash and random constants (golden ratio, FNV, SplitMix, xxHash, MurmurHash, CRC polynomials). */
+const HASH_CONSTANTS = new Set([
+  0x9e3779b97f4a7c15n, 0x61c8864680b583ebn, 0x9e3779b9n, 0x61c88647n, 0x9e370001n, 0xcbf29ce484222325n, 0x100000001b3n,
+  0x811c9dc5n, 0x01000193n, 0xbf58476d1ce4e5b9n, 0x94d049bb133111ebn, 0x9e3779b185ebca87n, 0xc2b2ae3d27d4eb4fn,
+  0x165667b19e3779f9n, 0x85ebca77c2b2ae63n, 0x27d4eb2f165667c5n, 0xff51afd7ed558ccdn, 0xc4ceb9fe1a85ec53n,
+  0x87c37b91114253d5n, 0x4cf5ad432745937fn, 0x42f0e1eba9ea3693n, 0xc96c5795d7870f42n, 0x04c11db7n, 0xedb88320n,
+  0x82f63b78n, 0x1edc6f41n, 0x5deece66dn, 0x2545f4914f6cdd1dn, 0xd6e8feb86659fd93n, 0x5851f42d4c957f2dn,
+]);
+
+export interface Shape {
+  role: ValueRole;
+  reason: string;
+}
+
+/**
+ * What the bits alone say. Returns 'unknown' for ordinary address shapes (a few significant digits
+ * followed by zeros, or a canonical prefix); the caller then needs other evidence.
+ */
+export function valueShape(value: bigint, addressBits: 32 | 64 = 64): Shape {
+  if (value < 0n) value &= (1n << 64n) - 1n;
+  if (value === 0n) return { role: 'unknown', reason: 'zero' };
+  const hex = value.toString(16);
+  const width = hex.length <= 8 ? 8 : 16;
+  const full = hex.padStart(width, '0');
+  // The last page of a 64-bit space: error pointers (-MAX_ERRNO..-1), -PAGE_SIZE and small negative sentinels.
+  if (addressBits === 64 && value >= 0xfffffffffffff000n && value <= 0xffffffffffffffffn) return { role: 'poison', reason: `0x${hex} is a small negative number (an error pointer or a sentinel)` };
+  // All ones of a width: 0xff, 0xffffffff, 0x7fffffffffffffff, 2^n - 1.
+  if (((value + 1n) & value) === 0n) return { role: 'mask', reason: `${'0x' + hex} is 2^n - 1 (all ones)` };
+  if (HASH_CONSTANTS.has(value)) return { role: 'hash', reason: `0x${hex} is a well-known hash constant` };
+  // Repeated bytes or 16-bit words: 0x5a5a5a5a, 0x6b6b6b6b6b6b6b6b, 0x0101010101010101, 0x8080808080808080.
+  if (hex.length >= 6) {
+    const pad = hex.length % 2 ? '0' + hex : hex;
+    const b = pad.slice(0, 2);
+    if (pad.length >= 6 && pad === b.repeat(pad.length / 2) && b !== '00') return { role: 'poison', reason: `0x${hex} repeats the byte 0x${b}` };
+    if (full.length >= 8) {
+      const w = full.slice(0, 4);
+      if (full === w.repeat(full.length / 4) && w !== '0000') return { role: 'poison', reason: `0x${hex} repeats 0x${w}` };
+    }
+  }
+  for (const m of MAGIC_WORDS) if (hex.includes(m)) return { role: 'poison', reason: `0x${hex} contains the magic pattern ${m}` };
+  // High entropy: many different nibbles and no alignment. Addresses end in zeros or ones (inclusive ends).
+  const trailingZeros = hex.length - hex.replace(/0+$/, '').length;
+  const trailingOnes = hex.length - hex.replace(/f+$/, '').length;
+  const distinct = new Set(hex.replace(/^f+/, '')).size;
+  if (hex.length >= 8 && trailingZeros < 2 && trailingOnes < 2 && distinct >= 7) return { role: 'hash', reason: `0x${hex} has ${distinct} distinct digits and no alignment` };
+  if (addressBits === 64 && hex.length >= 12 && trailingZeros === 0 && trailingOnes === 0 && distinct >= 5) return { role: 'hash', reason: `0x${hex} is an unaligned pattern` };
+  // Alternating bit patterns: 0x5555…, 0xaaaa…, 0x3333…, 0xcccc…, 0x0f0f…, 0xf0f0….
+  if (/^(?:5+|a+|3+|c+|(?:0f)+|(?:f0)+|(?:33)+|(?:cc)+|(?:55)+|(?:aa)+)$/.test(full.replace(/^0+/, ''))) {
+    return { role: 'mask', reason: `0x${hex} is an alternating bit pattern` };
+  }
+  return { role: 'unknown', reason: `0x${hex} has an address shape` };
+}
+
+/** A kernel-half shape of the register width: ones at the top then a few digits then zeros or ones. */
+export function kernelShape(value: bigint, addressBits: 32 | 64 = 64): boolean {
+  if (addressBits === 32) return value >= 0x80000000n && value <= 0xffffffffn;
+  return value >= 0xff00000000000000n && value <= 0xffffffffffffffffn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+const MASK_OPERATORS = new Set(['&', '|', '^', '~', '&=', '|=', '^=', '*', '*=', '%', '/', '<<', '>>', '!']);
+const ADDRESS_IDENT = /(?:^|_)(?:v?addr|vaddr|paddr|va|pa|virt|phys|start|end|base|ptr|pointer|top|limit|pgd|pud|pmd|pte|page_offset|kaddr|uaddr|address)(?:$|_|\d)/i;
+
+/** Whether an identifier of the surrounding code is about addresses (`vaddr`, `start`, `page_offset_base`). */
+export function addressIdentifier(id: string): boolean {
+  return ADDRESS_IDENT.test(id) && !/mask|flag|bits?$|shift|size|len|nr|idx|index|count/i.test(id);
+}
+
+/**
+ * Classify a value. The result's `address` is what the rules act on: only numbers with positive
+ * evidence (a name, a pointer cast, a linker location, an address operand) and no veto (a mask word,
+ * a poison shape, a mask operator) are addresses.
+ */
+export function classifyValue(ctx: AddressContext): Likeness {
+  const bits = ctx.addressBits ?? 64;
+  const v = ctx.value < 0n ? ctx.value & ((1n << 64n) - 1n) : ctx.value;
+  const mk = (role: ValueRole, reason: string): Likeness => ({ role, address: role === 'address' || role === 'limit', reason });
+  const name = ctx.name ? readName(ctx.name) : undefined;
+  if (name && !['address', 'limit', 'size', 'unknown'].includes(name.role)) return mk(name.role, name.reason);
+  if (ctx.before && MASK_OPERATORS.has(ctx.before)) return mk('mask', `operand of ${ctx.before}`);
+  if (ctx.after && MASK_OPERATORS.has(ctx.after) && ctx.after !== '*' && ctx.after !== '/') return mk('mask', `operand of ${ctx.after}`);
+  if (ctx.after === '*' || ctx.after === '/') return mk('hash', `operand of ${ctx.after}`);
+  // `x == 0xfed0000000000000`: a test for one specific (often known-bogus) value, not a definition.
+  if (!name && (ctx.before === '==' || ctx.before === '!=' || ctx.after === '==' || ctx.after === '!=')) return mk('magic', `compared for equality with ${ctx.before ?? ctx.after}`);
+  const shape = valueShape(v, bits);
+  if (shape.role !== 'unknown') {
+    // A name's END/LIMIT accepts an all-ones value only as the top of a width (0xffffffff, 2^47 - 1): a limit.
+    if (shape.role === 'mask' && name?.role === 'limit' && /all ones/.test(shape.reason)) return mk('limit', `${name.reason}; ${shape.reason}`);
+    return mk(shape.role, shape.reason);
+  }
+  if (v !== 0n && v < MIN_ADDRESS_LIKE) return mk('small', `below 0x${MIN_ADDRESS_LIKE.toString(16)}`);
+  if (name?.role === 'size') return mk('size', name.reason);
+  if (name?.role === 'address') {
+    if (name.offsetOnly && v < (1n << 32n)) return mk('size', `${name.reason}, but a small OFFSET is a displacement`);
+    return mk('address', name.reason);
+  }
+  if (name?.role === 'limit') return mk('limit', name.reason);
+  if (ctx.pointerCast) return mk('address', 'cast to a pointer type');
+  if (ctx.linkerLocation) return mk('address', 'a linker-script location');
+  const operand = ctx.neighbours?.find(addressIdentifier);
+  if (operand && v >= 1n << 32n) return mk('address', `compared with or assigned to ${operand}`);
+  return mk('unknown', name ? name.reason : 'no name, cast or address operand');
+}
+
+/** For hovers: whether a literal is worth a layout hover at all (the old 0x1000 threshold, plus vetoes). */
+export function hoverWorthy(value: bigint, text?: string): boolean {
+  if (value < MIN_ADDRESS_LIKE) return false;
+  void text;
+  return true;
+}

@@ -1,0 +1,486 @@
+// Diagnostics rules PL001–PL009: real layout mistakes in address constants, and silence on masks,
+// flags, poison values, magic numbers and hash constants (see addressLike.ts and docs/rules.md).
+// Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
+import { classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
+import { modeOf } from './decode';
+import { regionAt } from './layouts';
+import { canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan } from './modes';
+import { formatHex, formatSize, U64_MAX } from './numbers';
+import { Layout, PagingMode } from './types';
+import { collectValues, Collected, CollectOptions, mayHaveFindings } from './rules/collect';
+import { Family } from './scanner';
+import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './rules/types';
+
+export * from './rules/types';
+export { collectValues } from './rules/collect';
+
+export interface RuleInfo {
+  code: RuleCode;
+  title: string;
+  defaultSeverity: Severity;
+  /** Needs the active layout's paging mode (silent on files of another architecture). */
+  layoutDependent: boolean;
+}
+
+export const RULES: readonly RuleInfo[] = [
+  { code: 'PL001', title: 'Non-canonical address', defaultSeverity: 'warning', layoutDependent: true },
+  { code: 'PL002', title: 'Digit-count typo in an address', defaultSeverity: 'warning', layoutDependent: false },
+  { code: 'PL003', title: 'Overlapping ranges', defaultSeverity: 'warning', layoutDependent: false },
+  { code: 'PL004', title: 'Misaligned region boundary', defaultSeverity: 'warning', layoutDependent: true },
+  { code: 'PL005', title: 'Address in a guard or hypervisor hole', defaultSeverity: 'warning', layoutDependent: true },
+  { code: 'PL006', title: 'Physical address above the physical address width', defaultSeverity: 'warning', layoutDependent: false },
+  { code: 'PL007', title: 'End below start', defaultSeverity: 'error', layoutDependent: false },
+  { code: 'PL008', title: 'Value overflows the address width', defaultSeverity: 'error', layoutDependent: false },
+  { code: 'PL009', title: 'User limit in the kernel half, or kernel base in the user half', defaultSeverity: 'warning', layoutDependent: true },
+];
+
+export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);
+
+export interface RuleOptions {
+  layout: Layout;
+  /** pagingLayout.physicalAddressBits (default 52). */
+  physicalAddressBits?: number;
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  severities?: Partial<Record<RuleCode, SeveritySetting>>;
+}
+
+const ARCH_DIRS: Record<string, PagingMode['arch'][]> = {
+  x86: ['x86_64', 'x86_32'], arm64: ['arm64'], riscv: ['riscv64'],
+};
+
+/**
+ * Whether the layout's paging mode can apply to a file, from its path: a file under `arch/<dir>/` of
+ * another architecture (`arch/powerpc/…` under an x86-64 layout) is not checked against the layout, nor
+ * a 32-bit-only x86 file (`*_32.h`, `*_32.c`, `…/x86/…/32/…`) under a 64-bit layout or the reverse.
+ */
+export function layoutAppliesToPath(file: string, layout: Layout): boolean {
+  const p = file.replace(/\\/g, '/');
+  const mode = modeOf(layout);
+  const m = /(?:^|\/)arch\/([^/]+)\//.exec(p);
+  if (m) {
+    const arches = ARCH_DIRS[m[1]];
+    if (!arches || !arches.includes(mode.arch)) return false;
+  }
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (/(?:^|\/)(?:x86|i386)\//.test(p) || m?.[1] === 'x86' || mode.arch.startsWith('x86')) {
+    const is32 = /(?:_32|32)\.[a-zA-Z]+$/.test(base) || /\/(?:32|i386)\//.test(p) || /_32[_.]/.test(base);
+    const is64 = /(?:_64|64)\.[a-zA-Z]+$/.test(base) || /\/64\//.test(p) || /_64[_.]/.test(base);
+    if (is32 && mode.addressBits === 64 && !is64) return false;
+    if (is64 && mode.addressBits === 32 && !is32) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const hex = (v: bigint, mode?: PagingMode) => formatHex(v, { digits: mode && mode.addressBits === 32 ? 8 : 16 });
+
+function compatible(a: RuleValue, b: RuleValue): boolean {
+  // Two values meet unless they sit in different branches of the same #if group.
+  if (a.file !== b.file) return true;
+  const groups = new Map<string, string>();
+  for (const k of a.branches) { const [g, br] = k.split(':'); groups.set(g, br); }
+  for (const k of b.branches) { const [g, br] = k.split(':'); if (groups.has(g) && groups.get(g) !== br) return false; }
+  return true;
+}
+
+/** Replace a literal's digits, keeping its prefix, suffix and (when possible) its width. */
+function literalEdit(v: RuleValue, newValue: bigint, width?: number): Fix['edits'][number] | undefined {
+  const lit = v.literal;
+  if (!lit || lit.radix !== 16) return undefined;
+  const upper = /[A-F]/.test(lit.digits) && !/[a-f]/.test(lit.digits);
+  let d = newValue.toString(16).padStart(width ?? lit.digits.length, '0');
+  if (upper) d = d.toUpperCase();
+  const prefix = lit.prefix || (lit.suffix.toLowerCase() === 'h' && !/^[0-9]/.test(d) ? '0' : '');
+  return { file: v.file, range: lit.range, newText: prefix + d + lit.suffix };
+}
+
+function literalTextFor(v: RuleValue, digits: string): string {
+  const lit = v.literal!;
+  return (lit.prefix || '') + digits + lit.suffix;
+}
+
+interface Ctx {
+  input: RuleInput;
+  mode: PagingMode;
+  layout: Layout;
+  opts: RuleOptions;
+  out: Finding[];
+  /** Ranges already reported (one finding per literal for the value rules). */
+  claimed: Set<string>;
+}
+
+function key(r: SrcRange): string {
+  return `${r.line}:${r.character}`;
+}
+
+function severityOf(ctx: Ctx, code: RuleCode): Severity | undefined {
+  const s = ctx.opts.severities?.[code];
+  if (s === 'off') return undefined;
+  return s ?? RULES.find((r) => r.code === code)!.defaultSeverity;
+}
+
+function report(ctx: Ctx, f: Omit<Finding, 'severity' | 'related' | 'fixes'> & Partial<Pick<Finding, 'related' | 'fixes'>>, claim = true): void {
+  const severity = severityOf(ctx, f.code);
+  if (!severity) return;
+  if (claim) {
+    const k = key(f.range);
+    if (ctx.claimed.has(k)) return;
+    ctx.claimed.add(k);
+  }
+  ctx.out.push({ related: [], fixes: [], ...f, severity });
+}
+
+function likeness(v: RuleValue, mode: PagingMode): Likeness {
+  return classifyValue({ ...v.context, value: v.value!, name: v.name, text: v.literal?.text, addressBits: mode.addressBits });
+}
+
+function holeName(name?: string): boolean {
+  if (!name) return false;
+  return nameWords(name).some((w) => ['GUARD', 'HOLE', 'HYPERVISOR', 'XEN', 'HV', 'VMM', 'HYPER', 'HYPERCALL', 'REDZONE', 'TRAMPOLINE', 'MACH2', 'M2P', 'MACH2PHYS'].includes(w));
+}
+
+// ---------------------------------------------------------------------------------------------
+// PL002 (and PL008 for 17-digit literals): digit-count typos
+
+/** Candidate 16-digit (addressBits/4) spellings of a literal with one digit too few or too many. */
+export function typoCandidates(digits: string, mode: PagingMode, layout?: Layout): bigint[] {
+  const width = mode.addressBits / 4;
+  const lower = digits.toLowerCase();
+  // Edit one run of equal digits (all positions in a run give the same string); the longest run is the likeliest slip.
+  const out = new Map<string, number>();
+  if (lower.length !== width - 1 && lower.length !== width + 1) return [];
+  for (let i = 0; i < lower.length; i++) {
+    if (i > 0 && lower[i] === lower[i - 1]) continue;
+    let j = i;
+    while (j < lower.length && lower[j] === lower[i]) j++;
+    const d = lower.length < width ? lower.slice(0, i) + lower[i] + lower.slice(i) : lower.slice(0, i) + lower.slice(i + 1);
+    out.set(d, Math.max(out.get(d) ?? 0, j - i));
+  }
+  const runOf = new Map<bigint, number>();
+  const vals = [...out].map(([d, run]) => { const v = BigInt('0x' + d); runOf.set(v, run); return v; })
+    .filter((v) => v <= U64_MAX && isCanonical(mode, v) && kernelShape(v, mode.addressBits));
+  const known = new Set<bigint>();
+  if (layout) {
+    for (const r of layout.regions) { known.add(r.start); known.add(r.end + 1n); }
+    for (const s of layout.symbols) known.add(s.value);
+  }
+  const score = (v: bigint) => (known.has(v) ? 1000 : 0) + 10 * (runOf.get(v) ?? 0) + (v & -v).toString(2).length / 10;
+  return vals.sort((a, b) => score(b) - score(a) || (a < b ? -1 : 1)).slice(0, 4);
+}
+
+function checkTypo(ctx: Ctx, v: RuleValue, like: Likeness, neighbours: RuleValue[]): boolean {
+  const lit = v.literal;
+  const mode = ctx.mode;
+  if (!lit || lit.radix !== 16 || mode.addressBits !== 64) return false;
+  if (!like.address && like.role !== 'unknown') return false;
+  const width = 16;
+  const n = lit.digits.length;
+  if (n !== width - 1 && n !== width + 1) return false;
+  const d = lit.digits.toLowerCase();
+  const trailingZeros = d.length - d.replace(/0+$/, '').length;
+  // Evidence that a 16-digit address was meant: a kernel prefix, or neighbours written with 16 digits.
+  const kernelPrefix = d.startsWith('fff') && trailingZeros >= 3;
+  const neighbourEvidence = neighbours.some((o) => o !== v && o.literal?.radix === 16 && o.literal.digits.length === width &&
+    Math.abs(o.range.line - v.range.line) <= 3 && o.literal.digits.toLowerCase().slice(0, 4) === d.slice(0, 4));
+  if (!kernelPrefix && !(neighbourEvidence && (like.address || trailingZeros >= 3))) return false;
+  if (!kernelPrefix && !like.address) return false;
+  const cands = typoCandidates(d, mode, ctx.input.layoutApplies ? ctx.layout : undefined);
+  if (cands.length === 0) return false;
+  const fixes: Fix[] = cands.map((c, i) => ({ title: `Change to ${literalTextFor(v, c.toString(16).padStart(width, '0'))}`, preferred: i === 0, edits: [literalEdit(v, c, width)!] }));
+  const list = cands.map((c) => hex(c)).join(', ');
+  const what = n < width ? `${n} hex digits, one short of a ${width}-digit address` : `${n} hex digits, one more than a ${width}-digit address`;
+  if (lit.value > U64_MAX) {
+    report(ctx, { code: 'PL008', file: v.file, range: lit.range, value: lit.value,
+      message: `${lit.text} does not fit in 64 bits (${what}); did you mean ${list}?`, fixes });
+    return true;
+  }
+  report(ctx, { code: 'PL002', file: v.file, range: lit.range, value: lit.value,
+    message: `${lit.text} has ${what}${neighbourEvidence ? ' like its neighbours' : ''}; did you mean ${list}?`, fixes });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules on single values
+
+/** A name written for one paging depth (`__PAGE_OFFSET_BASE_L5`, `VMALLOC_SIZE_TB_L4`) under a mode of another depth. */
+function otherDepth(name: string | undefined, mode: PagingMode): boolean {
+  if (!name) return false;
+  const m = /(?:^|_)(?:L|LEVEL)([3-5])(?:$|_)|(?:^|_)([3-5])LEVEL(?:$|_)|(?:^|_)LA(57|48)(?:$|_)/i.exec(name);
+  if (!m) return false;
+  const depth = m[1] ?? m[2] ?? (m[3] === '57' ? '5' : '4');
+  return Number(depth) !== mode.levels.length;
+}
+
+function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
+  if (v.value === undefined || v.inactive || !v.local) return;
+  const mode = ctx.mode;
+  // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
+  if (mode.addressBits === 64 && v.value < 1n << 32n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
+  const like = likeness(v, mode);
+  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode);
+  const lit = v.literal;
+  const range = v.range;
+  if (checkTypo(ctx, v, like, neighbours)) return;
+  // PL008: a literal past 64 bits (always), an address past 32 bits in a 32-bit layout.
+  // Wider literals (128-bit `.octa` data, SIMD constants of 20+ digits) are deliberate data, not addresses.
+  const plausibleWidth = lit && (lit.radix === 16 ? lit.digits.length <= 18 : lit.digits.length <= 21);
+  if (lit && lit.value > U64_MAX && v.value > U64_MAX && plausibleWidth && like.role !== 'poison' && like.role !== 'hash' && like.role !== 'mask') {
+    report(ctx, { code: 'PL008', file: v.file, range, value: lit.value, message: `${lit.text} does not fit in 64 bits (${lit.digits.length} ${lit.radix === 16 ? 'hex ' : ''}digits)` });
+    return;
+  }
+  if (v.value > U64_MAX) return;
+  if (!like.address) return;
+  const name = v.name ? readName(v.name) : undefined;
+  const isLimit = like.role === 'limit';
+  if (applies && mode.addressBits === 32 && v.value > 0xffffffffn && !(isLimit && v.value === 1n << 32n)) {
+    report(ctx, { code: 'PL008', file: v.file, range, value: v.value,
+      message: `${v.name ?? lit?.text} = ${hex(v.value)} does not fit in the 32-bit address space of ${ctx.layout.id}` });
+    return;
+  }
+  // PL001: non-canonical.
+  if (applies && mode.addressBits === 64 && v.value >= 1n << 32n && !name?.physical) {
+    // A limit (exclusive end) may sit just past a canonical half: 0x0000800000000000 ends user space.
+    if (!isCanonical(mode, v.value) && !(isLimit && isCanonical(mode, v.value - 1n))) {
+      const cf = canonicalForm(mode, v.value);
+      const fixes: Fix[] = [];
+      const e = literalEdit(v, cf, 16);
+      if (e && lit?.value === v.value) fixes.push({ title: `Canonicalize to ${literalTextFor(v, cf.toString(16).padStart(16, '0'))} (sign-extend bit ${mode.canonical === 'split' ? 55 : mode.vaBits - 1})`, preferred: true, edits: [e] });
+      report(ctx, { code: 'PL001', file: v.file, range, value: v.value, fixes,
+        message: `${v.name ? v.name + ' = ' : ''}${hex(v.value)} is not canonical in ${mode.title}: bits 63..${mode.vaBits} must ${mode.canonical === 'split' ? 'be all zeros or all ones' : `equal bit ${mode.vaBits - 1}`} (canonical form ${hex(cf)})` });
+      return;
+    }
+  }
+  // PL005: inside a guard hole or a hypervisor hole of the layout.
+  if (applies && !holeName(v.name) && !(name?.physical)) {
+    // A limit (exclusive end) is inside a hole only when the hole holds both it and the byte below it.
+    let r = regionAt(ctx.layout, v.value);
+    if (isLimit && r && regionAt(ctx.layout, v.value - 1n) !== r) r = undefined;
+    // A hypervisor's own headers (…/xen/…) describe the hole they own.
+    const ownHole = r?.kind === 'hypervisor' && /(?:^|[\/])xen[\/]/i.test(v.file);
+    if (r && !ownHole && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 1n << 32n : 0x1000n)) {
+      const first = topLevelIndex(mode, r.start), last = topLevelIndex(mode, r.end);
+      const slots = mode.addressBits === 64 && levelSpan(mode, 0) <= r.end - r.start + 1n ? `, ${mode.levels[0].arch} slots ${first}–${last}` : '';
+      report(ctx, { code: 'PL005', file: v.file, range, value: v.value,
+        message: `${v.name ? v.name + ' = ' : ''}${hex(v.value, mode)} is inside the ${r.name} (${hex(r.start, mode)}–${hex(r.end, mode)}${slots}) of layout ${ctx.layout.id}` +
+          (r.kind === 'hypervisor' ? ', which a hypervisor reserves' : ', which is never mapped') });
+      return;
+    }
+  }
+  // PL006: physical address above MAXPHYADDR.
+  const pbits = ctx.opts.physicalAddressBits ?? 52;
+  if (name?.physical && !name.user && pbits < 64) {
+    const limit = 1n << BigInt(pbits);
+    if (v.value > limit || (!isLimit && v.value === limit)) {
+      report(ctx, { code: 'PL006', file: v.file, range, value: v.value,
+        message: `${v.name} = ${hex(v.value)} is above the ${pbits}-bit physical address space (top ${hex(limit - 1n)}; pagingLayout.physicalAddressBits)` });
+      return;
+    }
+  }
+  // PL009: user limit in the kernel half, kernel base in the user half.
+  if (applies && name) {
+    const upper = upperHalfStart(mode);
+    const userTop = lowerHalfSize(mode);
+    if (name.user && (isLimit || like.role === 'address') && upper !== undefined && v.value > userTop) {
+      report(ctx, { code: 'PL009', file: v.file, range, value: v.value,
+        message: `user-space limit ${v.name} = ${hex(v.value)} reaches beyond the user half (which ends at ${hex(userTop - 1n)}, ${formatSize(userTop)}) ${v.value >= upper ? 'into the kernel half' : 'into the non-canonical hole'}` });
+      return;
+    }
+    if (kernelBaseName(v.name!) && v.value !== 0n) {
+      const inUser = upper !== undefined ? v.value < userTop : regionAt(ctx.layout, v.value)?.kind === 'user';
+      if (inUser) {
+        report(ctx, { code: 'PL009', file: v.file, range, value: v.value,
+          message: `kernel base ${v.name} = ${hex(v.value, mode)} is in the user half of ${ctx.layout.id}${upper !== undefined ? ` (kernel addresses start at ${hex(upper)})` : ''}` });
+        return;
+      }
+    }
+  }
+  // PL004: misaligned start (page, or the top-level slot a direct-map base needs) / end.
+  if (mode.addressBits === 64 && (applies ? v.value >= (upperHalfStart(mode) ?? U64_MAX) : kernelShape(v.value)) && name && !name.physical) {
+    const page = 1n << BigInt(mode.pageShift);
+    if (name.boundary === 'start' && like.role === 'address') {
+      const slot = levelSpan(mode, 0);
+      if (directMapName(v.name!) && applies && v.value % slot !== 0n) {
+        report(ctx, { code: 'PL004', file: v.file, range, value: v.value,
+          message: `direct-map base ${v.name} = ${hex(v.value)} is not aligned to a ${mode.levels[0].arch} slot (${formatSize(slot)}): the direct map is built from whole top-level entries` });
+        return;
+      }
+      if (v.value % page !== 0n) {
+        report(ctx, { code: 'PL004', file: v.file, range, value: v.value,
+          message: `region start ${v.name} = ${hex(v.value)} is not aligned to the ${formatSize(page)} page size (off by ${hex(v.value % page, undefined).replace(/^0x0+(?=.)/, '0x')})` });
+        return;
+      }
+    }
+    if (name.boundary === 'end' && isLimit && v.value % page !== 0n && (v.value + 1n) % page !== 0n) {
+      report(ctx, { code: 'PL004', file: v.file, range, value: v.value,
+        message: `region end ${v.name} = ${hex(v.value)} is neither page-aligned (exclusive end) nor one below a page boundary (inclusive end)` });
+    }
+  }
+}
+
+const KERNEL_BASE = /^_*(?:PAGE_OFFSET(?:_BASE(?:_L[45])?)?|START_KERNEL(?:_MAP)?|KERNEL_(?:IMAGE_)?(?:START|BASE|VADDR)|KIMAGE_VADDR|VMALLOC_START|VMEMMAP_START|MODULES_(?:VADDR|START)|KERNEL_LINK_ADDR|VMALLOC_BASE(?:_L[45])?|VMEMMAP_BASE(?:_L[45])?)$/i;
+function kernelBaseName(name: string): boolean {
+  return KERNEL_BASE.test(name);
+}
+function directMapName(name: string): boolean {
+  return /^_*PAGE_OFFSET(?:_BASE(?:_L[45])?)?$|^_*DIRECT_MAP_(?:START|BASE)$/i.test(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranges: PL003 overlaps, PL007 end below start, PL004 end vs start+size
+
+interface RangeDef {
+  prefix: string;
+  start: RuleValue;
+  end?: RuleValue;
+  size?: RuleValue;
+  /** Exclusive end. */
+  lo: bigint;
+  hi: bigint;
+}
+
+const START_SUFFIX = /^(.*?)_(START|BASE|VADDR|BEGIN|ADDR|START_ADDR|BASE_ADDR)$/i;
+const END_SUFFIX = /^(.*?)_(END|LIMIT|TOP|END_ADDR)$/i;
+const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
+
+function rangeParts(values: RuleValue[]): Map<string, { start?: RuleValue[]; end?: RuleValue[]; size?: RuleValue[] }> {
+  const m = new Map<string, { start?: RuleValue[]; end?: RuleValue[]; size?: RuleValue[] }>();
+  const put = (prefix: string, k: 'start' | 'end' | 'size', v: RuleValue) => {
+    const e = m.get(prefix) ?? {};
+    (e[k] ??= []).push(v);
+    m.set(prefix, e);
+  };
+  for (const v of values) {
+    if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX) continue;
+    let mm: RegExpExecArray | null;
+    if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'start', v);
+    else if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'end', v);
+    else if ((mm = SIZE_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'size', v);
+  }
+  return m;
+}
+
+/** Exclusive end of a range from its END value: an END one below a page boundary (…fff) is inclusive. */
+function exclusiveEnd(end: bigint): bigint {
+  return (end + 1n) % 4096n === 0n ? end + 1n : end;
+}
+
+function addressish(v: RuleValue, mode: PagingMode): boolean {
+  const like = likeness(v, mode);
+  return like.address || like.role === 'unknown';
+}
+
+function checkRanges(ctx: Ctx, values: RuleValue[]): void {
+  const mode = ctx.mode;
+  const ranges: RangeDef[] = [];
+  for (const [prefix, parts] of rangeParts(values)) {
+    for (const s of parts.start ?? []) {
+      if (!addressish(s, mode) || s.value! < 0x1000n && s.value !== 0n) continue;
+      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(e, mode));
+      const sizes = (parts.size ?? []).filter((z) => compatible(s, z));
+      for (const e of ends) {
+        // PL007: end below start.
+        // Computed pairs that descend (EFI_VA_END below EFI_VA_START) are deliberate top-down areas; a reversed pair written as literals is a typo.
+        if (e.value! < s.value! && e.value !== 0n && !(s.growsDown || e.growsDown) && (s.local || e.local) && (s.literal || e.literal)) {
+          const at = e.local ? e : s;
+          const other = at === e ? s : e;
+          report(ctx, { code: 'PL007', file: at.file, range: at.range, value: at.value,
+            related: [{ file: other.file, range: other.nameRange ?? other.range, message: `${other.name} = ${hex(other.value!, mode)}` }],
+            message: `${e.name} = ${hex(e.value!, mode)} is below ${s.name} = ${hex(s.value!, mode)}` }, false);
+          continue;
+        }
+        if (e.value! < s.value!) continue;
+        // PL004: START/END/SIZE triple that disagrees.
+        for (const z of sizes) {
+          const sum = s.value! + z.value!;
+          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && (e.local || s.local || z.local) && e.value! - s.value! < (1n << 63n)) {
+            const at = e.local ? e : s.local ? s : z;
+            report(ctx, { code: 'PL004', file: at.file, range: at.range, value: e.value,
+              related: [s, z].filter((x) => x !== at).map((x) => ({ file: x.file, range: x.nameRange ?? x.range, message: `${x.name} = ${hex(x.value!, mode)}` })),
+              message: `${e.name} = ${hex(e.value!, mode)} is neither ${s.name} + ${z.name} (${hex(sum, mode)}) nor one below it` }, false);
+          }
+        }
+        ranges.push({ prefix, start: s, end: e, lo: s.value!, hi: exclusiveEnd(e.value!) });
+      }
+      if (ends.length === 0) {
+        for (const z of sizes) {
+          const sum = s.value! + z.value!;
+          if (z.value! === 0n) continue;
+          if (sum > U64_MAX + 1n && (s.local || z.local)) {
+            const at = z.local ? z : s;
+            report(ctx, { code: 'PL008', file: at.file, range: at.range, value: sum,
+              related: [{ file: (at === z ? s : z).file, range: (at === z ? s : z).nameRange ?? (at === z ? s : z).range, message: `${(at === z ? s : z).name}` }],
+              message: `${s.name} + ${z.name} = ${hex(sum)} runs past the top of the 64-bit address space` }, false);
+            continue;
+          }
+          ranges.push({ prefix, start: s, size: z, lo: s.value!, hi: sum });
+        }
+      }
+    }
+  }
+  // PL003: partial overlaps (containment is a deliberate sub-range).
+  const sorted = ranges.filter((r) => r.hi > r.lo).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const seen = new Set<string>();
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length && sorted[j].lo < sorted[i].hi; j++) {
+      const a = sorted[i], b = sorted[j];
+      if (a.prefix === b.prefix) continue;
+      const contains = (x: RangeDef, y: RangeDef) => x.lo <= y.lo && y.hi <= x.hi;
+      if (contains(a, b) || contains(b, a)) continue;
+      const parts = (r: RangeDef) => [r.start, r.end ?? r.size!];
+      if (!parts(a).every((x) => parts(b).every((y) => compatible(x, y)))) continue;
+      // Report on the later definition in this file; related information points at the other range.
+      const [at, other] = b.start.local ? [b, a] : a.start.local ? [a, b] : [undefined, undefined];
+      if (!at || !other) continue;
+      const k = `${at.prefix}|${other.prefix}`;
+      if (seen.has(k) || seen.has(`${other.prefix}|${at.prefix}`)) continue;
+      seen.add(k);
+      const desc = (r: RangeDef) => `${r.start.name}..${(r.end ?? r.size!).name} [${hex(r.lo, mode)}, ${hex(r.hi, mode)})`;
+      report(ctx, { code: 'PL003', file: at.start.file, range: at.start.range, value: at.lo,
+        related: [
+          { file: other.start.file, range: other.start.nameRange ?? other.start.range, message: `overlapping range starts here: ${desc(other)}` },
+          ...(other.end ?? other.size ? [{ file: (other.end ?? other.size)!.file, range: (other.end ?? other.size)!.nameRange ?? (other.end ?? other.size)!.range, message: `and ends here` }] : []),
+        ],
+        message: `${desc(at)} overlaps ${desc(other)} by ${formatSize((at.hi < other.hi ? at.hi : other.hi) - (at.lo > other.lo ? at.lo : other.lo))}` }, false);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Run every rule over the values of one file. Findings are for local values only, sorted by position. */
+export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
+  const ctx: Ctx = { input, mode: modeOf(opts.layout), layout: opts.layout, opts, out: [], claimed: new Set() };
+  const local = input.values.filter((v) => v.local);
+  for (const v of local) checkValue(ctx, v, local);
+  checkRanges(ctx, input.values);
+  return ctx.out.sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character || a.code.localeCompare(b.code));
+}
+
+export interface CheckTextOptions extends RuleOptions {
+  family: Family;
+  /** Values and macros of included files (see includeResolver in the CLI). */
+  included?: Collected[];
+  /** Override the path-based applicability of the layout. */
+  layoutApplies?: boolean;
+  /** Whole-tree mode: skip files that cannot have findings, lex only candidate lines. */
+  fast?: boolean;
+}
+
+/** Collect and check one file's text. */
+export function checkText(text: string, file: string, opts: CheckTextOptions): Finding[] {
+  const mode = modeOf(opts.layout);
+  if (opts.fast && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
+  const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
+  const includedMacros = new Map<string, import('./evaluate').MacroDef[]>();
+  const includedValues: RuleValue[] = [];
+  for (const c of opts.included ?? []) {
+    for (const [k, v] of c.macros) if (!includedMacros.has(k)) includedMacros.set(k, v);
+    for (const v of c.values) if (v.name) includedValues.push({ ...v, local: false });
+  }
+  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros, fast: opts.fast };
+  const c = collectValues(text, file, copts);
+  return runRules({ file, values: [...c.values, ...includedValues], layoutApplies: applies }, opts);
+}

@@ -1,0 +1,452 @@
+// Collecting the values the rules look at from a file's text: definitions (C `#define`, GNU as
+// `.set`/`.equ`/`=`, NASM `equ`/`%define`/`%assign`, ld `NAME = …;`), their values (a single literal,
+// or the expression evaluated with the file's and its includes' definitions), the `#if` branches they
+// sit in, and bare literals with the code around them.
+import { Family, Token, scanLine, scanText, splitLines, STATE_COMMENT } from '../scanner';
+import { parseLiteral } from '../literals';
+import { evaluateTokens, EvalOptions, MacroDef, parseDefine, makeSymbol, modeConfig, toU64 } from '../evaluate';
+import { PagingMode } from '../types';
+import { readName } from '../addressLike';
+import { LiteralInfo, RuleValue, SrcRange } from './types';
+
+/** A token with its line. */
+interface LToken extends Token {
+  line: number;
+}
+
+/** One logical line: a directive with its continuation lines, or one line of code. */
+interface Logical {
+  tokens: LToken[];
+  directive: boolean;
+  line: number;
+  /** A `#define` of a name no rule looks at, not lexed: only materialised when an evaluation needs it. */
+  lazy?: { name: string; offset: number; state: number };
+}
+
+/** Names the rules look at (boundaries, bases, kernel and user limits, sizes). */
+const INTERESTING_NAME = /START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK|VADDR|KERNEL|MAP|SIZE|LEN|VIRT|MAX/i;
+const LAZY_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
+const BIG_IN_LINE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|\*\s*\)\s*0[xX]/;
+
+export interface CollectOptions {
+  family: Family;
+  /** Paging mode of the active layout: decides `#ifdef CONFIG_X86_64`-style branches and evaluation. */
+  mode?: PagingMode;
+  /** Definitions visible from includes (already collected), used to evaluate local expressions. */
+  included?: RuleValue[];
+  /** Macro definitions from includes, for evaluation. */
+  includedMacros?: Map<string, MacroDef[]>;
+  /** Evaluate definitions whose bodies are expressions (default true). */
+  evaluate?: boolean;
+  /** Lex only the lines that can matter (directives, definitions, big literals): for whole-tree checks. */
+  fast?: boolean;
+}
+
+export interface Collected {
+  values: RuleValue[];
+  /** Macro definitions of this file (for files that include it). */
+  macros: Map<string, MacroDef[]>;
+  /** Include targets as written: `asm/page.h` (angle) or `"page_64.h"` (quoted). */
+  includes: { path: string; angle: boolean; line: number }[];
+}
+
+const WRAPPERS = new Set(['_AC', 'UL', 'ULL', '_UL', '_ULL', '_AT', 'ASM_CONST', 'U64_C', 'UINT64_C', 'INT64_C', 'U32_C', 'UINT32_C', 'INT32_C', '_BITUL']);
+const TYPE_WORDS = new Set([
+  'unsigned', 'signed', 'long', 'int', 'short', 'char', 'void', 'const', 'volatile', 'u8', 'u16', 'u32', 'u64', 's32', 's64',
+  '__u32', '__u64', 'uint32_t', 'uint64_t', 'uintptr_t', 'size_t', 'phys_addr_t', 'resource_size_t', 'dma_addr_t', 'pgdval_t',
+  'pteval_t', 'pmdval_t', 'pudval_t', 'p4dval_t', 'UL', 'ULL', 'struct', '__iomem', '__force', '__user', 'L', 'LL', 'U',
+]);
+
+function range(line: number, start: number, end: number): SrcRange {
+  return { line, character: start, endLine: line, endCharacter: end };
+}
+
+/** Literal details of a number token, or undefined when it is not an integer of the dialect. */
+export function literalInfo(tok: Token, line: number, family: Family): LiteralInfo | undefined {
+  const dialect = family === 'gas' ? 'gas' : family;
+  const p = parseLiteral(tok.text, dialect);
+  if (!p) return undefined;
+  const t = tok.text;
+  let prefix = '';
+  if (/^0[xXbB]/.test(t) && p.radix !== 10) prefix = t.slice(0, 2);
+  else if (/^\$/.test(t)) prefix = '$';
+  else if (/^0[hH]/.test(t) && p.radix === 16) prefix = t.slice(0, 2);
+  const suffix = p.suffix;
+  let digits = t.slice(prefix.length, t.length - suffix.length).replace(/[_']/g, '');
+  if (p.radix === 8 && digits.startsWith('0') && digits.length > 1) digits = digits.slice(1);
+  return { text: t, digits, radix: p.radix, prefix, suffix, value: p.value / (p.scale || 1n), range: range(line, tok.start, tok.end) };
+}
+
+/** Whether `tokens[i]` is the operand of a pointer cast `(type *)`. */
+function pointerCastBefore(tokens: LToken[], i: number): boolean {
+  let j = i - 1;
+  if (tokens[j]?.text !== ')') return false;
+  if (tokens[j - 1]?.text !== '*') return false;
+  j -= 2;
+  while (j >= 0 && tokens[j].text !== '(') {
+    if (tokens[j].kind !== 'ident' && tokens[j].text !== '*') return false;
+    j--;
+  }
+  return j >= 0;
+}
+
+/** The single literal a definition body consists of, ignoring `_AC(…, UL)`, `UL(…)`, casts and parentheses. */
+function singleLiteral(body: LToken[]): { index: number; pointerCast: boolean } | undefined {
+  let found = -1;
+  let pointerCast = false;
+  for (let i = 0; i < body.length; i++) {
+    const t = body[i];
+    if (t.kind === 'number') {
+      if (found >= 0) return undefined;
+      found = i;
+      continue;
+    }
+    if (t.text === '(' || t.text === ')' || t.text === ',') continue;
+    if (t.kind === 'ident' && (WRAPPERS.has(t.text) || TYPE_WORDS.has(t.text))) continue;
+    if (t.text === '*') { pointerCast = true; continue; }
+    return undefined;
+  }
+  return found >= 0 ? { index: found, pointerCast } : undefined;
+}
+
+function logicalLines(text: string, family: Family): Logical[] {
+  const lines = splitLines(text);
+  const scans = scanText(text, family);
+  const out: Logical[] = [];
+  let cur: Logical | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const s = scans[i];
+    const toks = s.tokens as LToken[];
+    for (const t of toks) t.line = i;
+    if (s.continuation && cur) cur.tokens.push(...toks);
+    else {
+      cur = { tokens: toks, directive: s.directive, line: i };
+      out.push(cur);
+    }
+    if (!s.continues) cur = undefined;
+  }
+  return out;
+}
+
+/** Literals of at least 2^32 (9+ significant hex digits, 10+ decimal digits). */
+/** One pass: a literal of at least 2^32 or a definition whose name can matter to the rules. */
+const GATE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0-9a-fA-F]{8,}[hH]\b|(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|^[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/m;
+/** Definitions whose names can matter to the rules. */
+const NAMED_DEFINITION = /(?:^|\n)[ \t]*(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|(?:^|\n)[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/;
+
+/**
+ * Whether a file can produce any finding: it has a literal of at least 2^32 or a definition whose name
+ * is an address, a boundary or a kernel base. Linker scripts always qualify (locations). For 32-bit
+ * layouts every file with a hex literal qualifies. A cheap test before the line-by-line scan.
+ */
+export function mayHaveFindings(text: string, family: Family, addressBits: 32 | 64 = 64): boolean {
+  if (family === 'ld') return true;
+  if (addressBits === 32) return /0[xX][0-9a-fA-F]{4}/.test(text) || NAMED_DEFINITION.test(text);
+  return GATE.test(text);
+}
+
+
+const CANDIDATE_C_G = /^[ \t]*#|0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|\(\s*(?:void|[a-z_0-9 ]+)\s*\*\s*\)\s*0[xX]/gim;
+const CANDIDATE_ASM_G = /^[ \t]*(?:#|%|\.(?:set|equ|equiv|eqv)\b|\w+[ \t]*(?:=|:?[ \t]*equ\b))|0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0-9a-fA-F]{8,}[hH]\b/gim;
+
+/**
+ * Logical lines of the candidate lines only, found with one regular-expression pass over the text:
+ * the block-comment state at a line's start comes from the nearest `/*` and `*\/` before it, so the
+ * other lines are never lexed.
+ */
+function candidateLogicalLines(text: string, family: Family): Logical[] {
+  const out: Logical[] = [];
+  const re = family === 'c' ? CANDIDATE_C_G : CANDIDATE_ASM_G;
+  re.lastIndex = 0;
+  const blockComments = family !== 'nasm' && text.includes('/*');
+  let lineNo = 0;
+  let counted = 0; // offset up to which newlines were counted
+  let nextFree = 0; // offset after the last consumed line
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const pos = m.index;
+    if (m[0].length === 0) re.lastIndex++;
+    if (pos < nextFree) continue;
+    const ls = text.lastIndexOf('\n', pos - 1) + 1;
+    for (let k = text.indexOf('\n', counted); k >= 0 && k < ls; k = text.indexOf('\n', k + 1)) lineNo++;
+    counted = ls;
+    // A line continuing a previous logical line (backslash) was consumed with it or is not a candidate.
+    if (ls >= 2 && (text.charCodeAt(ls - 2) === 92 || (text.charCodeAt(ls - 2) === 13 && text.charCodeAt(ls - 3) === 92))) {
+      const le = text.indexOf('\n', pos);
+      nextFree = le < 0 ? text.length : le + 1;
+      re.lastIndex = nextFree;
+      continue;
+    }
+    let state = 0;
+    if (blockComments) {
+      const open = text.lastIndexOf('/*', ls);
+      if (open >= 0 && text.lastIndexOf('*/', ls) < open) state = STATE_COMMENT;
+    }
+    let start = ls;
+    let line = lineNo;
+    let l: Logical | undefined;
+    if (family === 'c' && text.charCodeAt(pos) !== 48) {
+      const le0 = text.indexOf('\n', ls);
+      const first = text.slice(ls, le0 < 0 ? text.length : le0);
+      const dm = LAZY_DEFINE.exec(first);
+      if (dm && !INTERESTING_NAME.test(dm[1]) && !BIG_IN_LINE.test(first) && !first.endsWith('\\') && !first.includes('/*')) {
+        out.push({ tokens: [], directive: true, line, lazy: { name: dm[1], offset: ls, state } });
+        start = le0 < 0 ? text.length : le0 + 1;
+        lineNo = line + 1;
+        counted = start;
+        nextFree = start;
+        re.lastIndex = start;
+        continue;
+      }
+    }
+    for (;;) {
+      let le = text.indexOf('\n', start);
+      if (le < 0) le = text.length;
+      const lineText = text.charCodeAt(le - 1) === 13 ? text.slice(start, le - 1) : text.slice(start, le);
+      const sc = scanLine(lineText, family, state);
+      const toks = sc.tokens as LToken[];
+      for (const t of toks) t.line = line;
+      if (!l) { l = { tokens: toks, directive: sc.directive, line }; out.push(l); }
+      else for (const t of toks) l.tokens.push(t);
+      start = le + 1;
+      if (!sc.continues || start >= text.length) break;
+      state = sc.endState;
+      line++;
+    }
+    lineNo = line + 1;
+    counted = Math.min(start, text.length);
+    nextFree = start;
+    re.lastIndex = start;
+  }
+  return out;
+}
+
+interface Group {
+  id: number;
+  branch: number;
+  /** Truth of the current branch under the layout's configuration (undefined: unknown). */
+  truth: boolean | undefined;
+  /** A branch of this group was known true already (later #else/#elif are false). */
+  taken: boolean;
+}
+
+/** Truth of `#ifdef`/`#if` conditions that the layout's configuration decides; undefined otherwise. */
+function conditionTruth(kind: string, rest: LToken[], config: Map<string, string | null>): boolean | undefined {
+  const name = rest[0]?.text;
+  if (kind === 'ifdef' || kind === 'ifndef' || kind === 'elifdef' || kind === 'elifndef') {
+    if (!name || !config.has(name)) return undefined;
+    const defined = config.get(name) !== null;
+    return kind.endsWith('ndef') ? !defined : defined;
+  }
+  const txt = rest.map((t) => t.text).join(' ');
+  if (txt === '0') return false;
+  if (txt === '1') return true;
+  let m = /^(!\s*)?(?:defined\s*\(?\s*|IS_ENABLED\s*\(\s*|IS_BUILTIN\s*\(\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(txt);
+  if (m && config.has(m[2])) {
+    const v = config.get(m[2]);
+    const truth = v !== null && v !== '0';
+    return m[1] ? !truth : truth;
+  }
+  m = /^([A-Za-z_]\w*)\s*(==|!=|>=|<=|>|<)\s*(\d+)$/.exec(txt);
+  if (m && config.has(m[1])) {
+    const v = Number(config.get(m[1]) ?? 0), n = Number(m[3]);
+    return { '==': v === n, '!=': v !== n, '>=': v >= n, '<=': v <= n, '>': v > n, '<': v < n }[m[2]];
+  }
+  return undefined;
+}
+
+/** Which definition syntax a logical line has: returns [name token index, body start index] or undefined. */
+function definitionAt(l: Logical, family: Family): { nameIdx: number; bodyIdx: number; cpp: boolean; bodyEnd: number } | undefined {
+  const t = l.tokens;
+  const n = t.length;
+  if (l.directive && family !== 'nasm') {
+    if (t[0]?.text === '#' && t[1]?.text === 'define' && t[2]?.kind === 'ident') return { nameIdx: 2, bodyIdx: 3, cpp: true, bodyEnd: n };
+    return undefined;
+  }
+  if (family === 'nasm') {
+    if ((t[0]?.text === '%define' || t[0]?.text === '%assign' || t[0]?.text === '%xdefine') && t[1]?.kind === 'ident') return { nameIdx: 1, bodyIdx: 2, cpp: true, bodyEnd: n };
+    if (t[0]?.kind === 'ident' && t[1]?.kind === 'ident' && t[1].text.toLowerCase() === 'equ') return { nameIdx: 0, bodyIdx: 2, cpp: false, bodyEnd: n };
+    if (t[0]?.kind === 'ident' && t[1]?.text === ':' && t[2]?.kind === 'ident' && t[2].text.toLowerCase() === 'equ') return { nameIdx: 0, bodyIdx: 3, cpp: false, bodyEnd: n };
+    return undefined;
+  }
+  if (family === 'gas') {
+    if ((t[0]?.text === '.set' || t[0]?.text === '.equ' || t[0]?.text === '.equiv' || t[0]?.text === '.eqv') && t[1]?.kind === 'ident' && t[2]?.text === ',') {
+      return { nameIdx: 1, bodyIdx: 3, cpp: false, bodyEnd: n };
+    }
+    if (t[0]?.kind === 'ident' && !t[0].text.startsWith('.') && t[1]?.text === '=') return { nameIdx: 0, bodyIdx: 2, cpp: false, bodyEnd: n };
+    return undefined;
+  }
+  if (family === 'ld') {
+    let i = 0;
+    if ((t[0]?.text === 'PROVIDE' || t[0]?.text === 'PROVIDE_HIDDEN' || t[0]?.text === 'HIDDEN') && t[1]?.text === '(') i = 2;
+    if (t[i]?.kind === 'ident' && t[i + 1]?.text === '=' && t[i].text !== '.') {
+      let end = t.findIndex((x, k) => k > i + 1 && x.text === ';');
+      if (end < 0) end = n;
+      if (i === 2 && t[end - 1]?.text === ')') end--;
+      return { nameIdx: i, bodyIdx: i + 2, cpp: false, bodyEnd: end };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Collect the values of one file. `file` names it in the results; `text` is its content.
+ */
+export function collectValues(text: string, file: string, opts: CollectOptions): Collected {
+  const family = opts.family;
+  const config = opts.mode ? modeConfig(opts.mode) : new Map<string, string | null>();
+  const logical = opts.fast && family !== 'ld' ? candidateLogicalLines(text, family) : logicalLines(text, family);
+  let rawLines: string[] | undefined;
+  const growsDown = (line: number): boolean => {
+    rawLines ??= splitLines(text);
+    for (let i = Math.max(0, line - 4); i <= Math.min(rawLines.length - 1, line + 2); i++) {
+      if (/grow(?:s|ing)?\s+down|downwards?|top[- ]down/i.test(rawLines[i])) return true;
+    }
+    return false;
+  };
+  const values: RuleValue[] = [];
+  const macros = new Map<string, MacroDef[]>();
+  const includes: Collected['includes'] = [];
+  const stack: Group[] = [];
+  let nextGroup = 0;
+  const pending: { value: RuleValue; body: LToken[] }[] = [];
+  const branches = () => stack.map((g) => `g${g.id}:${g.branch}`);
+  const inactive = () => stack.some((g) => g.truth === false);
+
+  const lazyDefs = new Map<string, { offset: number; state: number; line: number }[]>();
+  for (const l of logical) {
+    if (l.lazy) {
+      const e = lazyDefs.get(l.lazy.name);
+      const rec = { offset: l.lazy.offset, state: l.lazy.state, line: l.line };
+      if (e) e.push(rec); else lazyDefs.set(l.lazy.name, [rec]);
+      continue;
+    }
+    const t = l.tokens;
+    if (t.length === 0) continue;
+    // Conditionals (cpp and NASM).
+    let kw: string | undefined;
+    let rest: LToken[] = [];
+    if (l.directive && family !== 'nasm' && t[0].text === '#') { kw = t[1]?.text; rest = t.slice(2); }
+    else if (family === 'nasm' && t[0].text.startsWith('%')) { kw = t[0].text.slice(1); rest = t.slice(1); }
+    if (kw !== undefined) {
+      if (/^if/.test(kw)) {
+        const truth = conditionTruth(kw, rest, config);
+        stack.push({ id: nextGroup++, branch: 0, truth, taken: truth === true });
+        continue;
+      }
+      if (/^elif/.test(kw) || kw === 'else') {
+        const g = stack[stack.length - 1];
+        if (g) {
+          g.branch++;
+          if (g.taken) g.truth = false;
+          else if (kw === 'else') g.truth = g.truth === false ? true : undefined;
+          else {
+            const truth = conditionTruth(kw.replace(/^el/, ''), rest, config);
+            g.truth = g.truth === false ? truth : (truth === false ? false : undefined);
+            if (g.truth === true) g.taken = true;
+          }
+        }
+        continue;
+      }
+      if (kw === 'endif') { stack.pop(); continue; }
+      if ((kw === 'include' || kw === 'include_next') && family !== 'nasm') {
+        const h = rest[0];
+        if (h?.kind === 'header') includes.push({ path: h.text.slice(1, -1), angle: true, line: l.line });
+        else if (h?.kind === 'string') includes.push({ path: h.text.slice(1, -1), angle: false, line: l.line });
+        continue;
+      }
+    }
+    const def = definitionAt(l, family);
+    const bodyTokens = def ? t.slice(def.bodyIdx, def.bodyEnd) : [];
+    if (def) {
+      const nameTok = t[def.nameIdx];
+      // Function-like macros are not values.
+      if (def.cpp && bodyTokens[0]?.text === '(' && bodyTokens[0].start === nameTok.end && bodyTokens[0].line === nameTok.line) {
+        const md = parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 });
+        if (md) macros.set(md.name, [...(macros.get(md.name) ?? []), md]);
+        continue;
+      }
+      const md = def.cpp ? parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 }) : makeSymbol(nameTok.text, bodyTokens, [], { file, line: l.line + 1 });
+      if (md) macros.set(md.name, [...(macros.get(md.name) ?? []), md]);
+      const v: RuleValue = {
+        name: nameTok.text, file, range: range(nameTok.line, nameTok.start, nameTok.end), nameRange: range(nameTok.line, nameTok.start, nameTok.end),
+        branches: branches(), inactive: inactive() || undefined, context: {}, local: true,
+      };
+      if (/(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i.test(nameTok.text) && growsDown(l.line)) v.growsDown = true;
+      const single = singleLiteral(bodyTokens);
+      if (single) {
+        const lt = bodyTokens[single.index];
+        const li = literalInfo(lt, lt.line, family);
+        if (li) {
+          v.literal = li;
+          v.value = li.value * (li.radix ? 1n : 1n);
+          const scaled = parseLiteral(lt.text, family === 'gas' ? 'gas' : family);
+          if (scaled) v.value = scaled.value;
+          v.range = li.range;
+          if (single.pointerCast) v.context.pointerCast = true;
+          const prev = bodyTokens[single.index - 1];
+          if (prev?.text === '-' || prev?.text === '~') { v.value = undefined; v.literal = undefined; v.range = v.nameRange!; }
+        }
+      } else if (bodyTokens.length > 0) {
+        pending.push({ value: v, body: bodyTokens });
+      }
+      values.push(v);
+    }
+    // Bare literals: large ones, linker locations, pointer casts. Literals of single-literal definitions are covered above.
+    const inSingleDef = def && values[values.length - 1]?.literal;
+    for (let i = 0; i < t.length; i++) {
+      const tok = t[i];
+      if (tok.kind !== 'number') continue;
+      if (inSingleDef && i >= def!.bodyIdx) continue;
+      if (def && i === def.nameIdx) continue;
+      if (t[0]?.text === '#' && (t[1]?.text === 'line' || /^\d/.test(t[1]?.text ?? ''))) break;
+      const li = literalInfo(tok, tok.line, family);
+      if (!li) continue;
+      const pointerCast = pointerCastBefore(t, i);
+      const ldLocation = family === 'ld' && ((t[i - 1]?.text === '=' && t[i - 2]?.text === '.') || (i === 1 && t[0].text.startsWith('.') && t[2]?.text === ':'));
+      const big = li.value >= 1n << 32n || (li.radix === 16 && li.digits.length >= 9);
+      if (!big && !pointerCast && !ldLocation) continue;
+      const prev = t[i - 1], next = t[i + 1];
+      const scaled = parseLiteral(tok.text, family === 'gas' ? 'gas' : family);
+      values.push({
+        file, range: li.range, literal: li, value: scaled?.value ?? li.value, branches: branches(), inactive: inactive() || undefined, local: true,
+        context: {
+          pointerCast, linkerLocation: ldLocation,
+          before: prev?.kind === 'punct' ? prev.text : undefined,
+          after: next?.kind === 'punct' && next.text !== ')' && next.text !== ',' && next.text !== ';' ? next.text : undefined,
+          neighbours: t.filter((x) => x.kind === 'ident' && x.line === tok.line).map((x) => x.text),
+        },
+      });
+    }
+  }
+
+  // Evaluate expression bodies of address-named definitions with this file's and the includes' macros.
+  if (opts.evaluate !== false && pending.length > 0) {
+    const materialise = (name: string): MacroDef[] | undefined => {
+      const recs = lazyDefs.get(name);
+      if (!recs) return undefined;
+      const defs: MacroDef[] = [];
+      for (const r of recs) {
+        const le = text.indexOf('\n', r.offset);
+        const sc = scanLine(text.slice(r.offset, le < 0 ? text.length : le).replace(/\r$/, ''), family, r.state);
+        const toks = sc.tokens as LToken[];
+        for (const t of toks) t.line = r.line;
+        const md = toks[2] ? parseDefine(toks[2], toks.slice(3), [], { file, line: r.line + 1 }) : undefined;
+        if (md) defs.push(md);
+      }
+      macros.set(name, defs);
+      return defs;
+    };
+    const lookup = (name: string): readonly MacroDef[] | undefined => macros.get(name) ?? materialise(name) ?? opts.includedMacros?.get(name);
+    const evalOpts: EvalOptions = { dialect: family, mode: opts.mode, lookup, maxSteps: 5000, maxAlternatives: 4 };
+    for (const { value, body } of pending) {
+      const role = readName(value.name!).role;
+      if (role !== 'address' && role !== 'limit' && role !== 'size') continue;
+      if (!body.some((x) => x.kind === 'number' || x.kind === 'ident')) continue;
+      const r = evaluateTokens(body, evalOpts);
+      const vals = new Set(r.alternatives.map((a) => (a.value === undefined || a.runtime.length > 0 || a.unresolved.length > 0 ? 'u' : String(toU64(a.value)))));
+      if (vals.size === 1 && !vals.has('u') && !r.truncated) value.value = BigInt([...vals][0]);
+    }
+  }
+  return { values, macros, includes };
+}

@@ -1,0 +1,154 @@
+// Diagnostics rules PL001–PL009 on fixtures, and silence on a clean kernel-style header.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkText, collectValues, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules';
+import { getPreset } from '../../src/engine/layouts';
+import { getMode } from '../../src/engine/modes';
+
+const FIX = path.resolve(__dirname, '../../../test/fixtures/diagnostics');
+const L27 = getPreset('linux-x86_64-2.6.27')!;
+const L4 = getPreset('linux-x86_64-4level')!;
+const read = (f: string) => fs.readFileSync(path.join(FIX, f), 'utf8');
+const check = (text: string, layout = L27, file = 'x.h', extra: object = {}) => checkText(text, file, { layout, family: 'c', ...extra });
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+const codesAt = (fs_: Finding[], line: number) => fs_.filter((f) => f.range.line === line).map((f) => f.code);
+
+test('every rule fires on its line of rules.h', () => {
+  const text = read('rules.h');
+  const f = check(text);
+  const expect: [string, string][] = [
+    ['SCRATCH_VADDR', 'PL001'], ['DIRECT_MAP_BASE', 'PL002'], ['TRACE_BUF_START', 'PL003'], ['PERCPU_AREA_START', 'PL004'],
+    ['EARLY_MAP_START', 'PL005'], ['CRASH_PHYS_BASE', 'PL006'], ['SWAP_AREA_END', 'PL007'], ['HUGE_WINDOW_BASE', 'PL008'],
+    ['USER_STACK_TOP', 'PL009'], ['__START_KERNEL_map', 'PL009'],
+  ];
+  for (const [name, code] of expect) assert.deepEqual(codesAt(f, lineOf(text, name)), [code], `${name}: ${f.filter((x) => x.range.line === lineOf(text, name)).map((x) => x.code + ' ' + x.message).join('; ')}`);
+  assert.equal(f.length, expect.length, f.map((x) => `${x.code} ${x.message}`).join('\n'));
+  assert.deepEqual([...new Set(f.map((x) => x.code))].sort(), [...RULE_CODES]);
+});
+
+test('a clean kernel-style header gives zero diagnostics (masks, flags, poison, magic, hash, sentinels)', () => {
+  for (const layout of [L4, L27]) assert.deepEqual(check(read('clean.h'), layout).map((x) => `${x.code} ${x.message}`), []);
+});
+
+test('PL001 canonicalize fix sign-extends and keeps the suffix and width', () => {
+  const f = check('#define SCRATCH_VADDR _AC(0xffff7fffffff0000, UL)\n#define X_VADDR 0x0000900000000000UL\n');
+  assert.equal(f[0].code, 'PL001');
+  assert.equal(f[0].fixes[0].edits[0].newText, '0x00007fffffff0000');
+  assert.deepEqual(f[0].range, { line: 0, character: 26, endLine: 0, endCharacter: 44 });
+  assert.equal(f[1].fixes[0].edits[0].newText, '0xffff900000000000UL');
+});
+
+test('PL002 offers one fix per candidate, the layout boundary first', () => {
+  const text = read('rules.h');
+  const f = check(text).find((x) => x.code === 'PL002')!;
+  assert.ok(f.fixes.length >= 2);
+  assert.equal(f.fixes[0].edits[0].newText, '0xffff880000000000');
+  assert.ok(f.fixes.every((x) => x.edits[0].newText.length === 18));
+  assert.deepEqual(typoCandidates('ffff8800000000000', getMode('x86_64-4level')!, L27)[0], 0xffff880000000000n);
+  // 17 digits that overflow: PL008 with the same candidates.
+  const g = check('#define PAGE_OFFSET_X _AC(0xffff8800000000000, UL)\n');
+  assert.equal(g[0].code, 'PL008');
+  assert.equal(g[0].fixes[0].edits[0].newText, '0xffff880000000000');
+});
+
+test('PL003 related information points at the other definition', () => {
+  const f = check(read('rules.h')).find((x) => x.code === 'PL003')!;
+  const text = read('rules.h');
+  assert.equal(f.related[0].range.line, lineOf(text, 'DEBUG_AREA_START'));
+  assert.equal(f.related[1].range.line, lineOf(text, 'DEBUG_AREA_END'));
+  assert.match(f.message, /overlaps DEBUG_AREA_START\.\.DEBUG_AREA_END .* by 512 MiB/);
+});
+
+test('PL003 across an include: the local range is reported, related information names the header', () => {
+  const inc = collectValues('#define VMALLOC_START 0xffffc20000000000UL\n#define VMALLOC_END 0xffffe1ffffffffffUL\n', '/inc/pgtable.h', { family: 'c' });
+  const f = checkText('#define MY_AREA_START 0xffffe10000000000UL\n#define MY_AREA_END 0xffffe30000000000UL\n', '/src/a.c', { layout: L27, family: 'c', included: [inc] });
+  assert.equal(f.length, 1);
+  assert.equal(f[0].code, 'PL003');
+  assert.equal(f[0].related[0].file, '/inc/pgtable.h');
+});
+
+test('PL003 silent on containment and on different #if branches', () => {
+  const nested = '#define OUTER_START 0xffffc90000000000UL\n#define OUTER_END 0xffffe90000000000UL\n#define INNER_START 0xffffd00000000000UL\n#define INNER_END 0xffffd10000000000UL\n';
+  assert.deepEqual(check(nested), []);
+  const branches = '#ifdef CONFIG_A\n#define A_START 0xffffc90000000000UL\n#define A_END 0xffffd90000000000UL\n#else\n#define B_START 0xffffd00000000000UL\n#define B_END 0xffffe00000000000UL\n#endif\n';
+  assert.deepEqual(check(branches), []);
+});
+
+test('PL004: START + SIZE disagreeing with END; direct-map base off a PML4 slot', () => {
+  const f = check('#define X_START 0xffffc90000000000UL\n#define X_SIZE 0x40000000UL\n#define X_END 0xffffc90050000000UL\n');
+  assert.deepEqual(f.map((x) => x.code), ['PL004']);
+  assert.equal(f[0].related.length, 2);
+  const g = check('#define __PAGE_OFFSET _AC(0xffff884000000000, UL)\n');
+  assert.deepEqual(g.map((x) => x.code), ['PL004']);
+});
+
+test('PL005 names the hole and its PML4 slots; silent for the hole\'s own definitions and Xen headers', () => {
+  const f = check('#define EARLY_MAP_START _AC(0xffff810000000000, UL)\n');
+  assert.match(f[0].message, /hypervisor hole .*PML4 slots 256–271/);
+  assert.deepEqual(check('#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)\n'), []);
+  assert.deepEqual(check('#define __MACH2PHYS_VIRT_START 0xFFFF800000000000\n', L27, '/src/include/xen/interface_64.h'), []);
+  assert.deepEqual(check('#define FOO_END _AC(0xffff800000000000, UL)\n'), [], 'an exclusive end touching the hole');
+});
+
+test('PL006 follows physicalAddressBits', () => {
+  const t = '#define CXL_PHYS_BASE 0x0000400000000000ULL\n';
+  assert.deepEqual(check(t).map((x) => x.code), []);
+  assert.deepEqual(check(t, L27, 'x.h', { physicalAddressBits: 46 }).map((x) => x.code), ['PL006']);
+});
+
+test('PL007: literal pairs only; computed top-down areas (EFI) stay silent', () => {
+  assert.deepEqual(check('#define A_START 0xffffe00000000000UL\n#define A_END 0xffffd00000000000UL\n').map((x) => x.code), ['PL007']);
+  assert.deepEqual(check('#define EFI_VA_START ( -4 * (_AC(1, UL) << 30))\n#define EFI_VA_END (-68 * (_AC(1, UL) << 30))\n', L4), []);
+});
+
+test('PL008: 32-bit layouts, BASE + SIZE past the top; 128-bit .octa data is silent', () => {
+  const x32 = getPreset('linux-x86_32')!;
+  assert.deepEqual(check('#define KMAP_BASE 0x1ff800000UL\n', x32).map((x) => x.code), ['PL008']);
+  assert.deepEqual(check('#define WIN_BASE 0xffffffffc0000000UL\n#define WIN_SIZE 0x80000000UL\n').map((x) => x.code), ['PL008']);
+  assert.deepEqual(checkText('.Lmask:\n.octa 0x000102030405060708090A0B0C0D0E0F\n', 'a.S', { layout: L4, family: 'gas' }), []);
+});
+
+test('PL009: user limits and kernel bases', () => {
+  assert.deepEqual(check('#define TASK_SIZE _AC(0x0000800000000000, UL)\n', L4), [], 'an exclusive end at 2^47 is fine');
+  assert.deepEqual(check('#define TASK_SIZE _AC(0x0000800000001000, UL)\n', L4).map((x) => x.code), ['PL001']);
+  assert.deepEqual(check('#define PAGE_OFFSET _AC(0x40000000, UL)\n', getPreset('linux-x86_32')!).map((x) => x.code), ['PL009']);
+});
+
+test('severities: off silences a rule, overrides change the severity', () => {
+  const text = read('rules.h');
+  const f = check(text, L27, 'x.h', { severities: { PL005: 'off', PL001: 'error' } });
+  assert.equal(f.some((x) => x.code === 'PL005'), false);
+  assert.equal(f.find((x) => x.code === 'PL001')!.severity, 'error');
+});
+
+test('eliminated false positive: 5-level values (_L5) under a 4-level layout', () => {
+  assert.deepEqual(check('#define __VMALLOC_BASE_L5 _AC(0xffa0000000000000, UL)\n', L4), []);
+  assert.deepEqual(check('#define __VMALLOC_BASE_L5 _AC(0xffa0000000000000, UL)\n', getPreset('linux-x86_64-5level')!), []);
+});
+
+test('eliminated false positive: other architectures and 32-bit x86 files are not checked against an x86-64 layout', () => {
+  assert.equal(layoutAppliesToPath('/k/arch/powerpc/include/asm/book3s/64/hash.h', L4), false);
+  assert.equal(layoutAppliesToPath('/k/arch/x86/include/asm/page_32_types.h', L4), false);
+  assert.equal(layoutAppliesToPath('/k/arch/x86/include/asm/page_64_types.h', L4), true);
+  assert.equal(layoutAppliesToPath('/k/include/linux/mm.h', L4), true);
+  assert.deepEqual(check('#define H_KERN_VIRT_START 0xc000100000000000UL\n', L4, '/k/arch/powerpc/include/asm/hash.h'), []);
+});
+
+test('branches false for the layout (#ifdef CONFIG_X86_32 under x86-64) are skipped', () => {
+  assert.deepEqual(check('#ifdef CONFIG_X86_32\n#define PAGE_OFFSET_X_START 0x1ffffc0000000000UL\n#endif\n', L4), []);
+});
+
+test('fast mode finds the same findings as the full scan', () => {
+  const text = read('rules.h');
+  const slow = check(text).map((x) => `${x.code}@${x.range.line}`);
+  const fast = check(text, L27, 'x.h', { fast: true }).map((x) => `${x.code}@${x.range.line}`);
+  assert.deepEqual(fast, slow);
+});
+
+test('runRules is pure over a hand-made input', () => {
+  const r = { line: 0, character: 0, endLine: 0, endCharacter: 4 };
+  const f = runRules({ file: 'f', layoutApplies: true, values: [{ name: 'FOO_START', file: 'f', range: r, value: 0xffff810000000000n, branches: [], context: {}, local: true }] }, { layout: L27 });
+  assert.deepEqual(f.map((x) => x.code), ['PL005']);
+});
