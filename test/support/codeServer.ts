@@ -38,13 +38,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const temps: string[] = [];
+/** A temporary folder, removed when the process exits (unless PAGING_LAYOUT_KEEP_TMP=1). */
 export function mkTemp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `paging-layout-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `paging-layout-${prefix}-`));
+  temps.push(dir);
+  return dir;
+}
+export function removeTemps(): void {
+  if (process.env.PAGING_LAYOUT_KEEP_TMP === '1') return;
+  for (const d of temps.splice(0)) { try { fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 }); } catch { /* busy */ } }
 }
 
 /** A fresh copy of examples/ to open as the workspace, so tests may change settings and files. */
 export function copyExamples(): string {
-  const dir = path.join(mkTemp('ws'), 'examples');
+  const dir = path.join(mkTemp('ws'), 'examples');     // the folder name shows as the workspace name
   fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
   return dir;
 }
@@ -91,7 +99,7 @@ function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
   if (p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return;
   try { process.kill(-p.pid, signal); } catch { try { p.kill(signal); } catch { /* gone */ } }
 }
-process.on('exit', () => { for (const p of running) killGroup(p, 'SIGKILL'); });
+process.on('exit', () => { for (const p of running) killGroup(p, 'SIGKILL'); removeTemps(); });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => { for (const p of running) killGroup(p, 'SIGKILL'); process.exit(130); });
 }
