@@ -2,6 +2,7 @@
 import { InputError } from './engine/numbers';
 import { Command, IO } from './cli/common';
 import * as q from './cli/query';
+import { check } from './cli/check';
 import * as evalCmd from './cli/eval';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   slot: { run: q.slot, usage: 'slot <n> [--mode ID|--layout ID] [--kernel] [--json]  address range of a top-level slot' },
   diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json]                  moved boundaries and region sizes' },
   eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
+  check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors' },
   map: { run: q.map, usage: 'map [--layout ID] [--format md|json]               the layout as a table' },
 };
 

@@ -1,0 +1,272 @@
+// paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
+// SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine';
+import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
+import { Collected } from '../engine/rules/collect';
+import { Family, familyFor } from '../engine/scanner';
+import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
+
+export const CHECK_USAGE = 'check <path>… [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N]';
+
+/** File names the check recurses into: C/C++, assembly, linker scripts. */
+const SOURCE = /\.(?:c|h|cc|cpp|cxx|hh|hpp|hxx|inl|S|s|sx|asm|nasm|inc|ld|lds|x)$/;
+
+export function familyOfPath(file: string): Family {
+  if (/\.lds\.S$|\.lds$|\.ld$/i.test(file) || /\.x$/.test(file)) return 'ld';
+  return familyFor(undefined, file) ?? 'c';
+}
+
+/** Files under the given paths (directories recursively, dot-directories skipped), sorted per directory. */
+export function listFiles(paths: string[]): { files: string[]; problems: string[] } {
+  const files: string[] = [];
+  const problems: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { problems.push(`${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code})`); return; }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = dir === '.' ? e.name : path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && SOURCE.test(e.name)) files.push(p);
+    }
+  };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try { st = fs.statSync(p); } catch (e) { problems.push(`${p}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`); continue; }
+    if (st.isDirectory()) walk(p);
+    else files.push(p);
+  }
+  return { files, problems };
+}
+
+interface CheckSettings {
+  layout: Layout;
+  physicalAddressBits: number;
+  severities: Partial<Record<RuleCode, SeveritySetting>>;
+  /** Skip files that cannot have findings and lex only candidate lines (always on for the CLI). */
+  fast: boolean;
+}
+
+/** A finding without its fixes, ready for output (and cheap to pass between threads). */
+export interface Reported {
+  file: string;
+  f: Omit<Finding, 'fixes'>;
+}
+
+/** Check one file; quoted includes next to it are read for overlaps and evaluation. */
+export function checkFile(file: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
+  const text = fs.readFileSync(file, 'latin1');
+  const family = familyOfPath(file);
+  const included: Collected[] = [];
+  if (text.includes('#include "') || text.includes('#include"') || /#\s*include\s+"/.test(text)) {
+    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {
+      const target = path.join(path.dirname(file), m[1]);
+      let c = cache.get(target);
+      if (c === undefined) {
+        try { c = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true }); } catch { c = null; }
+        if (cache.size > 2000) cache.clear();
+        cache.set(target, c);
+      }
+      if (c) included.push({ ...c, values: c.values.filter((v) => v.name) });
+    }
+  }
+  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, included });
+  return findings.map(({ fixes: _fixes, ...f }) => ({ file, f }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker threads
+
+interface WorkerInit {
+  role: 'paging-layout-check';
+  layout: Layout;
+  physicalAddressBits: number;
+  severities: Partial<Record<RuleCode, SeveritySetting>>;
+}
+
+function startWorker(init: WorkerInit): void {
+  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true };
+  const cache = new Map<string, Collected | null>();
+  parentPort!.on('message', (msg: { files?: string[] }) => {
+    if (!msg.files) { process.exit(0); }
+    const out: Reported[] = [];
+    const unreadable: string[] = [];
+    let bytes = 0;
+    for (const f of msg.files) {
+      try {
+        bytes += fs.statSync(f).size;
+        out.push(...checkFile(f, s, cache));
+      } catch (e) {
+        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+    parentPort!.postMessage({ out, unreadable, bytes });
+  });
+}
+
+if (!isMainThread && (workerData as WorkerInit | undefined)?.role === 'paging-layout-check') startWorker(workerData as WorkerInit);
+
+/** Check files on `jobs` worker threads, handing out batches as workers free up. */
+async function checkParallel(files: string[], s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
+  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities };
+  const out: Reported[] = [];
+  const unreadable: string[] = [];
+  let bytes = 0;
+  let next = 0;
+  const BATCH = 64;
+  // The module re-requires itself (also when bundled into dist/cli.js): its top level starts the worker loop.
+  const code = `require(${JSON.stringify(__filename)});`;
+  await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: init });
+    const feed = () => {
+      if (next >= files.length) { w.postMessage({}); return; }
+      const batch = files.slice(next, next + BATCH);
+      next += BATCH;
+      w.postMessage({ files: batch });
+    };
+    w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number }) => {
+      for (const r of m.out) out.push(r);
+      unreadable.push(...m.unreadable);
+      bytes += m.bytes;
+      feed();
+    });
+    w.on('error', reject);
+    w.on('exit', () => resolve());
+    feed();
+  })));
+  return { out, unreadable, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const GCC_SEVERITY: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatText(rep: Reported[]): string {
+  let s = '';
+  for (const { file, f } of rep) {
+    s += `${file}:${f.range.line + 1}:${f.range.character + 1}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]\n`;
+    for (const r of f.related) s += `${r.file}:${r.range.line + 1}:${r.range.character + 1}: note: ${r.message}\n`;
+  }
+  return s;
+}
+
+export function formatJson(rep: Reported[]): string {
+  return JSON.stringify(rep.map(({ file, f }) => ({
+    file, line: f.range.line + 1, column: f.range.character + 1, endLine: f.range.endLine + 1, endColumn: f.range.endCharacter + 1,
+    severity: f.severity, code: f.code, message: f.message,
+  })), null, 2) + '\n';
+}
+
+function sarifUri(file: string): string {
+  const rel = path.isAbsolute(file) ? file : file;
+  return rel.split(path.sep).map(encodeURIComponent).join('/').replace(/^%2F/, '/');
+}
+
+export function formatSarif(rep: Reported[]): string {
+  const region = (r: Finding['range']) => ({ startLine: r.line + 1, startColumn: r.character + 1, endLine: r.endLine + 1, endColumn: r.endCharacter + 1 });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'paging-layout',
+          version: '0.1.0',
+          informationUri: 'https://example.invalid/paging-layout',
+          rules: RULES.map((r) => ({
+            id: r.code, name: r.title.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text: r.title },
+            helpUri: `https://example.invalid/paging-layout/docs/rules.md#${r.code.toLowerCase()}`,
+            defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+          })),
+        },
+      },
+      results: rep.map(({ file, f }) => ({
+        ruleId: f.code,
+        ruleIndex: RULES.findIndex((r) => r.code === f.code),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(file) }, region: region(f.range) } }],
+        ...(f.related.length ? {
+          relatedLocations: f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: sarifUri(r.file) }, region: region(r.range) } })),
+        } : {}),
+      })),
+    }],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command
+
+const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
+
+export const check: Command = async (args: string[], io: IO) => {
+  const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs'], ['--stats']);
+  if (p.positional.length === 0) throw new UsageError(`check needs at least one file or directory (usage: paging-layout ${CHECK_USAGE})`);
+  const format = one(p, '--format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const extra = customLayouts(p);
+  const layout = requireLayout(one(p, '--layout') ?? extra[0]?.id ?? DEFAULT_LAYOUT_ID, extra);
+  const bitsText = one(p, '--physical-address-bits') ?? '52';
+  const physicalAddressBits = Number(bitsText);
+  if (!/^\d+$/.test(bitsText) || physicalAddressBits < 32 || physicalAddressBits > 64) throw new UsageError(`--physical-address-bits must be a number from 32 to 64, not '${bitsText}'`);
+  const severities: Partial<Record<RuleCode, SeveritySetting>> = {};
+  for (const r of p.flags.get('--rule') ?? []) {
+    const m = /^(PL\d{3})=(\w+)$/i.exec(r);
+    if (!m || !RULES.some((x) => x.code === m[1].toUpperCase()) || !SEVERITIES.includes(m[2])) throw new UsageError(`--rule expects PLxxx=${SEVERITIES.join('|')}, not '${r}'`);
+    severities[m[1].toUpperCase() as RuleCode] = m[2] as SeveritySetting;
+  }
+  const jobsText = one(p, '--jobs');
+  const jobs = jobsText ? Number(jobsText) : Math.max(1, Math.min(os.cpus().length, 8));
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive number, not '${jobsText}'`);
+
+  const { files, problems } = listFiles(p.positional);
+  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true };
+  let rep: Reported[];
+  let unreadable: string[];
+  let bytes = 0;
+  if (jobs > 1 && files.length >= 256) {
+    ({ out: rep, unreadable, bytes } = await checkParallel(files, settings, jobs));
+  } else {
+    rep = [];
+    unreadable = [];
+    const cache = new Map<string, Collected | null>();
+    for (const f of files) {
+      try {
+        bytes += fs.statSync(f).size;
+        rep.push(...checkFile(f, settings, cache));
+      } catch (e) {
+        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+  }
+  const order = new Map(files.map((f, i) => [f, i]));
+  rep.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.f.range.line - b.f.range.line || a.f.range.character - b.f.range.character);
+  io.out(format === 'json' ? formatJson(rep) : format === 'sarif' ? formatSarif(rep) : formatText(rep));
+  for (const pr of [...problems, ...unreadable]) io.err(`paging-layout check: ${pr}\n`);
+  const errors = rep.filter((r) => r.f.severity === 'error').length;
+  if (p.flags.has('--stats') || format === 'text') {
+    const counts = new Map<string, number>();
+    for (const r of rep) counts.set(r.f.code, (counts.get(r.f.code) ?? 0) + 1);
+    const per = [...counts].sort().map(([c, n]) => `${c} ${n}`).join(', ');
+    io.err(`paging-layout check: ${files.length} file${files.length === 1 ? '' : 's'} (${bytes} bytes), ${rep.length} finding${rep.length === 1 ? '' : 's'}` +
+      `${per ? ` (${per})` : ''}, ${errors} error${errors === 1 ? '' : 's'}, layout ${layout.id}${layoutAppliesNote(files, layout)}\n`);
+  }
+  if (problems.length || unreadable.length) return 2;
+  return errors > 0 ? 1 : 0;
+};
+
+function layoutAppliesNote(files: string[], layout: Layout): string {
+  if (files.length > 50) return '';
+  const skipped = files.filter((f) => !layoutAppliesToPath(path.resolve(f), layout)).length;
+  return skipped ? ` (${skipped} file${skipped === 1 ? '' : 's'} of another architecture: layout rules skipped)` : '';
+}
+
+void InputError;

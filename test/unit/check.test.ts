@@ -1,0 +1,88 @@
+// paging-layout check: gcc-style text, JSON and SARIF output, recursion and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+const FIX = path.join(REPO, 'test/fixtures/diagnostics');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'check', ...args], { encoding: 'utf8', cwd: REPO });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('text output is gcc style with a [code], related information as notes; exit 1 on an error-severity finding', () => {
+  const r = run('test/fixtures/diagnostics/rules.h', '--layout', 'linux-x86_64-2.6.27');
+  assert.equal(r.code, 1, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.match(lines[0], /^test\/fixtures\/diagnostics\/rules\.h:7:28: warning: SCRATCH_VADDR = 0xffff7fffffff0000 is not canonical .* \[PL001\]$/);
+  assert.ok(lines.some((l) => /rules\.h:\d+:\d+: error: .*\[PL007\]$/.test(l)));
+  assert.ok(lines.some((l) => /rules\.h:14:9: note: overlapping range starts here/.test(l)));
+  assert.match(r.err, /1 file .*10 findings/);
+});
+
+test('JSON output: 1-based positions, one object per finding', () => {
+  const r = run(path.join(FIX, 'rules.h'), '--layout', 'linux-x86_64-2.6.27', '--format', 'json');
+  assert.equal(r.code, 1);
+  const a = JSON.parse(r.out);
+  assert.equal(a.length, 10);
+  assert.deepEqual(Object.keys(a[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+  assert.deepEqual([a[0].line, a[0].column, a[0].endLine, a[0].endColumn, a[0].code, a[0].severity], [7, 28, 7, 46, 'PL001', 'warning']);
+  assert.deepEqual([...new Set(a.map((x: { code: string }) => x.code))].sort(), ['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009']);
+});
+
+test('SARIF 2.1.0: rules, results with regions and related locations', () => {
+  const r = run('test/fixtures/diagnostics/rules.h', '--layout', 'linux-x86_64-2.6.27', '--format', 'sarif');
+  const s = JSON.parse(r.out);
+  assert.equal(s.version, '2.1.0');
+  const run0 = s.runs[0];
+  assert.equal(run0.tool.driver.name, 'paging-layout');
+  assert.equal(run0.tool.driver.rules.length, 9);
+  const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'PL003');
+  assert.equal(res.level, 'warning');
+  assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'test/fixtures/diagnostics/rules.h');
+  assert.equal(res.locations[0].physicalLocation.region.startLine, 16);
+  assert.equal(res.relatedLocations[0].physicalLocation.region.startLine, 14);
+  assert.equal(run0.results.find((x: { ruleId: string }) => x.ruleId === 'PL007').level, 'error');
+});
+
+test('a clean header: no output, exit 0', () => {
+  const r = run('test/fixtures/diagnostics/clean.h');
+  assert.equal(r.code, 0, r.out);
+  assert.equal(r.out, '');
+  assert.equal(JSON.parse(run('test/fixtures/diagnostics/clean.h', '--format', 'json').out).length, 0);
+});
+
+test('directories are searched recursively for C, asm and linker scripts only; --rule turns rules off', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-check-'));
+  fs.mkdirSync(path.join(dir, 'arch/x86/kernel'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'arch/x86/kernel/head.S'), '#define EARLY_VADDR 0xffff7fffffff0000\n');
+  fs.writeFileSync(path.join(dir, 'arch/x86/kernel/vmlinux.lds'), 'SECTIONS {\n  . = 0xffff7fff80000000;\n}\n');
+  fs.writeFileSync(path.join(dir, 'notes.txt'), '#define IGNORED_VADDR 0xffff7fffffff0000\n');
+  const r = run(dir, '--format', 'json');
+  const a = JSON.parse(r.out);
+  assert.deepEqual(a.map((x: { file: string; code: string }) => `${path.relative(dir, x.file)} ${x.code}`).sort(), ['arch/x86/kernel/head.S PL001', 'arch/x86/kernel/vmlinux.lds PL001']);
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(run(dir, '--format', 'json', '--rule', 'PL001=off').out).length, 0);
+  assert.equal(run(dir, '--rule', 'PL001=error').code, 1);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('usage errors and unreadable input exit 2 with one clear line', () => {
+  let r = run();
+  assert.equal(r.code, 2);
+  assert.match(r.err, /check needs at least one file or directory/);
+  r = run('test/fixtures/diagnostics/rules.h', '--format', 'xml');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--format must be text, json or sarif/);
+  r = run('/nonexistent/file.h');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /\/nonexistent\/file\.h: cannot read \(ENOENT\)/);
+  assert.doesNotMatch(r.err, /at .*\.js:\d+/);
+  r = run('test/fixtures/diagnostics/rules.h', '--layout', 'no-such-layout');
+  assert.equal(r.code, 2);
+});
