@@ -57,7 +57,10 @@ interface CacheEntry<T> {
   deps: Map<string, string>;
 }
 
-const literalCache = new WeakMap<LineScan, Omit<LiteralInfo, 'line'>[]>();
+const literalCache = {
+  get: (s: LineScan) => s.memo?.literals as Omit<LiteralInfo, 'line'>[] | undefined,
+  set: (s: LineScan, v: Omit<LiteralInfo, 'line'>[]) => { (s.memo ??= {}).literals = v; },
+};
 
 function lineLiterals(scan: LineScan, dialect: LiteralDialect): Omit<LiteralInfo, 'line'>[] {
   let lits = literalCache.get(scan);

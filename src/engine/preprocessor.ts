@@ -29,6 +29,8 @@ export interface Directive {
   /** `#include` target (without quotes/brackets) and whether it was `<...>`. */
   target?: string;
   system?: boolean;
+  /** Cache of the definition this directive made (see defFor). */
+  memoDef?: { key: string; def: MacroDef | undefined };
 }
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
@@ -109,12 +111,16 @@ const NASM_KINDS: Record<string, DirectiveKind> = {
 const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
 
 /** Per-LineScan cache of single-line directive extraction (LineScan objects are shared by LineScanCache). */
-const lineCache = new WeakMap<LineScan, { dirs: Omit<Directive, 'line' | 'endLine'>[] }>();
+type LineDirs = { dirs: Omit<Directive, 'line' | 'endLine'>[]; at?: number; placed?: Directive[] };
+const lineCache = {
+  get: (s: LineScan) => s.memo?.dirs as LineDirs | undefined,
+  set: (s: LineScan, v: LineDirs) => { (s.memo ??= {}).dirs = v; },
+};
 
 function relocate(d: Omit<Directive, 'line' | 'endLine'>, line: number): Directive {
-  const fix = (t: LTok) => (t.line === line ? t : { ...t, line });
+  const fix = (t: LTok) => (t.line === line ? t : { kind: t.kind, text: t.text, start: t.start, end: t.end, line });
   return {
-    ...d, line, endLine: line,
+    ...d, memoDef: undefined, line, endLine: line,
     tokens: d.tokens.map(fix), nameTok: d.nameTok && fix(d.nameTok), body: d.body?.map(fix),
   };
 }
@@ -129,11 +135,11 @@ export function extractDirectives(scans: readonly LineScan[], family: Family): D
       if (!s.continues) {
         let cached = lineCache.get(s);
         if (!cached) {
-          const d = makeDirective(s.tokens.map((t) => withLine(t, 0)), family, 0, 0);
-          cached = { dirs: d ? [d] : [] };
+          const d = makeDirective(s.tokens.map((t) => withLine(t, i)), family, i, i);
+          cached = { dirs: d ? [d] : [], at: i, placed: d ? [d] : [] };
           lineCache.set(s, cached);
         }
-        for (const d of cached.dirs) out.push(relocate(d, i));
+        pushPlaced(out, cached, i);
         continue;
       }
       const toks = s.tokens.map((t) => withLine(t, i));
@@ -152,10 +158,11 @@ export function extractDirectives(scans: readonly LineScan[], family: Family): D
     if (family === 'gas' || family === 'nasm') {
       let cached = lineCache.get(s);
       if (!cached) {
-        cached = { dirs: asmStatements(s.tokens.map((t) => withLine(t, 0)), family) };
+        const dirs = asmStatements(s.tokens.map((t) => withLine(t, i)), family).map((d) => ({ ...d, line: i, endLine: i }));
+        cached = { dirs, at: i, placed: dirs };
         lineCache.set(s, cached);
       }
-      for (const d of cached.dirs) out.push(relocate(d, i));
+      pushPlaced(out, cached, i);
     } else if (family === 'ld') {
       const toks = s.tokens;
       // MEMORY entries: `ram (rwx) : ORIGIN = 0x80000000, LENGTH = 64M` on one line.
@@ -202,6 +209,16 @@ export function extractDirectives(scans: readonly LineScan[], family: Family): D
     }
   }
   return out;
+}
+
+/** The cached directives of a line placed at line i (reused as long as the line does not move). */
+function pushPlaced(out: Directive[], cached: { dirs: Omit<Directive, 'line' | 'endLine'>[]; at?: number; placed?: Directive[] }, i: number): void {
+  if (cached.dirs.length === 0) return;
+  if (cached.at !== i || !cached.placed) {
+    cached.placed = cached.placed ? cached.placed.map((d) => relocate(d, i)) : cached.dirs.map((d) => relocate(d, i));
+    cached.at = i;
+  }
+  for (const d of cached.placed) out.push(d);
 }
 
 function makeDirective(toks: LTok[], family: Family, line: number, endLine: number): Omit<Directive, 'line' | 'endLine'> & { line: number; endLine: number } | undefined {
@@ -454,8 +471,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
           const atoms = isDead ? [] : currentAtoms();
           const activity: Activity = isDead ? 'inactive' : atoms.length > 0 ? 'conditional' : 'active';
           if (!d.nameTok) break;
-          const origin = { file, line: d.line };
-          const def = d.kind === 'define' ? parseDefine(d.nameTok, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok.text, d.body ?? [], atoms, origin);
+          const def = defFor(d, atoms, file);
           if (!def) { if (isMain) problems.push({ line: d.line, message: `malformed definition of ${d.nameTok.text}` }); break; }
           if (isMain) {
             const body = d.body ?? [];
@@ -564,6 +580,22 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
     problems.push({ line: 0, message: `preprocessing stopped: ${(e as Error).message}` });
   }
   return { table, definitions, branches, includes, problems, lookup };
+}
+
+const defCache = {
+  get: (d: Directive) => d.memoDef,
+  set: (d: Directive, v: { key: string; def: MacroDef | undefined }) => { d.memoDef = v; },
+};
+
+/** The definition a directive makes under the given conditions (cached per directive object). */
+function defFor(d: Directive, atoms: CondAtom[], file: string | undefined): MacroDef | undefined {
+  const key = (file ?? '') + '\u0000' + (atoms.length ? atoms.map(condText).join('&&') : '');
+  const hit = defCache.get(d);
+  if (hit && hit.key === key) return hit.def;
+  const origin = { file, line: d.line };
+  const def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
+  defCache.set(d, { key, def });
+  return def;
 }
 
 /** The condition as a person reads it: `CONFIG_X`, `!CONFIG_X`, or the `#if` expression. */

@@ -25,6 +25,8 @@ export interface LineScan {
   continues: boolean;
   /** State at the end of the line (input state of the next line). */
   endState: number;
+  /** Derived data cached on the scan by later stages (directives, literals); not part of the scan. */
+  memo?: Record<string, unknown>;
 }
 
 /** Scanner state bits carried from line to line. */
@@ -83,6 +85,9 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z_]/.test(ch)) IDENT_START[c] = 1;
   if (/[A-Za-z0-9_]/.test(ch)) IDENT_PART[c] = 1;
 }
+/** First characters of multi-character punctuators. */
+const MULTI_START = new Uint8Array(128);
+for (const ch of '<>=!&|#-+*/%^.:') MULTI_START[ch.charCodeAt(0)] = 1;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
 const isAlnum = (c: number) => c < 128 && IDENT_PART[c] === 1;
@@ -135,12 +140,15 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
       if (d === 47 && family !== 'nasm') { i = n; break; }
     }
     if (c === 59 /* ; */ && family === 'nasm') break;
-    if (c === 64 /* @ */ && family === 'gas' && opts.hashImmediate && /^@\s/.test(text.slice(i, i + 2))) break;
+    if (c === 64 /* @ */ && family === 'gas' && opts.hashImmediate && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) break;
     if (c === 35 /* # */ && cpp) {
       if (firstToken) {
         // A preprocessor directive when a directive name follows (or nothing: the null directive).
-        const m = /^#\s*([A-Za-z_]\w*)?/.exec(text.slice(i, i + 40));
-        const name = m?.[1];
+        let name: string | undefined;
+        if (family !== 'c') {
+          const m = /^#\s*([A-Za-z_]\w*)?/.exec(text.slice(i, i + 40));
+          name = m?.[1];
+        }
         if (family === 'c' || (name !== undefined && C_DIRECTIVES.has(name)) || /^#\s*$/.test(text.slice(i))) {
           directive = true;
           tokens.push({ kind: 'punct', text: '#', start: i, end: i + 1 });
@@ -231,11 +239,12 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
       continue;
     }
     // Backslash at end of line: continuation.
-    if (c === 92 /* \ */ && text.slice(i + 1).trim() === '') {
+    if (c === 92 /* \ */ && isBlank(text, i + 1)) {
       i = n;
       return finish(tokens, directive, continuation, true, inComment);
     }
-    // Punctuators.
+    // Punctuators: most are single characters that start no longer operator.
+    if (c < 128 && MULTI_START[c] === 0) { tokens.push({ kind: 'punct', text: text[i], start: i, end: i + 1 }); i++; continue; }
     const s3 = text.substr(i, 3);
     if (p3.has(s3)) { tokens.push({ kind: 'punct', text: s3, start: i, end: i + 3 }); i += 3; continue; }
     const s2 = text.substr(i, 2);
@@ -244,6 +253,11 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
     i++;
   }
   return finish(tokens, directive, continuation, false, inComment);
+}
+
+function isBlank(text: string, from: number): boolean {
+  for (let k = from; k < text.length; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 function finish(tokens: Token[], directive: boolean, continuation: boolean, continues: boolean, inComment: boolean): LineScan {

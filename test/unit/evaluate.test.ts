@@ -329,7 +329,7 @@ test('every "cannot evaluate" reason, never a throw', () => {
   // exponential expansion is cut off quickly
   const t0 = Date.now();
   evaluateExpression('E30', { lookup: defs(Array.from({ length: 31 }, (_, i) => `#define E${i} ${i === 0 ? '1' : `(E${i - 1} + E${i - 1})`}`).join('\n')) });
-  assert.ok(Date.now() - t0 < 2000);
+  assert.ok(Date.now() - t0 < 10_000); // bounded (generous for loaded CI machines)
   // errors in branches not taken do not count
   assert.equal(val('0 && 1 / 0'), 0n);
   assert.equal(val('1 || 1 / 0'), 1n);
