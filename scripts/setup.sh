@@ -94,6 +94,11 @@ if [[ ! -s "$RG_ARCHIVE" ]]; then
 fi
 
 # ---------------------------------------------------------------- code-server
+mkdir -p "$CS_DIR"
+if command -v flock >/dev/null; then
+  exec 9>"$CS_DIR.lock"          # another run may be installing into the same shared cache
+  flock -w 600 9 || die "timed out waiting for another installation of code-server in $CS_DIR"
+fi
 if [[ ! -f "$STAMP" || ! -x "$CS_BIN" ]]; then
   say "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (about a minute)"
   mkdir -p "$CS_DIR"
