@@ -102,7 +102,8 @@ function commonPrefix(a: string, b: string): number {
 /** An index of definitions across files. */
 export class DefineIndex {
   private byFile = new Map<string, IndexedDefine[]>();
-  private byName = new Map<string, IndexedDefine[]>();
+  /** One definition (the common case) or several. */
+  private byName = new Map<string, IndexedDefine | IndexedDefine[]>();
   private defCache = new Map<IndexedDefine, MacroDef | null>();
 
   /** Add or replace a file's definitions. Returns how many it has. */
@@ -112,8 +113,10 @@ export class DefineIndex {
     const defs = extractDefines(text, fam, file);
     this.byFile.set(file, defs);
     for (const d of defs) {
-      const list = this.byName.get(d.name);
-      if (list) list.push(d); else this.byName.set(d.name, [d]);
+      const cur = this.byName.get(d.name);
+      if (cur === undefined) this.byName.set(d.name, d);
+      else if (Array.isArray(cur)) cur.push(d);
+      else this.byName.set(d.name, [cur, d]);
     }
     return defs.length;
   }
@@ -124,10 +127,12 @@ export class DefineIndex {
     this.byFile.delete(file);
     for (const d of defs) {
       this.defCache.delete(d);
-      const list = this.byName.get(d.name);
-      if (!list) continue;
-      const rest = list.filter((x) => x.file !== file);
-      if (rest.length) this.byName.set(d.name, rest); else this.byName.delete(d.name);
+      const cur = this.byName.get(d.name);
+      if (cur === undefined) continue;
+      const rest = (Array.isArray(cur) ? cur : [cur]).filter((x) => x.file !== file);
+      if (rest.length > 1) this.byName.set(d.name, rest);
+      else if (rest.length === 1) this.byName.set(d.name, rest[0]);
+      else this.byName.delete(d.name);
     }
   }
 
@@ -144,9 +149,11 @@ export class DefineIndex {
 
   /** Every definition of a name, nearest to `near` (a file path) first. */
   lookup(name: string, near?: string): IndexedDefine[] {
-    const list = this.byName.get(name);
-    if (!list) return [];
-    if (!near || list.length === 1) return list.slice();
+    const cur = this.byName.get(name);
+    if (!cur) return [];
+    if (!Array.isArray(cur)) return [cur];
+    const list = cur;
+    if (!near) return list.slice();
     return list.slice().sort((a, b) => commonPrefix(b.file, near) - commonPrefix(a.file, near) || a.file.localeCompare(b.file));
   }
 
