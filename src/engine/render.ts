@@ -60,7 +60,8 @@ export function decodeMarkdown(d: Decoded, opts: { title?: string } = {}): strin
   } else {
     lines.push(`${d.half === 'kernel' ? 'kernel half' : 'user half'}, ${regionPlace(d)}${d.region ? ` *(${d.region.kind})*` : ''}`);
   }
-  const slotText = d.kernelSlot !== undefined ? `slot ${d.slot} (kernel slot ${d.kernelSlot}, ${d.slotFromEnd} from the end)` : `slot ${d.slot}`;
+  // Linux counts the kernel's top-level entries backwards too ("PGD entry -240" is slot 272).
+  const slotText = d.kernelSlot !== undefined ? `slot ${d.slot} (kernel slot ${d.kernelSlot}; ${d.mode.levels[0].linux} entry ${d.slotFromEnd})` : `slot ${d.slot}`;
   lines.push('');
   lines.push(`indices: ${indicesText(d)} — ${d.mode.levels[0].arch} ${slotText}; page offset ${formatHex(d.pageOffset, { digits: 3 })}`);
   lines.push('');
