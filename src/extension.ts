@@ -4,6 +4,8 @@ import { LayoutService } from './services';
 import { registerCommands } from './features/commands';
 import { registerStatusBar } from './features/statusBar';
 import { registerHover } from './features/hover';
+import { registerDiagnostics } from './features/diagnostics';
+import { registerCodeActions } from './features/codeActions';
 
 export interface PagingLayoutApi {
   layouts: LayoutService;
@@ -16,6 +18,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<PagingLayo
   registerCommands(ctx, layouts);
   registerStatusBar(ctx, layouts);
   registerHover(ctx, layouts);
+  registerDiagnostics(ctx, layouts);
+  registerCodeActions(ctx, layouts);
   return { layouts };
 }
 

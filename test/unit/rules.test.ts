@@ -152,3 +152,20 @@ test('runRules is pure over a hand-made input', () => {
   const f = runRules({ file: 'f', layoutApplies: true, values: [{ name: 'FOO_START', file: 'f', range: r, value: 0xffff810000000000n, branches: [], context: {}, local: true }] }, { layout: L27 });
   assert.deepEqual(f.map((x) => x.code), ['PL005']);
 });
+
+test('number forms: 0x…, _AC(…, UL), shifts and sizes convert into each other', async () => {
+  const { numberAt, numberForms } = await import('../../src/engine/rules/convert');
+  const line = '#define HOLE_START _AC(0xffff800000000000, UL) + SZ_2M + (64 * SZ_1G) + (1UL << 47) + 0x40000000';
+  const at = (needle: string) => numberAt(line, line.indexOf(needle) + 2)!;
+  const ac = at('_AC(');
+  assert.equal(ac.form, 'ac');
+  assert.equal(ac.value, 0xffff800000000000n);
+  assert.deepEqual(numberForms(ac, 'c').map((f) => f.text), ['0xffff800000000000UL', '(-1UL << 47)']);
+  assert.equal(at('SZ_2M').value, 2n << 20n);
+  assert.equal(at('(64 * SZ_1G)').value, 64n << 30n);
+  assert.equal(at('(1UL << 47)').value, 1n << 47n);
+  const hex = at('0x40000000');
+  assert.deepEqual(numberForms(hex, 'c').map((f) => f.text), ['_AC(0x40000000, UL)', '(1UL << 30)', 'SZ_1G']);
+  assert.deepEqual(numberForms({ ...hex, value: 64n << 30n }, 'c').map((f) => f.text).at(-1), '(64 * SZ_1G)');
+  assert.deepEqual(numberForms(numberAt('. = 0x10000000;', 6)!, 'ld').map((f) => f.text), ['(1 << 28)', '256M']);
+});
