@@ -6,6 +6,7 @@ import { registerStatusBar } from './features/statusBar';
 import { registerHover } from './features/hover';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerCodeActions } from './features/codeActions';
+import { registerMapPanel } from './features/mapPanel';
 
 export interface PagingLayoutApi {
   layouts: LayoutService;
@@ -20,6 +21,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<PagingLayo
   registerHover(ctx, layouts);
   registerDiagnostics(ctx, layouts);
   registerCodeActions(ctx, layouts);
+  registerMapPanel(ctx, layouts);
   return { layouts };
 }
 

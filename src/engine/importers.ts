@@ -601,7 +601,7 @@ export function fileMarkers(text: string, file: string, minValue = 0x10000n): Ev
       if (l.startsWith('//', j)) break;
       code += l[j];
     }
-    if (defLines.has(i)) continue;
+    if (defLines.has(i) || /^\s*[#%]/.test(code)) continue;
     for (const m of code.matchAll(/\b0[xX][0-9a-fA-F]{5,16}(?:[uU]?[lL]{0,2})\b/g)) {
       const v = BigInt(m[0].replace(/[uUlL]+$/, ''));
       if (v < minValue || seen.has(`${i}:${m.index}`)) continue;

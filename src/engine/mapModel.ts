@@ -112,7 +112,7 @@ export function segmentsFromCuts(cuts: readonly bigint[], win: AddrWindow): Segm
 export interface ScaleOptions {
   /** Smallest band height in pixels (default 3). */
   minPx?: number;
-  /** Most bands drawn (default height / 5): more segments are clustered. */
+  /** Most bands drawn (default height / 16): more segments are clustered. */
   maxBands?: number;
 }
 
@@ -122,37 +122,8 @@ export interface ScaleOptions {
  * more segments than bands, runs of small consecutive segments are clustered into one band.
  */
 export function buildScale(segs: readonly Segment[], win: AddrWindow, height: number, opts: ScaleOptions = {}): Scale {
-  const maxBands = Math.max(1, Math.floor(opts.maxBands ?? height / 5));
-  const weights = segs.map((s) => weightOf(s.end - s.start + 1n));
-  type Group = { first: number; last: number; w: number };
-  let groups: Group[] = segs.map((_, i) => ({ first: i, last: i, w: weights[i] }));
-  if (groups.length > maxBands) {
-    const total = weights.reduce((a, b) => a + b, 0);
-    let bin = total / maxBands;
-    for (let round = 0; round < 30; round++) {
-      const out: Group[] = [];
-      let cur: Group | undefined;
-      for (let i = 0; i < segs.length; i++) {
-        const w = weights[i];
-        if (w >= bin) {
-          if (cur) { out.push(cur); cur = undefined; }
-          out.push({ first: i, last: i, w });
-          continue;
-        }
-        if (!cur) cur = { first: i, last: i, w };
-        else { cur.last = i; cur.w += w; }
-        if (cur.w >= bin) { out.push(cur); cur = undefined; }
-      }
-      if (cur) out.push(cur);
-      groups = out;
-      if (groups.length <= maxBands) break;
-      bin *= 1.5;
-    }
-    // A cluster weighs like one band of its byte span plus a little for how many it holds.
-    for (const g of groups) {
-      if (g.first !== g.last) g.w = weightOf(segs[g.last].end - segs[g.first].start + 1n) + Math.log2(g.last - g.first + 1);
-    }
-  }
+  const maxBands = Math.max(1, Math.floor(opts.maxBands ?? height / 16));
+  const groups = segs.length > maxBands ? cluster(segs, maxBands) : segs.map((x, i) => ({ first: i, last: i, w: weightOf(x.end - x.start + 1n) }));
   const n = groups.length;
   const minPx = Math.min(opts.minPx ?? 3, height / n);
   const free = height - n * minPx;
@@ -170,6 +141,73 @@ export function buildScale(segs: readonly Segment[], win: AddrWindow, height: nu
     ? `Scale: linear, 1 px ≈ ${formatSize(span / BigInt(Math.max(1, Math.round(height))) || 1n)}`
     : 'Scale: segmented — each band’s height grows with log₂ of its size (linear inside a band); not proportional to bytes';
   return { window: win, height, pieces, linear, text };
+}
+
+/**
+ * Merge neighbouring segments until at most `maxBands` remain, always merging the pair whose union
+ * spans the fewest bytes: dense runs of small regions become one band while large gaps and large
+ * regions stay bands of their own. A merged band weighs like one band of its span plus log2(count).
+ */
+function cluster(segs: readonly Segment[], maxBands: number): { first: number; last: number; w: number }[] {
+  const n = segs.length;
+  const first = new Int32Array(n), last = new Int32Array(n), prev = new Int32Array(n), next = new Int32Array(n);
+  const bytes = new Float64Array(n);
+  const version = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    first[i] = i; last[i] = i; prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1;
+    bytes[i] = Number(segs[i].end - segs[i].start + 1n);
+  }
+  // A binary min-heap over parallel typed arrays: key = bytes of the union, the left group, both versions.
+  const cap = 3 * n + 4;
+  const hk = new Float64Array(cap), hg = new Int32Array(cap), hvg = new Uint32Array(cap), hvh = new Uint32Array(cap);
+  let size = 0;
+  const swap = (a: number, b: number) => {
+    let t = hk[a]; hk[a] = hk[b]; hk[b] = t;
+    t = hg[a]; hg[a] = hg[b]; hg[b] = t;
+    t = hvg[a]; hvg[a] = hvg[b]; hvg[b] = t;
+    t = hvh[a]; hvh[a] = hvh[b]; hvh[b] = t;
+  };
+  const pair = (g: number) => {
+    const h = next[g];
+    if (h < 0 || size >= cap) return;
+    let i = size++;
+    hk[i] = bytes[g] + bytes[h]; hg[i] = g; hvg[i] = version[g]; hvh[i] = version[h];
+    while (i > 0) { const p = (i - 1) >> 1; if (hk[p] <= hk[i]) break; swap(i, p); i = p; }
+  };
+  const popInto = (): number => {
+    swap(0, --size);
+    for (let i = 0; ;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < size && hk[l] < hk[m]) m = l;
+      if (r < size && hk[r] < hk[m]) m = r;
+      if (m === i) break;
+      swap(i, m); i = m;
+    }
+    return size;
+  };
+  for (let i = 0; i + 1 < n; i++) pair(i);
+  let count = n;
+  while (count > maxBands && size > 0) {
+    const at = popInto();
+    const g = hg[at], h = next[g];
+    if (h < 0 || version[g] !== hvg[at] || version[h] !== hvh[at]) continue;
+    last[g] = last[h];
+    bytes[g] += bytes[h];
+    next[g] = next[h];
+    if (next[h] >= 0) prev[next[h]] = g;
+    version[g]++;
+    version[h]++;
+    count--;
+    pair(g);
+    if (prev[g] >= 0) pair(prev[g]);
+  }
+  const out: { first: number; last: number; w: number }[] = [];
+  for (let g = 0; g >= 0 && g < n; g = next[g]) {
+    const span = segs[last[g]].end - segs[first[g]].start + 1n;
+    out.push({ first: first[g], last: last[g], w: weightOf(span) + (last[g] > first[g] ? Math.log2(last[g] - first[g] + 1) : 0) });
+  }
+  return out;
 }
 
 /** Index of the band that holds an address (clamped to the first/last band). */
@@ -310,6 +348,8 @@ export function rulerTicks(scale: Scale, mode: PagingMode, opts: TickOptions = {
   if (!opts.physical) sizes.push({ size: slot, level: 'slot' });
   for (const p of [...mode.leafPageSizes].sort((a, b) => (a > b ? -1 : 1))) if (opts.physical || p < slot) sizes.push({ size: p, level: 'page' });
   const ticks: Tick[] = [];
+  // Page-boundary addresses are labelled only once the window is within a few top-level slots.
+  const zoomed = opts.physical || scale.window.end - scale.window.start < 4n * slot;
   for (const p of scale.pieces) {
     const bytes = p.end - p.start + 1n;
     const drawn: bigint[] = [];
@@ -323,7 +363,7 @@ export function rulerTicks(scale: Scale, mode: PagingMode, opts: TickOptions = {
         const y = addrToY(scale, a);
         const index = a / size;
         let label: string | undefined;
-        if (index % every === 0n) {
+        if (index % every === 0n && (level === 'slot' || zoomed)) {
           label = level === 'slot' ? String(topLevelIndex(mode, a)) : `${tailHex(a)}`;
           if (level === 'page' && size >= 1n << 30n) label = `${formatHex(a >> 32n, { digits: 8 }).slice(2)}_${tailHex(a).slice(1)}`;
         }
@@ -440,7 +480,7 @@ export function slotText(mode: PagingMode, start: bigint, end: bigint): string {
   const a = topLevelIndex(mode, start), b = topLevelIndex(mode, end);
   const count = ((end >> BigInt(l.shift)) - (start >> BigInt(l.shift))) + 1n;
   if (count === 1n) return `${l.arch} slot ${a}`;
-  if (count > 1n << BigInt(l.bits)) return `${l.arch} slots ${a}–${b} (wraps the table ${count / (1n << BigInt(l.bits))}× and more)`;
+  if (count > 1n << BigInt(l.bits)) return `no ${l.arch} slot: beyond the ${mode.vaBits}-bit canonical space`;
   return `${l.arch} slots ${a}–${b} (${count})`;
 }
 
@@ -538,7 +578,7 @@ export interface CompareView {
   scale: Scale;
   columns: [Row[], Row[]];
   /** Region starts of the same name in both layouts: y in column A and in column B. */
-  links: { name: string; ya: number; yb: number; moved: boolean }[];
+  links: { name: string; ya: number; yb: number; moved: boolean; delta: bigint }[];
   ticks: Tick[];
 }
 
@@ -562,7 +602,7 @@ export function buildCompareView(a: Layout, b: Layout, opts: { height: number; w
   for (const ra of a.regions) {
     const rb = byName.get(ra.name);
     if (!rb || ra.start < win.start || ra.start > win.end || rb.start < win.start || rb.start > win.end) continue;
-    links.push({ name: ra.name, ya: addrToY(scale, ra.start), yb: addrToY(scale, rb.start), moved: ra.start !== rb.start });
+    links.push({ name: ra.name, ya: addrToY(scale, ra.start), yb: addrToY(scale, rb.start), moved: ra.start !== rb.start, delta: rb.start - ra.start });
   }
   return { a, b, scale, columns: [column(a), column(b)], links, ticks: rulerTicks(scale, mode, { maxTicks: 600 }) };
 }
@@ -599,7 +639,9 @@ export function geometry(width: number) {
   const bar = Math.max(90, Math.min(260, Math.round(width * 0.26)));
   const labels = ruler + bar + 10;
   const markers = Math.max(labels + 160, width - 190);
-  return { ruler, bar, barX: ruler, barEnd: ruler + bar, labels, markers };
+  /** Marker names get a column of their own only when there is room for it. */
+  const markerLabels = width >= 640;
+  return { ruler, bar, barX: ruler, barEnd: ruler + bar, labels, markers, markerLabels };
 }
 
 /** The single-layout picture as primitives. */
@@ -628,10 +670,13 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
     if (index > 0) out.push({ t: 'line', x1: g.barX, y1: r1(y), x2: g.barEnd, y2: r1(y), cls: 'boundary' });
   });
   if (!view.scale.linear) {
-    for (const p of view.scale.pieces.slice(1)) {
+    // A zig-zag on the ruler where the scale changes by more than 16× from one band to the next.
+    const perPx = (p: Piece) => log2Big(p.end - p.start + 1n) - Math.log2(Math.max(1, p.h));
+    view.scale.pieces.forEach((p, i) => {
+      if (i === 0 || Math.abs(perPx(p) - perPx(view.scale.pieces[i - 1])) < 4) return;
       const y = top + p.y;
       out.push({ t: 'path', d: `M${g.ruler - 14} ${r1(y)} l3 -3 l3 6 l3 -6 l3 3`, cls: 'scale-break' });
-    }
+    });
   }
   // Ruler.
   out.push({ t: 'line', x1: g.ruler - 1, y1: top, x2: g.ruler - 1, y2: top + view.scale.height, cls: 'ruler-axis' });
@@ -652,9 +697,9 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
   for (const m of view.markers) {
     const y = top + m.y;
     const hl = opts.highlightMarker === m.index ? ' highlight' : '';
-    out.push({ t: 'line', x1: g.barX, y1: r1(y), x2: g.markers - 4, y2: r1(y), cls: 'marker-line' + hl });
+    out.push({ t: 'line', x1: g.barX, y1: r1(y), x2: g.markerLabels ? g.markers - 4 : g.barEnd, y2: r1(y), cls: 'marker-line' + hl });
     out.push({ t: 'path', d: `M${g.barEnd} ${r1(y)} l7 -5 v10 z`, cls: 'marker' + hl, ref: { type: 'marker', index: m.index }, name: `${m.name} = ${formatHex(m.value, { digits })}` });
-    if (y - lastMarker >= 12 || hl) {
+    if (g.markerLabels && (y - lastMarker >= 12 || hl)) {
       out.push({ t: 'text', x: g.markers, y: r1(y + 4), text: m.name, cls: 'marker-label' + hl, ref: { type: 'marker', index: m.index } });
       lastMarker = y;
     }
@@ -703,13 +748,15 @@ export function drawCompare(view: CompareView, opts: DrawOptions): Prim[] {
     const ya = top + l.ya, yb = top + l.yb;
     out.push({ t: 'path', d: `M${g.aEnd} ${r1(ya)} C${r1((g.aEnd + g.bX) / 2)} ${r1(ya)} ${r1((g.aEnd + g.bX) / 2)} ${r1(yb)} ${g.bX} ${r1(yb)}`, cls: l.moved ? 'link moved' : 'link', name: `${l.name}${l.moved ? ' moved' : ''}` });
   }
-  let lastLabel = -Infinity;
-  for (const t of view.ticks) {
-    if (t.level !== 'slot' || !t.label) continue;
-    const y = top + t.y;
-    if (y - lastLabel < 12) continue;
-    out.push({ t: 'text', x: r1((g.aEnd + g.bX) / 2), y: r1(y + 4), text: t.label, cls: 'tick-label slot', anchor: 'middle' });
-    lastLabel = y;
+  // The move written on each moved link: "+7 TiB, slot 258 → 272".
+  const top0 = modeA.levels[0];
+  for (const l of view.links) {
+    if (!l.moved) continue;
+    const ra = view.a.regions.find((r) => r.name === l.name)!, rb = view.b.regions.find((r) => r.name === l.name)!;
+    const mid = r1((g.aEnd + g.bX) / 2), y = top + (l.ya + l.yb) / 2;
+    const d = l.delta < 0n ? `−${formatSize(-l.delta)}` : `+${formatSize(l.delta)}`;
+    out.push({ t: 'text', x: mid, y: r1(y - 4), text: d, cls: 'link-label', anchor: 'middle' });
+    out.push({ t: 'text', x: mid, y: r1(y + 10), text: `${top0.arch} ${topLevelIndex(modeA, ra.start)} → ${topLevelIndex(modeB, rb.start)}`, cls: 'link-label meta', anchor: 'middle' });
   }
   return out;
 }
@@ -790,7 +837,7 @@ function svgStyle(p: Palette): string {
     `.highlight{stroke-width:2}.cursor{stroke:${p.accent};stroke-width:1.5}` +
     `.problem{fill:none;stroke-width:2}.problem.error{stroke:${p.error}}.problem.warning{stroke:${p.warning}}.problem.info{stroke:${p.info}}` +
     `.link{fill:none;stroke:${p.border};stroke-width:1}.link.moved{stroke:${p.accent};stroke-width:2}` +
-    `.title{font-size:15px;font-weight:600}.note{fill:${p.muted};font-size:11px}.summary{font-size:12px}` + kinds;
+    `.link-label{font-size:11px;font-weight:600;fill:${p.accent}}.link-label.meta{font-weight:400}.title{font-size:15px;font-weight:600}.note{fill:${p.muted};font-size:11px}.summary{font-size:12px}` + kinds;
 }
 
 function primSvg(p: Prim): string {

@@ -4,6 +4,8 @@
 // BigInts do not survive postMessage's structured clone in every host, so addresses and sizes cross
 // as hex strings ("0xffff880000000000") and are turned back into BigInt with `big()`.
 
+import type { Layout, Region, RegionKind } from '../engine/types';
+
 /** Bumped when a message changes shape; the webview ignores messages of another version. */
 export const PROTOCOL_VERSION = 1;
 
@@ -16,8 +18,11 @@ export function hexOf(v: bigint): Hex {
 
 /** Parse a Hex back into a BigInt; undefined for anything that is not one. */
 export function big(h: Hex | undefined | null): bigint | undefined {
-  if (typeof h !== 'string' || !/^-?0x[0-9a-fA-F]{1,17}$/.test(h)) return undefined;
-  return h.startsWith('-') ? -BigInt(h.slice(1)) : BigInt(h);
+  if (typeof h !== 'string' || h.length > 20 || h.length < 3) return undefined;
+  const neg = h.charCodeAt(0) === 45; // '-'
+  const body = neg ? h.slice(1) : h;
+  if (body.charCodeAt(0) !== 48 || body.charCodeAt(1) !== 120) return undefined; // '0x'
+  try { const v = BigInt(body); return neg ? -v : v; } catch { return undefined; }
 }
 
 /** A place in a workspace file, 0-based line and column as VS Code counts them. */
@@ -195,4 +200,32 @@ export class Correlator<Req, Res = unknown> {
     for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(new Error('the map was closed')); }
     this.pending.clear();
   }
+}
+
+// ---- conversions ------------------------------------------------------------------------------
+
+export function toWireLayout(l: Layout, locations?: (r: Region) => WireLocation | undefined): WireLayout {
+  return {
+    id: l.id, title: l.title, mode: l.mode, description: l.description, source: l.source, origin: l.origin,
+    regions: l.regions.map((r) => ({
+      name: r.name, start: hexOf(r.start), end: hexOf(r.end), kind: r.kind, description: r.description, source: r.source,
+      location: locations?.(r),
+    })),
+    symbols: l.symbols.map((s) => ({ name: s.name, value: hexOf(s.value), description: s.description })),
+  };
+}
+
+/** Back to engine objects; malformed entries are dropped (the other side is trusted, but not blindly). */
+export function fromWireLayout(w: WireLayout): Layout {
+  const regions: Region[] = [];
+  for (const r of w.regions ?? []) {
+    const start = big(r.start), end = big(r.end);
+    if (start === undefined || end === undefined || end < start) continue;
+    regions.push({ name: String(r.name), start, end, kind: String(r.kind) as RegionKind, description: String(r.description ?? ''), source: r.source });
+  }
+  return {
+    id: String(w.id), title: String(w.title), mode: String(w.mode), description: String(w.description ?? ''), source: w.source ?? [], notes: [],
+    regions, origin: String(w.origin ?? ''),
+    symbols: (w.symbols ?? []).flatMap((s) => { const v = big(s.value); return v === undefined ? [] : [{ name: String(s.name), value: v, description: s.description }]; }),
+  };
 }

@@ -1,0 +1,486 @@
+// The address-space map: a webview panel showing a layout (or two, compared), the active editor's
+// constants as markers, the workspace's own #define layout and imported memory maps.
+// Commands: pagingLayout.showMap, pagingLayout.compareOnMap, pagingLayout.importMemoryMap, pagingLayout.exportMap.
+// The panel keeps no context when hidden: the webview stores its view state with setState and the
+// serializer restores the panel after a window reload.
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf } from '../engine';
+import { describeDiff, markerProblems } from '../engine/mapModel';
+import { deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/importers';
+import {
+  Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout,
+  WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem,
+} from '../shared/protocol';
+import { LayoutService } from '../services';
+import { FILE_PATTERN } from './selector';
+
+export const MAP_VIEW_TYPE = 'pagingLayout.map';
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+const MAX_SCAN_FILES = 2000;
+const MAX_SCAN_FILE_BYTES = 1024 * 1024;
+
+type Post = Extract<HostMessage, { type: string }>;
+type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
+  return s;
+}
+
+/** The workspace's own layout, rebuilt from its headers, assembly files and linker scripts on demand. */
+class WorkspaceLayout {
+  private cached?: { layout: Layout; locations: Map<string, WireLocation>; problems: WireProblem[] };
+  private building?: Promise<void>;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly layouts: LayoutService) {}
+
+  invalidate(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.cached = undefined; this.emitter.fire(); }, 400);
+  }
+
+  async get(): Promise<typeof this.cached> {
+    if (this.cached) return this.cached;
+    this.building ??= this.build().finally(() => { this.building = undefined; });
+    await this.building;
+    return this.cached;
+  }
+
+  private async build(): Promise<void> {
+    if (!vscode.workspace.workspaceFolders?.length) { this.cached = undefined; return; }
+    const uris = await vscode.workspace.findFiles(FILE_PATTERN, '{**/node_modules/**,**/.git/**,**/out/**,**/dist/**}', MAX_SCAN_FILES);
+    const files: { file: string; text: string }[] = [];
+    const byRel = new Map<string, vscode.Uri>();
+    for (const uri of uris) {
+      try {
+        const st = await vscode.workspace.fs.stat(uri);
+        if (st.size > MAX_SCAN_FILE_BYTES) continue;
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+        const rel = vscode.workspace.asRelativePath(uri, false);
+        byRel.set(rel, uri);
+        files.push({ file: rel, text });
+      } catch { /* unreadable: skipped */ }
+    }
+    const res = deriveWorkspaceLayout(files, modeOf(this.layouts.layout).id);
+    if (!res.layout.regions.length) { this.cached = undefined; return; }
+    const loc = (file: string, line: number, column: number): WireLocation | undefined => {
+      const uri = byRel.get(file);
+      return uri ? { uri: uri.toString(), line, column } : undefined;
+    };
+    const locations = new Map<string, WireLocation>();
+    for (const [name, l] of res.locations) { const w = loc(l.file, l.line, l.column); if (w) locations.set(name, w); }
+    const problems: WireProblem[] = res.problems.map((p) => ({ code: p.code, message: p.message, start: hexOf(p.start), end: hexOf(p.end), severity: 'warning', location: loc(p.file, p.line, p.column) }));
+    this.cached = { layout: res.layout, locations, problems };
+  }
+
+  dispose(): void { clearTimeout(this.timer); this.emitter.dispose(); }
+}
+
+/** One map panel at a time; `show` reveals it. */
+export class MapPanelController implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly imports = new Map<string, Layout>();
+  private state: MapViewState = { version: 1 };
+  private readyWaiters: (() => void)[] = [];
+  private ready = false;
+  private correlator?: Correlator<WebviewQuery>;
+  private cursorTimer?: NodeJS.Timeout;
+  private markersTimer?: NodeJS.Timeout;
+  readonly workspace: WorkspaceLayout;
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layouts: LayoutService) {
+    this.workspace = new WorkspaceLayout(layouts);
+    this.disposables.push(
+      this.workspace,
+      this.workspace.onDidChange(() => { if (this.panel && this.state.layoutId === WORKSPACE_LAYOUT_ID && !this.state.compareWith) void this.showLayout(WORKSPACE_LAYOUT_ID); }),
+      vscode.workspace.onDidSaveTextDocument(() => this.workspace.invalidate()),
+      vscode.workspace.onDidCreateFiles(() => this.workspace.invalidate()),
+      vscode.workspace.onDidDeleteFiles(() => this.workspace.invalidate()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleMarkers()),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.scheduleMarkers(); }),
+      vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) this.scheduleCursor(); }),
+      vscode.languages.onDidChangeDiagnostics(() => this.scheduleMarkers()),
+      layouts.onDidChange(() => { if (this.panel && !this.state.compareWith && this.state.layoutId === undefined) void this.showLayout(undefined); }),
+    );
+  }
+
+  get isOpen(): boolean { return !!this.panel; }
+  get viewState(): MapViewState { return { ...this.state }; }
+
+  /** Layouts the map can show: the workspace's own, imports of this session, presets and custom files. */
+  async findLayout(id: string | undefined): Promise<Layout | undefined> {
+    if (!id) return this.layouts.layout;
+    if (id === WORKSPACE_LAYOUT_ID) return (await this.workspace.get())?.layout;
+    return this.imports.get(id) ?? this.layouts.allLayouts().find((l) => l.id === id);
+  }
+
+  private async choices(): Promise<LayoutChoiceItem[]> {
+    const out: LayoutChoiceItem[] = [];
+    const ws = await this.workspace.get();
+    if (ws) out.push({ id: WORKSPACE_LAYOUT_ID, title: `${ws.layout.title} (${ws.layout.regions.length} regions)`, group: 'workspace' });
+    for (const l of this.imports.values()) out.push({ id: l.id, title: l.title, group: 'import' });
+    for (const l of this.layouts.allLayouts()) out.push({ id: l.id, title: l.title, group: l.origin === 'builtin' ? 'preset' : 'workspace' });
+    return out;
+  }
+
+  /** Open (or reveal) the panel. */
+  open(): vscode.WebviewPanel {
+    if (this.panel) { this.panel.reveal(undefined, true); return this.panel; }
+    const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, 'Address Map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.attach(panel, undefined);
+    return panel;
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview')], enableFindWidget: true };
+  }
+
+  /** Take over a panel (a new one, or one the serializer restores with its saved state). */
+  attach(panel: vscode.WebviewPanel, saved: MapViewState | undefined): void {
+    this.panel = panel;
+    this.ready = false;
+    if (saved && typeof saved === 'object') this.state = { ...saved, version: 1 };
+    panel.webview.options = this.webviewOptions();
+    panel.webview.html = this.html(panel.webview);
+    this.correlator = new Correlator<WebviewQuery>((requestId, request) => this.post({ type: 'request', requestId, request }), 15_000);
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+        this.correlator?.dispose();
+        for (const d of this.panelDisposables) d.dispose();
+        this.panelDisposables = [];
+      }),
+    );
+  }
+
+  private html(webview: vscode.Webview): string {
+    const n = nonce();
+    const base = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(base, 'main.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(base, 'main.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${n}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Address Map</title>
+</head>
+<body>
+<div id="app" aria-busy="true">Loading the address map…</div>
+<script nonce="${n}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  private post(m: Without<Post, 'v'>): void {
+    void this.panel?.webview.postMessage({ ...m, v: PROTOCOL_VERSION });
+  }
+
+  /** Resolves when the webview has said it is ready (or after 20 s). */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, 20_000);
+      this.readyWaiters.push(() => { clearTimeout(t); resolve(); });
+    });
+  }
+
+  /** Ask the webview something (snapshot for tests, SVG for export). */
+  async query<T>(q: WebviewQuery): Promise<T> {
+    if (!this.panel || !this.correlator) throw new Error('the map is not open');
+    await this.whenReady();
+    return (await this.correlator.request(q)) as T;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isMessage<WebviewMessage>(raw)) return;
+    const m = raw;
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        if (m.state && !this.state.layoutId && !this.state.compareWith) this.state = { ...m.state, version: 1 };
+        if (this.state.compareWith) await this.showCompare(this.state.layoutId, this.state.compareWith);
+        else await this.showLayout(this.state.layoutId);
+        for (const w of this.readyWaiters.splice(0)) w();
+        break;
+      }
+      case 'state':
+        this.state = { ...m.state, version: 1 };
+        break;
+      case 'response':
+        this.correlator?.settle(m.requestId, m.ok, m.body, m.error);
+        break;
+      case 'request': {
+        try {
+          const body = await this.handle(m.request);
+          this.post({ type: 'response', requestId: m.requestId, ok: true, body });
+        } catch (e) {
+          this.post({ type: 'response', requestId: m.requestId, ok: false, error: (e as Error).message });
+        }
+        break;
+      }
+    }
+  }
+
+  private async handle(r: HostRequest): Promise<unknown> {
+    switch (r.kind) {
+      case 'selectLayout': return this.showLayout(String(r.id));
+      case 'compare': return this.showCompare(String(r.a), String(r.b));
+      case 'reveal': return reveal(r.location);
+      case 'import': return vscode.commands.executeCommand('pagingLayout.importMemoryMap');
+      case 'copy': await vscode.env.clipboard.writeText(String(r.text).slice(0, 100_000)); return true;
+      case 'export': return this.exportTo(r.format === 'svg' ? 'svg' : 'md', typeof r.svg === 'string' ? r.svg : undefined);
+    }
+  }
+
+  /** Show one layout (the active one when id is undefined). */
+  async showLayout(id: string | undefined, stateOverride?: Partial<MapViewState>): Promise<{ layoutId: string }> {
+    const layout = (await this.findLayout(id)) ?? this.layouts.layout;
+    const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
+    const keepWindow = this.state.layoutId === layout.id && !this.state.compareWith;
+    this.state = { version: 1, layoutId: id === undefined ? undefined : layout.id, ...(keepWindow ? { windowStart: this.state.windowStart, windowEnd: this.state.windowEnd, selected: this.state.selected } : {}), ...stateOverride };
+    const { markers, problems, fileName } = this.editorMarkers(layout);
+    this.post({
+      type: 'show', layout: toWireLayout(layout, ws ? (r) => ws.locations.get(r.name) : undefined), choices: await this.choices(),
+      markers, problems: [...problems, ...(ws?.problems ?? [])], fileName, state: { ...this.state, layoutId: layout.id },
+    });
+    return { layoutId: layout.id };
+  }
+
+  async showCompare(aId: string | undefined, bId: string): Promise<{ a: string; b: string; lines: string[] }> {
+    const a = (await this.findLayout(aId)) ?? this.layouts.layout;
+    const b = await this.findLayout(bId);
+    if (!b) throw new Error(`unknown layout '${bId}'`);
+    const diff = diffLayouts(a, b);
+    const lines = describeDiff(diff);
+    const links = diff.regions.filter((r) => r.before && r.after).map((r) => ({ name: r.name, before: hexOf(r.before!.start), after: hexOf(r.after!.start), moved: r.status === 'moved' }));
+    this.state = { version: 1, layoutId: a.id, compareWith: b.id };
+    this.post({ type: 'compare', comparison: { a: toWireLayout(a), b: toWireLayout(b), lines, links }, choices: await this.choices(), state: this.state });
+    return { a: a.id, b: b.id, lines };
+  }
+
+  /** Markers for the active editor's constants, and the problems they show on the layout. */
+  private editorMarkers(layout: Layout): { markers: WireMarker[]; problems: WireProblem[]; fileName?: string } {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.scheme === 'output' || editor.document.lineCount > 50_000) return { markers: [], problems: [] };
+    const doc = editor.document;
+    const found = fileMarkers(doc.getText(), doc.fileName).slice(0, 1000);
+    const markers: WireMarker[] = found.map((d) => ({ name: d.name, value: hexOf(d.value), location: { uri: doc.uri.toString(), line: d.line, column: d.column } }));
+    const problems: WireProblem[] = markerProblems(layout, found).map((p, i) => ({
+      code: p.code, message: p.message, start: hexOf(p.start), end: hexOf(p.end), severity: p.severity,
+      location: markers.find((m) => m.value === hexOf(p.start))?.location ?? markers[i]?.location,
+    }));
+    // Diagnostics of the file drawn at the value of the constant on their line.
+    for (const d of vscode.languages.getDiagnostics(doc.uri)) {
+      if (d.source !== 'paging-layout') continue;
+      const m = markers.find((x) => x.location.line === d.range.start.line);
+      if (!m || problems.some((p) => p.start === m.value && p.message === d.message)) continue;
+      const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info';
+      problems.push({ code: String(typeof d.code === 'object' ? d.code.value : d.code ?? 'diagnostic'), message: d.message, start: m.value, end: m.value, severity, location: m.location });
+    }
+    return { markers, problems, fileName: vscode.workspace.asRelativePath(doc.uri) };
+  }
+
+  private scheduleMarkers(): void {
+    if (!this.panel) return;
+    clearTimeout(this.markersTimer);
+    this.markersTimer = setTimeout(async () => {
+      if (!this.panel || this.state.compareWith) return;
+      const layout = (await this.findLayout(this.state.layoutId)) ?? this.layouts.layout;
+      const { markers, problems, fileName } = this.editorMarkers(layout);
+      const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
+      this.post({ type: 'markers', markers, problems: [...problems, ...(ws?.problems ?? [])], fileName });
+    }, 250);
+  }
+
+  private scheduleCursor(): void {
+    if (!this.panel) return;
+    clearTimeout(this.cursorTimer);
+    this.cursorTimer = setTimeout(() => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !this.panel) return;
+      const pos = editor.selection.active;
+      const line = editor.document.lineAt(pos.line).text;
+      if (line.length > 10_000) return;
+      // The constant under the cursor: a #define's name on its line, or a literal the cursor is in.
+      const found = fileMarkers(line, '').find((d) => pos.character >= d.column && pos.character <= d.column + d.name.length + 1 + d.body.length + 8);
+      let value: bigint | undefined = found?.value;
+      let name = found?.name;
+      for (const m of line.matchAll(/\b0[xX][0-9a-fA-F]{1,16}(?:[uU]?[lL]{0,2})\b/g)) {
+        if (pos.character >= m.index! && pos.character <= m.index! + m[0].length) { value = BigInt(m[0].replace(/[uUlL]+$/, '')); name = m[0]; }
+      }
+      if (value === undefined) {
+        // A #define's value evaluated in the context of the whole file.
+        const word = editor.document.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
+        const w = word ? editor.document.getText(word) : undefined;
+        const def = w ? fileMarkers(editor.document.getText(), '', 0n).find((d) => d.name === w) : undefined;
+        if (def) { value = def.value; name = def.name; }
+      }
+      this.post({ type: 'cursor', value: value === undefined ? null : hexOf(value), name });
+    }, 120);
+  }
+
+  /** Import a memory map file into the map. */
+  async importFile(uri: vscode.Uri): Promise<{ id?: string; regions: number; problems: { line: number; message: string }[]; format: ImportResult['format'] }> {
+    const st = await vscode.workspace.fs.stat(uri);
+    if (st.size > MAX_IMPORT_BYTES) throw new Error(`${path.basename(uri.fsPath)} is larger than ${MAX_IMPORT_BYTES >> 20} MiB`);
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const res = importMemoryMap(text, { name: path.basename(uri.fsPath) });
+    const shown = res.problems.slice(0, 3).map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join('; ');
+    if (!res.layout) {
+      void vscode.window.showErrorMessage(`Paging Layout: nothing to import from ${path.basename(uri.fsPath)}: ${shown}`);
+      return { regions: 0, problems: res.problems, format: res.format };
+    }
+    this.imports.set(res.layout.id, res.layout);
+    if (res.problems.length) void vscode.window.showWarningMessage(`Paging Layout: imported ${res.layout.regions.length} ranges from ${path.basename(uri.fsPath)}; ${res.problems.length} line(s) skipped (${shown})`);
+    this.open();
+    await this.whenReady();
+    await this.showLayout(res.layout.id, { windowStart: undefined, windowEnd: undefined });
+    return { id: res.layout.id, regions: res.layout.regions.length, problems: res.problems, format: res.format };
+  }
+
+  /** Export the map (SVG from the webview, or the layout/diff as Markdown) to a file the user picks. */
+  async exportTo(format: 'svg' | 'md', svg?: string, target?: vscode.Uri): Promise<string | undefined> {
+    const a = (await this.findLayout(this.state.layoutId)) ?? this.layouts.layout;
+    const b = this.state.compareWith ? await this.findLayout(this.state.compareWith) : undefined;
+    let content: string;
+    if (format === 'svg') {
+      content = svg ?? (this.panel ? await this.query<string>({ kind: 'svg' }) : '');
+      if (!content.startsWith('<svg')) throw new Error('the map did not produce an SVG');
+    } else content = b ? diffMarkdown(diffLayouts(a, b)) : mapMarkdown(a);
+    const name = b ? `${a.id}-vs-${b.id}` : a.id;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = target ?? await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.${format}`) : undefined,
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { Markdown: ['md'] },
+      title: format === 'svg' ? 'Export the address map as SVG' : 'Export the layout as a Markdown table',
+    });
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+    if (!target) void vscode.window.showInformationMessage(`Paging Layout: exported ${path.basename(uri.fsPath)}`);
+    return uri.toString();
+  }
+
+  dispose(): void {
+    clearTimeout(this.cursorTimer);
+    clearTimeout(this.markersTimer);
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function reveal(loc: WireLocation): Promise<boolean> {
+  const uri = vscode.Uri.parse(String(loc.uri), true);
+  if (!vscode.workspace.getWorkspaceFolder(uri) && !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
+    throw new Error('only workspace files can be revealed');
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const pos = new vscode.Position(Math.max(0, Number(loc.line) | 0), Math.max(0, Number(loc.column) | 0));
+  const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
+  await vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(pos, pos), preserveFocus: false });
+  return true;
+}
+
+export function registerMapPanel(ctx: vscode.ExtensionContext, layouts: LayoutService): MapPanelController {
+  const map = new MapPanelController(ctx, layouts);
+  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  ctx.subscriptions.push(map);
+  ctx.subscriptions.push(vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      map.attach(panel, state && typeof state === 'object' ? state as MapViewState : undefined);
+    },
+  }));
+
+  /** Optional argument: a layout id (a preset, a custom layout, 'workspace-defines', an import). */
+  reg('pagingLayout.showMap', async (id?: unknown) => {
+    map.open();
+    await map.whenReady();
+    return map.showLayout(typeof id === 'string' ? id : map.viewState.compareWith ? map.viewState.layoutId : map.viewState.layoutId);
+  });
+
+  /** Arguments a and b (layout ids) skip the pickers; returns the difference in sentences. */
+  reg('pagingLayout.compareOnMap', async (a?: unknown, b?: unknown) => {
+    const all = [...layouts.allLayouts()];
+    const ws = await map.workspace.get();
+    const pick = async (placeHolder: string) => (await vscode.window.showQuickPick(
+      [...(ws ? [{ label: WORKSPACE_LAYOUT_ID, description: ws.layout.title }] : []), ...all.map((l) => ({ label: l.id, description: l.title }))],
+      { placeHolder, matchOnDescription: true }))?.label;
+    const aId = typeof a === 'string' ? a : await pick('First layout (left)');
+    if (!aId) return undefined;
+    const bId = typeof b === 'string' ? b : await pick(`Compare ${aId} with… (right)`);
+    if (!bId) return undefined;
+    map.open();
+    await map.whenReady();
+    try {
+      return await map.showCompare(aId, bId);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Paging Layout: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+
+  /** Argument: a file Uri or path; otherwise an open dialog. */
+  reg('pagingLayout.importMemoryMap', async (arg?: unknown) => {
+    let uri: vscode.Uri | undefined = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false, openLabel: 'Import',
+        title: 'Import a page-table dump (/sys/kernel/debug/page_tables/kernel), /proc/PID/maps or /proc/iomem',
+        filters: { 'Memory maps': ['txt', 'log', 'dump', 'maps', ''], 'All files': ['*'] },
+      });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    try {
+      return await map.importFile(uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Paging Layout: cannot import ${path.basename(uri.fsPath)}: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+
+  /** Arguments: 'svg' | 'md', and a target Uri or path (then no dialog). */
+  reg('pagingLayout.exportMap', async (format?: unknown, target?: unknown) => {
+    let f: 'svg' | 'md' | undefined = format === 'svg' || format === 'md' ? format : undefined;
+    if (!f) {
+      const pick = await vscode.window.showQuickPick([
+        { label: 'SVG image', description: 'the map as shown', f: 'svg' as const },
+        { label: 'Markdown table', description: 'the layout (or the comparison) as text', f: 'md' as const },
+      ], { placeHolder: 'Export the address map as…' });
+      f = pick?.f;
+    }
+    if (!f) return undefined;
+    if (f === 'svg' && !map.isOpen) { map.open(); await map.whenReady(); await map.showLayout(map.viewState.layoutId); }
+    const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
+    try {
+      return await map.exportTo(f, undefined, uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Paging Layout: export failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+
+  /** For tests and automation: what the map shows. Not in the palette. */
+  reg('pagingLayout.mapSnapshot', async () => (map.isOpen ? map.query<MapSnapshot>({ kind: 'snapshot' }) : undefined));
+  return map;
+}
