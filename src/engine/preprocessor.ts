@@ -410,7 +410,9 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   const problems: { line: number; message: string }[] = [];
   const fallback = opts.fallback;
   const lookup = (name: string) => table.get(name) ?? fallback?.(name);
-  const withBuiltins = layeredLookup({ lookup, mode: opts.mode }, opts.family === 'c' ? 'c' : 'gas');
+  // Conditions see the file's own definitions, its includes, the user's defines and the built-ins, never
+  // the workspace index: another file's include guard or #ifdef branch says nothing about this build.
+  const withBuiltins = layeredLookup({ lookup: (name) => table.get(name), mode: opts.mode }, opts.family === 'c' ? 'c' : 'gas');
   const visited = new Set<string>();
   const maxDepth = opts.maxIncludeDepth ?? 40;
   const maxFiles = opts.maxFiles ?? 400;

@@ -153,3 +153,11 @@ test('define settings: -D parsing and normalisation', () => {
     ['A', '1'], ['B', null], ['C', '1'], ['D', null], ['E', null], ['E_MODULE', '1'], ['F', '5'], ['G', null],
   ]);
 });
+
+test('conditions never consult the fallback (workspace index): include guards and #ifdef stay local', () => {
+  const files: Record<string, string> = { '/inc/guarded.h': '#ifndef _GUARDED_H\n#define _GUARDED_H\n#ifdef CONFIG_X86_5LEVEL\n#define PO 5\n#else\n#define PO 4\n#endif\n#endif' };
+  // the index knows the guard and a CONFIG_ name as defined elsewhere
+  const fallback = (n: string) => (n === '_GUARDED_H' || n === 'CONFIG_X86_5LEVEL' ? [{ name: n, body: [], bodyText: '', conditions: [], kind: 'macro' as const, sig: n }] : undefined);
+  const r = pp('#include "guarded.h"', { file: '/inc/main.c', readFile: (p) => files[p], fallback });
+  assert.deepEqual(conds(r, 'PO'), ['4']);
+});
