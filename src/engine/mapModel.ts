@@ -665,7 +665,7 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
       const ty = y + Math.min(row.h / 2, 14) + 4;
       out.push({ t: 'text', x: g.labels, y: r1(ty), text: row.label, cls: row.kind === 'gap' ? 'label gap-label' : 'label name', ref: { type: 'row', index } });
       if (row.h >= 28) out.push({ t: 'text', x: g.labels, y: r1(ty + 14), text: `${formatHex(row.start, { grouped: true, digits })} · ${size}`, cls: 'label meta' });
-      else out.push({ t: 'text', x: g.markers - 8, y: r1(ty), text: size, cls: 'label meta', anchor: 'end' });
+      else if (g.markerLabels) out.push({ t: 'text', x: g.markers - 8, y: r1(ty), text: size, cls: 'label meta', anchor: 'end' });
     }
     if (index > 0) out.push({ t: 'line', x1: g.barX, y1: r1(y), x2: g.barEnd, y2: r1(y), cls: 'boundary' });
   });
@@ -837,7 +837,7 @@ function svgStyle(p: Palette): string {
     `.highlight{stroke-width:2}.cursor{stroke:${p.accent};stroke-width:1.5}` +
     `.problem{fill:none;stroke-width:2}.problem.error{stroke:${p.error}}.problem.warning{stroke:${p.warning}}.problem.info{stroke:${p.info}}` +
     `.link{fill:none;stroke:${p.border};stroke-width:1}.link.moved{stroke:${p.accent};stroke-width:2}` +
-    `.link-label{font-size:11px;font-weight:600;fill:${p.accent}}.link-label.meta{font-weight:400}.title{font-size:15px;font-weight:600}.note{fill:${p.muted};font-size:11px}.summary{font-size:12px}` + kinds;
+    `.link-label{font-size:11px;font-weight:600;fill:${p.accent};paint-order:stroke;stroke:${p.background};stroke-width:4px;stroke-linejoin:round}.link-label.meta{font-weight:400}.title{font-size:15px;font-weight:600}.note{fill:${p.muted};font-size:11px}.summary{font-size:12px}` + kinds;
 }
 
 function primSvg(p: Prim): string {

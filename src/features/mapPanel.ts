@@ -95,17 +95,20 @@ export class MapPanelController implements vscode.Disposable {
   private correlator?: Correlator<WebviewQuery>;
   private cursorTimer?: NodeJS.Timeout;
   private markersTimer?: NodeJS.Timeout;
+  /** The last text editor: the map keeps its markers while the map itself has the focus. */
+  private lastEditor?: vscode.TextEditor;
   readonly workspace: WorkspaceLayout;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly layouts: LayoutService) {
     this.workspace = new WorkspaceLayout(layouts);
+    this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
       this.workspace,
       this.workspace.onDidChange(() => { if (this.panel && this.state.layoutId === WORKSPACE_LAYOUT_ID && !this.state.compareWith) void this.showLayout(WORKSPACE_LAYOUT_ID); }),
       vscode.workspace.onDidSaveTextDocument(() => this.workspace.invalidate()),
       vscode.workspace.onDidCreateFiles(() => this.workspace.invalidate()),
       vscode.workspace.onDidDeleteFiles(() => this.workspace.invalidate()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleMarkers()),
+      vscode.window.onDidChangeActiveTextEditor((e) => { if (e) { this.lastEditor = e; this.scheduleMarkers(); } }),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.scheduleMarkers(); }),
       vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) this.scheduleCursor(); }),
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleMarkers()),
@@ -281,7 +284,7 @@ export class MapPanelController implements vscode.Disposable {
 
   /** Markers for the active editor's constants, and the problems they show on the layout. */
   private editorMarkers(layout: Layout): { markers: WireMarker[]; problems: WireProblem[]; fileName?: string } {
-    const editor = vscode.window.activeTextEditor;
+    const editor = vscode.window.activeTextEditor ?? (this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined);
     if (!editor || editor.document.uri.scheme === 'output' || editor.document.lineCount > 50_000) return { markers: [], problems: [] };
     const doc = editor.document;
     const found = fileMarkers(doc.getText(), doc.fileName).slice(0, 1000);
@@ -424,7 +427,7 @@ export function registerMapPanel(ctx: vscode.ExtensionContext, layouts: LayoutSe
     const ws = await map.workspace.get();
     const pick = async (placeHolder: string) => (await vscode.window.showQuickPick(
       [...(ws ? [{ label: WORKSPACE_LAYOUT_ID, description: ws.layout.title }] : []), ...all.map((l) => ({ label: l.id, description: l.title }))],
-      { placeHolder, matchOnDescription: true }))?.label;
+      { placeHolder, matchOnDescription: true, ignoreFocusOut: true }))?.label;
     const aId = typeof a === 'string' ? a : await pick('First layout (left)');
     if (!aId) return undefined;
     const bId = typeof b === 'string' ? b : await pick(`Compare ${aId} with… (right)`);
