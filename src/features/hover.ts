@@ -195,9 +195,10 @@ function layoutSection(value: bigint, layout: Layout, mode: PagingMode, ctx: { n
   let d;
   try { d = decodeAddress(value, layout); } catch { return undefined; }
   const lines = [decodeMarkdown(d)];
-  if (d.region && d.region.kind === 'direct-map' && d.value === d.region.start || (ctx.name && /PAGE_OFFSET|DIRECTMAP/.test(ctx.name))) {
+  // A direct-map base: how much physical memory a mapping starting here can cover.
+  if (d.region && d.region.kind === 'direct-map' && (d.value === d.region.start || (ctx.name && /PAGE_OFFSET|DIRECTMAP/.test(ctx.name)))) {
     const c = capacity(value, layout);
-    lines.push('', `direct map from here: ${c.toRegionEnd !== undefined ? `${formatSize(c.toRegionEnd)} to the end of ${d.region?.name ?? 'the region'}, ` : ''}${formatSize(c.toNextRegion)} to the next region`);
+    lines.push('', `capacity of a linear map from here: ${c.toRegionEnd !== undefined ? `${formatSize(c.toRegionEnd)} to the end of ${d.region.name}` : ''}${c.toRegionEnd !== c.toNextRegion ? `, ${formatSize(c.toNextRegion)} to the next region` : ''}`);
   }
   return lines.join('\n');
 }
