@@ -102,11 +102,21 @@ export class DocumentAnalysis {
       const out: LiteralInfo[] = [];
       const dialect = this.family;
       for (let i = 0; i < this.scans.length; i++) {
-        for (const l of lineLiterals(this.scans[i], dialect)) out.push({ ...l, line: i });
+        const lits = lineLiterals(this.scans[i], dialect);
+        for (let k = 0; k < lits.length; k++) {
+          const l = lits[k];
+          out.push({ line: i, start: l.start, end: l.end, text: l.text, value: l.value, radix: l.radix, suffix: l.suffix });
+        }
       }
       this.literalList = out;
     }
     return this.literalList;
+  }
+
+  /** @internal reuse the definition list of an analysis with the same preprocessing result. */
+  adoptDefinitions(prev: DocumentAnalysis): void {
+    this.defList = prev.defList;
+    this.byName = prev.byName;
   }
 
   /** Every definition of the document, in order (inactive branches included). */
@@ -236,11 +246,17 @@ export class DocumentAnalyzer {
     const lines = splitLines(text);
     const scans = this.scanCache.scanAll(lines);
     const directives = extractDirectives(scans, this.family);
-    const pre = preprocess(directives, { ...this.opts, family: this.family });
+    // The same directive objects in the same order (an edit outside directives and definitions):
+    // the preprocessing result is unchanged. Included files are re-read only when directives change.
+    const prev = this.last;
+    const same = prev !== undefined && prev.directives.length === directives.length && directives.every((d, i) => d === prev.directives[i]);
+    const pre = same ? prev.pre : preprocess(directives, { ...this.opts, family: this.family });
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
     if (this.valueCache.size > 20_000) this.valueCache.clear();
-    this.last = new DocumentAnalysis(this.family, lines, scans, directives, pre, evalOpts, this);
-    return this.last;
+    const next = new DocumentAnalysis(this.family, lines, scans, directives, pre, same ? prev!.options : evalOpts, this);
+    if (same) next.adoptDefinitions(prev!);
+    this.last = next;
+    return next;
   }
 
   /** @internal memoise a computation whose result depends on the definitions named in deps. */

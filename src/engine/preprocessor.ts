@@ -30,7 +30,7 @@ export interface Directive {
   target?: string;
   system?: boolean;
   /** Cache of the definition this directive made (see defFor). */
-  memoDef?: { key: string; def: MacroDef | undefined };
+  memoDef?: { key: string; file: string | undefined; atoms: CondAtom[]; def: MacroDef | undefined; list?: MacroDef[] };
 }
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
@@ -479,11 +479,10 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
             const body = d.body ?? [];
             let bodyStart = 0;
             if (def.params) { const close = body.findIndex((t) => t.text === ')'); bodyStart = close + 1; }
-            const b = body.slice(bodyStart);
-            definitions.push({ def, directive: d, activity, nameTok: d.nameTok, bodyFirst: b[0], bodyLast: b[b.length - 1] });
+            definitions.push({ def, directive: d, activity, nameTok: d.nameTok, bodyFirst: body[bodyStart], bodyLast: body.length > bodyStart ? body[body.length - 1] : undefined });
           }
           if (isDead || d.symKind === 'ld-dot') break;
-          if (atoms.length === 0) table.set(def.name, [def]);
+          if (atoms.length === 0) table.set(def.name, d.memoDef?.list ?? [def]);
           else {
             const prev = table.get(def.name) ?? [];
             const extra = atoms.slice(baseAtoms.length);
@@ -584,20 +583,24 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   return { table, definitions, branches, includes, problems, lookup };
 }
 
+type DefMemo = NonNullable<Directive['memoDef']>;
 const defCache = {
   get: (d: Directive) => d.memoDef,
-  set: (d: Directive, v: { key: string; def: MacroDef | undefined }) => { d.memoDef = v; },
+  set: (d: Directive, v: DefMemo) => { d.memoDef = v; },
 };
 
 /** The definition a directive makes under the given conditions (cached per directive object). */
 function defFor(d: Directive, atoms: CondAtom[], file: string | undefined): MacroDef | undefined {
-  const key = (file ?? '') + '\u0000' + (atoms.length ? atoms.map(condText).join('&&') : '');
   const hit = defCache.get(d);
-  if (hit && hit.key === key) return hit.def;
+  if (hit && hit.file === file && (hit.atoms === atoms || (atoms.length === 0 && hit.atoms.length === 0) || hit.key === atomsKey(atoms))) return hit.def;
   const origin = { file, line: d.line };
   const def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
-  defCache.set(d, { key, def });
+  defCache.set(d, { key: atomsKey(atoms), file, atoms, def, list: def && atoms.length === 0 ? [def] : undefined });
   return def;
+}
+
+function atomsKey(atoms: CondAtom[]): string {
+  return atoms.length ? atoms.map(condText).join('&&') : '';
 }
 
 /** The condition as a person reads it: `CONFIG_X`, `!CONFIG_X`, or the `#if` expression. */

@@ -308,16 +308,22 @@ export function tokenize(text: string, family: Family = 'c'): Token[] {
  * so re-analysis after an edit only lexes changed lines.
  */
 export class LineScanCache {
-  private map = new Map<string, LineScan>();
+  /** line text -> scan in state 0 (the common case), and scans in other states. */
+  private map = new Map<string, { s0?: LineScan; other?: Map<number, LineScan> }>();
   constructor(private readonly family: Family, private readonly opts: ScanOptions = {}, private readonly limit = 200_000) {}
 
   scan(line: string, state: number): LineScan {
-    const key = state + '\u0000' + line;
-    let s = this.map.get(key);
+    let e = this.map.get(line);
+    if (!e) {
+      if (this.map.size >= this.limit) this.map.clear();
+      e = {};
+      this.map.set(line, e);
+    }
+    let s = state === 0 ? e.s0 : e.other?.get(state);
     if (!s) {
       s = scanLine(line, this.family, state, this.opts);
-      if (this.map.size >= this.limit) this.map.clear();
-      this.map.set(key, s);
+      if (state === 0) e.s0 = s;
+      else (e.other ??= new Map()).set(state, s);
     }
     return s;
   }
