@@ -6,7 +6,7 @@ import {
   CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup,
 } from './evaluate';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
-import { DefinitionRecord, Directive, extractDirectives, PreprocessOptions, PreprocessResult, preprocess, SymbolKind, Activity, BranchRecord, IncludeRecord } from './preprocessor';
+import { DefinitionRecord, Directive, extractDirectives, patchPreprocess, PreprocessOptions, PreprocessResult, preprocess, SymbolKind, Activity, BranchRecord, IncludeRecord } from './preprocessor';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from './types';
 
@@ -250,7 +250,8 @@ export class DocumentAnalyzer {
     // the preprocessing result is unchanged. Included files are re-read only when directives change.
     const prev = this.last;
     const same = prev !== undefined && prev.directives.length === directives.length && directives.every((d, i) => d === prev.directives[i]);
-    const pre = same ? prev.pre : preprocess(directives, { ...this.opts, family: this.family });
+    const popts = { ...this.opts, family: this.family };
+    const pre = same ? prev.pre : (prev && patchPreprocess(prev.pre, prev.directives, directives, popts)) || preprocess(directives, popts);
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
     if (this.valueCache.size > 20_000) this.valueCache.clear();
     const next = new DocumentAnalysis(this.family, lines, scans, directives, pre, same ? prev!.options : evalOpts, this);

@@ -93,6 +93,8 @@ export interface PreprocessResult {
   problems: { line: number; message: string }[];
   /** Candidates of a name: table, then the fallback. */
   lookup: (name: string) => readonly MacroDef[] | undefined;
+  /** Identifiers used by #if/#elif conditions (for incremental updates). */
+  conditionNames?: Set<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,7 +582,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   } catch (e) {
     problems.push({ line: 0, message: `preprocessing stopped: ${(e as Error).message}` });
   }
-  return { table, definitions, branches, includes, problems, lookup };
+  return { table, definitions, branches, includes, problems, lookup, conditionNames: conditionNamesOf(directives) };
 }
 
 type DefMemo = NonNullable<Directive['memoDef']>;
@@ -624,4 +626,69 @@ function atomOf(text: string): CondAtom {
 /** Convenience: scan, extract and preprocess a text. */
 export function preprocessText(text: string, opts: PreprocessOptions): PreprocessResult {
   return preprocess(extractDirectives(scanText(text, opts.family), opts.family), opts);
+}
+
+function conditionNamesOf(directives: readonly Directive[]): Set<string> {
+  const out = new Set<string>();
+  for (const d of directives) {
+    if (d.kind === 'if' || d.kind === 'elif' || d.kind === 'ifdef' || d.kind === 'ifndef' || d.kind === 'elifdef' || d.kind === 'elifndef') {
+      for (const t of d.tokens) if (t.kind === 'ident') out.add(t.text);
+    }
+  }
+  return out;
+}
+
+/**
+ * Incremental preprocessing after an edit that changed exactly one definition (same name, same kind)
+ * and nothing else: the previous result with that name's candidates rebuilt. Undefined when the edit
+ * needs a full run (conditions or includes involved, the name defined elsewhere, or by the user).
+ */
+export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Directive[], dirs: readonly Directive[], opts: PreprocessOptions): PreprocessResult | undefined {
+  if (prevDirs.length !== dirs.length) return undefined;
+  let k = -1;
+  for (let i = 0; i < dirs.length; i++) {
+    if (dirs[i] === prevDirs[i]) continue;
+    if (k >= 0) return undefined;
+    k = i;
+  }
+  if (k < 0) return prev;
+  const a = prevDirs[k], b = dirs[k];
+  if (a.kind !== b.kind || (a.kind !== 'define' && a.kind !== 'symbol') || a.symKind === 'ld-dot' || b.symKind === 'ld-dot') return undefined;
+  const name = b.nameTok?.text;
+  if (!name || a.nameTok?.text !== name || a.line !== b.line) return undefined;
+  if (prev.conditionNames?.has(name) || (opts.defines && name in opts.defines)) return undefined;
+  const idx = prev.definitions.findIndex((r) => r.directive === a);
+  if (idx < 0) return undefined;
+  const old = prev.definitions[idx];
+  // every candidate of the name must come from this file's records (not from an include)
+  const records = prev.definitions.filter((r) => r.def.name === name);
+  const cands = prev.table.get(name) ?? [];
+  if (cands.some((c) => c.origin?.file !== opts.file || !records.some((r) => r.def.sig === c.sig || c.sig.startsWith(r.def.sig)))) return undefined;
+  const def = defFor(b, old.def.conditions, opts.file);
+  if (!def) return undefined;
+  const body = b.body ?? [];
+  let bodyStart = 0;
+  if (def.params) bodyStart = body.findIndex((t) => t.text === ')') + 1;
+  const rec: DefinitionRecord = { def, directive: b, activity: old.activity, nameTok: b.nameTok!, bodyFirst: body[bodyStart], bodyLast: body.length > bodyStart ? body[body.length - 1] : undefined };
+  const definitions = prev.definitions.slice();
+  definitions[idx] = rec;
+  // replay the table rule for this name
+  let list: MacroDef[] | undefined;
+  for (const r of definitions) {
+    if (r.def.name !== name || r.activity === 'inactive') continue;
+    const atoms = r.def.conditions;
+    if (atoms.length === 0) list = [r.def];
+    else {
+      const p = list ?? [];
+      const adjusted = atoms.length === 1
+        ? p.map((x) => (x.conditions.some((c) => c.text === atoms[0].text) ? x : { ...x, conditions: [...x.conditions, { ...atoms[0], negated: !atoms[0].negated }], sig: x.sig + '&' + condText({ ...atoms[0], negated: !atoms[0].negated }) }))
+        : p;
+      list = [...adjusted, r.def];
+    }
+  }
+  const table = new Map(prev.table);
+  if (list) table.set(name, list); else table.delete(name);
+  const fallback = opts.fallback;
+  const lookup = (n: string) => table.get(n) ?? fallback?.(n);
+  return { ...prev, table, definitions, lookup };
 }

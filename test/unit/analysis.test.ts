@@ -2,7 +2,7 @@
 // position lookups, and cheap incremental re-analysis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, DocumentAnalyzer } from '../../src/engine/analysis';
+import { analyzeText, DocumentAnalyzer, DocumentAnalysis } from '../../src/engine/analysis';
 import { chainText, condText } from '../../src/engine/evaluate';
 import { getMode } from '../../src/engine/modes';
 
@@ -161,4 +161,27 @@ test('workspace index: extraction, add/remove, nearest definition first, used as
   idx.addFile('/ws/arch/x86/include/asm/pgtable_64_types.h', '#define PGDIR_SHIFT 48');
   assert.deepEqual(idx.lookup('VMALLOC_START'), []);
   assert.deepEqual(idx.lookup('PGDIR_SHIFT').map((d) => d.body).sort(), ['22', '48']);
+});
+
+test('incremental re-analysis gives the same definitions and values as a fresh analysis', async () => {
+  const { generateHeader } = await import('../../bench/analysis.bench');
+  const base = generateHeader(600, 5).split('\n');
+  const az = new DocumentAnalyzer({ languageId: 'c', mode: m4 });
+  az.analyze(base.join('\n'));
+  let seed = 3;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let r = 0; r < 60; r++) {
+    const ln = rnd(base.length);
+    const old = base[ln];
+    const pos = rnd(Math.max(1, old.length));
+    base[ln] = old.slice(0, pos) + '17'[rnd(2)] + old.slice(pos + 1);
+    const text = base.join('\n');
+    const inc = az.analyze(text);
+    const fresh = analyzeText(text, { languageId: 'c', mode: m4 });
+    const sig = (a: DocumentAnalysis) => [...a.pre.table].map(([k, v]) => `${k}=${v.map((d) => d.sig).join('|')}`).sort().join('\n');
+    assert.equal(sig(inc), sig(fresh), `edit ${r} at line ${ln}`);
+    assert.deepEqual(inc.definitions.map((d) => [d.name, d.line, d.activity, d.bodyText]), fresh.definitions.map((d) => [d.name, d.line, d.activity, d.bodyText]));
+    const name = fresh.definitions[rnd(fresh.definitions.length)]?.name;
+    if (name) assert.deepEqual(inc.deriveName(name).alternatives.map((x) => x.u64), fresh.deriveName(name).alternatives.map((x) => x.u64), name);
+  }
 });
