@@ -121,7 +121,7 @@ export class DocumentAnalysis {
 
   /** Every definition of the document, in order (inactive branches included). */
   get definitions(): DefinitionInfo[] {
-    if (!this.defList) this.defList = this.pre.definitions.map(defInfo);
+    if (!this.defList) this.defList = this.pre.definitions.map((r) => (r.info ??= defInfo(r)) as DefinitionInfo);
     return this.defList;
   }
 

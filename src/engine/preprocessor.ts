@@ -61,6 +61,8 @@ export interface DefinitionRecord {
   /** First and last body tokens (undefined for an empty body). */
   bodyFirst?: LTok;
   bodyLast?: LTok;
+  /** Derived view cached by the analysis (see analysis.ts). */
+  info?: unknown;
 }
 
 export interface BranchRecord {
