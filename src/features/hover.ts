@@ -180,7 +180,8 @@ const ghex = (v: bigint, digits: number) => formatHex(v, { grouped: true, digits
 function valueLine(v: bigint, mode: PagingMode): string {
   const digits = v > 0xffffffffn ? 16 : hexDigits(mode.addressBits) > 8 && v > 0xffffn ? 16 : 8;
   const parts = [`\`${ghex(v, v < 0x10000n ? 4 : digits)}\``, formatDecimal(v)];
-  if (v >= 1024n) parts.push(formatSize(v));
+  // As a size only where that can mean something: not for upper-half 64-bit addresses ("~16 EiB").
+  if (v >= 1024n && (mode.addressBits === 32 || v < 1n << 63n)) parts.push(formatSize(v));
   return parts.join(' · ');
 }
 
