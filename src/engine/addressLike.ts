@@ -57,6 +57,8 @@ export interface AddressContext {
   before?: string;
   /** The operator directly after the literal, if any. */
   after?: string;
+  /** The value comes from a bit or mask macro (`GENMASK_ULL(51, 12)`, `BIT_ULL(61)`). */
+  fromMaskMacro?: boolean;
   /** Identifiers of the same statement or line (for `vaddr >= 0x…`). */
   neighbours?: readonly string[];
   /** Register width of the target (default 64). */
@@ -94,7 +96,7 @@ const VETO: Record<string, ValueRole> = {
   POISON: 'poison', POISONED: 'poison', DEAD: 'poison', BAD: 'poison', INVALID: 'poison', ILLEGAL: 'poison', BOGUS: 'poison',
   DUMMY: 'poison', FAKE: 'poison', NULL: 'poison', NONE: 'poison', UNUSED: 'poison', RESERVED: 'poison', FILL: 'poison', PATTERN: 'poison',
   MAGIC: 'magic', SIG: 'magic', SIGNATURE: 'magic', COOKIE: 'magic', CANARY: 'magic', ID: 'magic', UUID: 'magic', GUID: 'magic',
-  VERSION: 'magic', VER: 'magic', REV: 'magic', REVISION: 'magic', MSR: 'magic', CSR: 'magic', SPR: 'magic', REG: 'magic', CMD: 'magic',
+  VERSION: 'magic', VER: 'magic', REV: 'magic', REVISION: 'magic', MSR: 'magic', CSR: 'magic', IOPORT: 'magic', PIO: 'magic', SMASK: 'mask', CMASK: 'mask', TEMP: 'magic', TIMESTAMP: 'magic', TIME: 'magic', SPR: 'magic', REG: 'magic', CMD: 'magic',
   OPCODE: 'magic', OP: 'magic', INSN: 'magic', IRQ: 'magic', VECTOR: 'magic', ERRNO: 'magic', ERR: 'magic', ERROR: 'magic', STATUS: 'magic',
   CODE: 'magic', TYPE: 'magic', TAG: 'magic', KEY: 'magic', VAL: 'magic', VALUE: 'magic', PORT: 'magic', DEVID: 'magic', VID: 'magic', PID: 'magic',
   HASH: 'hash', CRC: 'hash', SEED: 'hash', PRIME: 'hash', GOLDEN: 'hash', RATIO: 'hash', MULT: 'hash', MULTIPLIER: 'hash', POLY: 'hash',
@@ -108,7 +110,8 @@ const START_WORDS = new Set(['START', 'BASE', 'ADDR', 'ADDRESS', 'VADDR', 'PADDR
 
 /** Last words that make a name an index or a slot number (`ESPFIX_PGD_ENTRY`, `CPU_ENTRY_AREA_PGD`), whatever comes before. */
 const INDEX_LAST_WORDS = new Set(['ENTRY', 'ENTRIES', 'PGD', 'P4D', 'PUD', 'PMD', 'PTE', 'SLOT', 'PML4', 'PML5', 'IDX', 'INDEX', 'NR', 'PFN']);
-const END_WORDS = new Set(['END', 'TOP', 'LIMIT', 'MAX', 'HIGH', 'CEILING', 'LAST']);
+// MAX alone is an integer maximum (LONG_MAX, S64_MAX): only with an address word (PHYS_ADDR_MAX) is it a limit.
+const END_WORDS = new Set(['END', 'TOP', 'LIMIT', 'HIGH', 'CEILING']);
 const SIZE_WORDS = new Set(['SIZE', 'LEN', 'LENGTH', 'SPAN', 'BYTES', 'SZ', 'RESERVE', 'GAP', 'PAD', 'PADDING']);
 
 /** Names that are an address or a limit as a whole (kernel idioms). */
@@ -155,7 +158,11 @@ function readNameUncached(name: string): NameReading {
   if (whole) return { role: whole, boundary: whole === 'limit' ? 'end' : 'start', physical, user, offsetOnly: false, reason: `${name} is a kernel address idiom` };
   const last = words[words.length - 1];
   if (last && INDEX_LAST_WORDS.has(last)) return { role: 'count', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${last}: an index, not an address` };
-  for (const w of words) {
+  // Register offsets by naming convention (amdgpu's mmFOO/ixFOO/regFOO/cfgFOO/smnFOO): the number is where a register is.
+  if (/^(?:mm|ix|reg|cfg|smn)[A-Z0-9]/.test(name)) return { role: 'magic', physical, user, offsetOnly: false, reason: `${name} is a register offset (${name.match(/^[a-z]+/)![0]} prefix)` };
+  for (const word of words) {
+    // FLAGS2, MASK64, ID3: the word without its trailing number.
+    const w = VETO[word] ? word : word.replace(/\d+$/, '');
     const veto = VETO[w];
     if (veto) return { role: veto, physical, user, offsetOnly: false, reason: `the name ${name} contains ${w}` };
   }
@@ -219,6 +226,11 @@ export function valueShape(value: bigint, addressBits: 32 | 64 = 64): Shape {
     }
   }
   for (const m of MAGIC_WORDS) if (hex.includes(m)) return { role: 'poison', reason: `0x${hex} contains the magic pattern ${m}` };
+  // A negative number: within 64 GiB of the top of the 64-bit space, neither page-aligned nor one below a
+  // page boundary (temperature offsets, timestamps, -EINVAL-style constants). Kernel addresses there are aligned.
+  if (addressBits === 64 && value >= 0xfffffff000000000n && value <= 0xffffffffffffffffn && value % 4096n !== 0n && (value + 1n) % 4096n !== 0n) {
+    return { role: 'magic', reason: `0x${hex} is a negative number (${value - (1n << 64n)}), not an aligned address` };
+  }
   // High entropy: many different nibbles and no alignment. Addresses end in zeros or ones (inclusive ends).
   const trailingZeros = hex.length - hex.replace(/0+$/, '').length;
   const trailingOnes = hex.length - hex.replace(/f+$/, '').length;
@@ -230,6 +242,15 @@ export function valueShape(value: bigint, addressBits: 32 | 64 = 64): Shape {
     return { role: 'mask', reason: `0x${hex} is an alternating bit pattern` };
   }
   return { role: 'unknown', reason: `0x${hex} has an address shape` };
+}
+
+/** Length of the run of one bits when v is a single contiguous run (0 otherwise). */
+export function contiguousOnes(v: bigint): number {
+  if (v <= 0n) return 0;
+  const low = v & -v;
+  const run = v / low;
+  if (((run + 1n) & run) !== 0n) return 0;
+  return run.toString(2).length;
 }
 
 /** A kernel-half shape of the register width: ones at the top then a few digits then zeros or ones. */
@@ -265,6 +286,7 @@ export function classifyValue(ctx: AddressContext): Likeness {
   if (ctx.after === '*' || ctx.after === '/') return mk('hash', `operand of ${ctx.after}`);
   // `x == 0xfed0000000000000`: a test for one specific (often known-bogus) value, not a definition.
   if (!name && (ctx.before === '==' || ctx.before === '!=' || ctx.after === '==' || ctx.after === '!=')) return mk('magic', `compared for equality with ${ctx.before ?? ctx.after}`);
+  if (ctx.fromMaskMacro) return mk('mask', 'built with a bit or mask macro');
   const shape = valueShape(v, bits);
   if (shape.role !== 'unknown') {
     // A name's END/LIMIT accepts an all-ones value only as the top of a width (0xffffffff, 2^47 - 1): a limit.
@@ -273,6 +295,8 @@ export function classifyValue(ctx: AddressContext): Likeness {
   }
   if (v !== 0n && v < MIN_ADDRESS_LIKE) return mk('small', `below 0x${MIN_ADDRESS_LIKE.toString(16)}`);
   if (name?.role === 'size') return mk('size', name.reason);
+  // A block of ones in the middle of the word (0x000ffffffffff000): the address field of a register or an entry.
+  if (name?.role === 'address' && bits === 64 && v < 1n << 63n && contiguousOnes(v) >= 8) return mk('mask', `0x${v.toString(16)} is a contiguous block of one bits (a field mask)`);
   if (name?.role === 'address') {
     if (name.offsetOnly && v < (1n << 32n)) return mk('size', `${name.reason}, but a small OFFSET is a displacement`);
     return mk('address', name.reason);
@@ -280,7 +304,9 @@ export function classifyValue(ctx: AddressContext): Likeness {
   if (name?.role === 'limit') return mk('limit', name.reason);
   if (ctx.pointerCast) return mk('address', 'cast to a pointer type');
   if (ctx.linkerLocation) return mk('address', 'a linker-script location');
-  const operand = ctx.neighbours?.find(addressIdentifier);
+  // Only a literal that is itself compared with or assigned to an address operand (not one inside a call such as cpu_to_le64(…)).
+  const compared = ['<', '>', '<=', '>=', '='].includes(ctx.before ?? '') || ['<', '>', '<=', '>='].includes(ctx.after ?? '');
+  const operand = compared ? ctx.neighbours?.find(addressIdentifier) : undefined;
   if (operand && v >= 1n << 32n) return mk('address', `compared with or assigned to ${operand}`);
   return mk('unknown', name ? name.reason : 'no name, cast or address operand');
 }

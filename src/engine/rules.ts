@@ -61,6 +61,9 @@ export function layoutAppliesToPath(file: string, layout: Layout): boolean {
     const arches = ARCH_DIRS[m[1]];
     if (!arches || !arches.includes(mode.arch)) return false;
   }
+  // Another architecture named by a directory anywhere (tools/testing/selftests/powerpc/…, drivers/…/mips/…).
+  const other = /(?:^|\/)(x86|arm64|riscv|powerpc|ppc|mips|s390|sparc|arm|parisc|alpha|ia64|m68k|sh|xtensa|loongarch|openrisc|csky|hexagon|microblaze|nios2|arc|um)\//.exec(p);
+  if (other && !(ARCH_DIRS[other[1]] ?? []).includes(mode.arch)) return false;
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (/(?:^|\/)(?:x86|i386)\//.test(p) || m?.[1] === 'x86' || mode.arch.startsWith('x86')) {
     const is32 = /(?:_32|32)\.[a-zA-Z]+$/.test(base) || /\/(?:32|i386)\//.test(p) || /_32[_.]/.test(base);
@@ -71,14 +74,31 @@ export function layoutAppliesToPath(file: string, layout: Layout): boolean {
   return true;
 }
 
+/**
+ * Whether a file's addresses are CPU addresses of the layout. Drivers, sound, networking, file systems,
+ * tools and the like define device, bus, IOVA, register and protocol addresses, which live in other
+ * address spaces: the layout rules (and the physical-width rule) only look there at kernel layout idioms.
+ */
+export function cpuAddressContext(file: string): boolean {
+  const p = file.replace(/\\/g, '/');
+  return !/(?:^|\/)(?:drivers|sound|net|fs|tools|samples|crypto|block|security|io_uring|ipc|certs|usr|scripts|firmware|Documentation|LICENSES)\//.test(p);
+}
+
+const KERNEL_IDIOM = /PAGE_OFFSET|START_KERNEL|KERNEL_IMAGE|VMALLOC|VMEMMAP|MODULES_(?:VADDR|START|END)|FIXADDR|PKMAP|KASAN_SHADOW|ESPFIX|LDT_(?:BASE|END)|CPU_ENTRY_AREA|EFI_VA|TASK_SIZE|STACK_TOP|HYPERVISOR_VIRT|VSYSCALL|KIMAGE|DIRECT_MAP/;
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 const hex = (v: bigint, mode?: PagingMode) => formatHex(v, { digits: mode && mode.addressBits === 32 ? 8 : 16 });
 
 function compatible(a: RuleValue, b: RuleValue): boolean {
-  // Two values meet unless they sit in different branches of the same #if group.
+  // Two values meet unless they sit in different branches of the same #if group, or in branches whose
+  // conditions contradict (`#elif defined(CONFIG_VIRT)` after `#elif defined(CONFIG_COLDFIRE)` in another group).
   if (a.file !== b.file) return true;
+  if (a.conds && b.conds) {
+    const set = new Set(a.conds);
+    for (const c of b.conds) if (set.has(c.startsWith('!') ? c.slice(1) : '!' + c)) return false;
+  }
   const groups = new Map<string, string>();
   for (const k of a.branches) { const [g, br] = k.split(':'); groups.set(g, br); }
   for (const k of b.branches) { const [g, br] = k.split(':'); if (groups.has(g) && groups.get(g) !== br) return false; }
@@ -219,7 +239,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
   if (mode.addressBits === 64 && v.value < 1n << 32n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
   const like = likeness(v, mode);
-  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode);
+  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const lit = v.literal;
   const range = v.range;
   if (checkTypo(ctx, v, like, neighbours)) return;
@@ -240,7 +260,9 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
     return;
   }
   // PL001: non-canonical.
-  if (applies && mode.addressBits === 64 && v.value >= 1n << 32n && !name?.physical) {
+  // A lone bit above the VA width (1ULL << 61) is a flag, never a mistyped address.
+  const loneBit = (v.value & (v.value - 1n)) === 0n && v.value >= 1n << BigInt(mode.vaBits);
+  if (applies && mode.addressBits === 64 && v.value >= 1n << 32n && !name?.physical && !loneBit) {
     // A limit (exclusive end) may sit just past a canonical half: 0x0000800000000000 ends user space.
     if (!isCanonical(mode, v.value) && !(isLimit && isCanonical(mode, v.value - 1n))) {
       const cf = canonicalForm(mode, v.value);
@@ -270,7 +292,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   }
   // PL006: physical address above MAXPHYADDR.
   const pbits = ctx.opts.physicalAddressBits ?? 52;
-  if (name?.physical && !name.user && pbits < 64) {
+  if (applies && name?.physical && !name.user && pbits < 64) {
     const limit = 1n << BigInt(pbits);
     if (v.value > limit || (!isLimit && v.value === limit)) {
       report(ctx, { code: 'PL006', file: v.file, range, value: v.value,
@@ -352,13 +374,26 @@ function rangeParts(values: RuleValue[]): Map<string, { start?: RuleValue[]; end
     m.set(prefix, e);
   };
   for (const v of values) {
-    if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX) continue;
+    if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField) continue;
     let mm: RegExpExecArray | null;
     if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'start', v);
     else if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'end', v);
     else if ((mm = SIZE_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'size', v);
   }
   return m;
+}
+
+/** Region boundaries are page-aligned (or one below a page boundary); register offsets and test data are not. */
+function pageBoundary(v: bigint): boolean {
+  return v % 4096n === 0n || (v + 1n) % 4096n === 0n;
+}
+
+/** Which address space a range's name puts it in: ranges of different spaces never overlap. */
+function spaceOf(prefix: string, r: RuleValue): string {
+  const words = nameWords(prefix + '_' + (r.name ?? ''));
+  if (words.some((w) => /^(?:IOPORT|PIO|PORT|IO_PORT)$/.test(w))) return 'port';
+  if (readName(r.name ?? '').physical || words.includes('PHYS')) return 'phys';
+  return 'virt';
 }
 
 /** Exclusive end of a range from its END value: an END one below a page boundary (…fff) is inclusive. */
@@ -376,13 +411,14 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
   const ranges: RangeDef[] = [];
   for (const [prefix, parts] of rangeParts(values)) {
     for (const s of parts.start ?? []) {
-      if (!addressish(s, mode) || s.value! < 0x1000n && s.value !== 0n) continue;
-      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(e, mode));
-      const sizes = (parts.size ?? []).filter((z) => compatible(s, z));
+      if (!addressish(s, mode) || s.value! < 0x1000n && s.value !== 0n || !pageBoundary(s.value!)) continue;
+      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(e, mode) && pageBoundary(e.value!));
+      const sizes = (parts.size ?? []).filter((z) => compatible(s, z) && pageBoundary(z.value!));
       for (const e of ends) {
         // PL007: end below start.
         // Computed pairs that descend (EFI_VA_END below EFI_VA_START) are deliberate top-down areas; a reversed pair written as literals is a typo.
-        if (e.value! < s.value! && e.value !== 0n && !(s.growsDown || e.growsDown) && (s.local || e.local) && (s.literal || e.literal)) {
+        const singleBits = (s.value! & (s.value! - 1n)) === 0n && (e.value! & (e.value! - 1n)) === 0n;
+        if (e.value! < s.value! && e.value !== 0n && !(s.growsDown || e.growsDown) && (s.local || e.local) && (s.literal || e.literal) && !singleBits) {
           const at = e.local ? e : s;
           const other = at === e ? s : e;
           report(ctx, { code: 'PL007', file: at.file, range: at.range, value: at.value,
@@ -394,7 +430,8 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
         // PL004: START/END/SIZE triple that disagrees.
         for (const z of sizes) {
           const sum = s.value! + z.value!;
-          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && (e.local || s.local || z.local) && e.value! - s.value! < (1n << 63n)) {
+          // A SIZE written as 2^n - 1 (a mask of the offset bits) makes END = START + SIZE + 1.
+          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && e.value !== sum + 1n && (e.local || s.local || z.local) && e.value! - s.value! < (1n << 63n)) {
             const at = e.local ? e : s.local ? s : z;
             report(ctx, { code: 'PL004', file: at.file, range: at.range, value: e.value,
               related: [s, z].filter((x) => x !== at).map((x) => ({ file: x.file, range: x.nameRange ?? x.range, message: `${x.name} = ${hex(x.value!, mode)}` })),
@@ -428,6 +465,7 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
       if (a.prefix === b.prefix) continue;
       const contains = (x: RangeDef, y: RangeDef) => x.lo <= y.lo && y.hi <= x.hi;
       if (contains(a, b) || contains(b, a)) continue;
+      if (spaceOf(a.prefix, a.start) !== spaceOf(b.prefix, b.start)) continue;
       const parts = (r: RangeDef) => [r.start, r.end ?? r.size!];
       if (!parts(a).every((x) => parts(b).every((y) => compatible(x, y)))) continue;
       // Report on the later definition in this file; related information points at the other range.

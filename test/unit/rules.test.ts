@@ -169,3 +169,51 @@ test('number forms: 0x…, _AC(…, UL), shifts and sizes convert into each othe
   assert.deepEqual(numberForms({ ...hex, value: 64n << 30n }, 'c').map((f) => f.text).at(-1), '(64 * SZ_1G)');
   assert.deepEqual(numberForms(numberAt('. = 0x10000000;', 6)!, 'ld').map((f) => f.text), ['(1 << 28)', '256M']);
 });
+
+test('eliminated false positive: device, bus and register addresses in drivers/ are not CPU addresses (PL001/PL005/PL006)', () => {
+  assert.deepEqual(check('#define VA_HOST_SPACE_START 0x0001000000000000ull\n#define DRAM_PHYS_BASE 0x1001000000000000ull\n', L4, '/k/drivers/misc/habanalabs/gaudi/gaudiP.h'), []);
+  assert.deepEqual(check('#define EARLY_VADDR 0x0001000000200000ull\n', L4, '/k/mm/early.c').map((x) => x.code), ['PL001']);
+  // A kernel layout idiom is checked wherever it is.
+  assert.deepEqual(check('#define __PAGE_OFFSET 0x0001000000200000ull\n', L4, '/k/drivers/foo/bar.h').map((x) => x.code), ['PL001']);
+});
+
+test('eliminated false positive: register offsets and register fields are not ranges (PL003/PL007)', () => {
+  // m68k mac_psc.h style: ADDR/LEN registers four bytes apart.
+  assert.deepEqual(check('#define PSC_SCSI_ADDR 0x1000\n#define PSC_SCSI_LEN 0x1004\n#define PSC_ENETRD_ADDR 0x1020\n#define PSC_ENETRD_LEN 0x1024\n'), []);
+  // amdgpu register offsets (mm prefix), radeon C_ masks.
+  assert.deepEqual(check('#define mmGCMC_VM_AGP_TOP 0x2000\n#define mmGCMC_VM_AGP_BASE 0x3000\n'), []);
+  assert.deepEqual(check('#define C_000148_MC_FB_START 0xFFFF0000\n#define C_000148_MC_FB_TOP 0x0000FFFF\n'), []);
+  // niu.h: START/END bits of a status register next to its ADDR_SHIFT field.
+  assert.deepEqual(check('#define ESPC_PIO_STAT_READ_START 0x0000000080000000ULL\n#define ESPC_PIO_STAT_READ_END 0x0000000040000000ULL\n#define ESPC_PIO_STAT_ADDR_SHIFT 8\n'), []);
+  // unaligned test data (kernel/resource_kunit.c).
+  assert.deepEqual(check('#define R1_START 0x1234\n#define R1_END 0x2345\n#define R4_START 0x2000\n#define R4_END 0x7000\n'), []);
+});
+
+test('eliminated false positive: ranges of different address spaces (ports vs memory, physical vs virtual) never overlap', () => {
+  assert.deepEqual(check('#define IOPORT_RESOURCE_START 0x00001000\n#define IOPORT_RESOURCE_END 0xffffffff\n#define IOMEM_RESOURCE_START 0x10000000\n#define IOMEM_RESOURCE_END 0xfffffffff\n'), []);
+  assert.deepEqual(check('#define VA_HOST_SPACE_START 0x0001000000000000ull\n#define VA_HOST_SPACE_END 0x0003ff8000000000ull\n#define HOST_PHYS_BASE 0x0000008000000000ull\n#define HOST_PHYS_SIZE 0x0001000000000000ull\n', L4, '/k/drivers/misc/habanalabs/gaudi/gaudiP.h'), []);
+});
+
+test('eliminated false positive: contradicting #elif branches of different groups (m68k KMAP/VMALLOC)', () => {
+  const t = '#ifdef CONFIG_SUN3\n#define KMAP_START 0x0dc00000\n#define KMAP_END 0x0e000000\n#elif defined(CONFIG_COLDFIRE)\n#define KMAP_START 0xe0000000\n#define KMAP_END 0xf0000000\n#elif defined(CONFIG_VIRT)\n#define KMAP_START 0xdf000000\n#define KMAP_END 0xff000000\n#endif\n' +
+    '#ifdef CONFIG_SUN3\n#define VMALLOC_START 0x0f800000\n#elif defined(CONFIG_COLDFIRE)\n#define VMALLOC_START 0xd0000000\n#define VMALLOC_END 0xe0000000\n#endif\n';
+  assert.deepEqual(check(t, L4, '/k/arch/m68k/include/asm/pgtable_mm.h'), []);
+});
+
+test('eliminated false positive: integer maxima, GENMASK/BIT fields, bits tested inside a call', () => {
+  assert.deepEqual(check('#define LLONG_MAX 0x7fffffffffffffff\n#define MTREE_ALLOC_MAX 0x0002000000000000\n#define NLM4_OFFSET_MAX 0x7fffffffffffffffLL\n', L4, '/k/include/vdso/limits.h'), []);
+  assert.deepEqual(check('#define GICR_VPROPBASER_4_1_ADDR GENMASK_ULL(51, 12)\n#define GICR_VPENDBASER_PendingLast BIT_ULL(61)\n#define GICR_VPENDBASER_Valid (1ULL << 63)\n#define GICR_X_PendingLast (1ULL << 61)\n#define GICR_PROPBASER_ADDR 0x000ffffffffff000ULL\n', L4, '/k/include/linux/irqchip/arm-gic-v3.h'), []);
+  assert.deepEqual(check('static inline int f(__le64 addr) { return !(addr & cpu_to_le64(0x0100000000000000ULL)); }\n', L4, '/k/include/linux/ieee802154.h'), []);
+});
+
+test('eliminated false positive: negative numbers near the top are not addresses (timestamps, temperature offsets)', () => {
+  assert.deepEqual(check('#define RTC_TIMESTAMP_BEGIN_0000 -62167219200ULL\n#define MIN_OFFSET (-277761)\n', L4, '/k/include/linux/rtc.h'), []);
+});
+
+test('eliminated false positive: another architecture named anywhere in the path (tools/testing/selftests/powerpc)', () => {
+  assert.deepEqual(check('#define PAGE_OFFSET 0xc000000000000000ul\n', L4, '/k/tools/testing/selftests/powerpc/mm/bad_accesses.c'), []);
+});
+
+test('true positive kept: a 17-digit literal of 2^64 does not fit (staging vme.h VME_A64_MAX)', () => {
+  assert.deepEqual(check('#define VME_A64_MAX 0x10000000000000000ULL\n', L4, '/k/drivers/staging/vme_user/vme.h').map((x) => x.code), ['PL008']);
+});

@@ -159,6 +159,9 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
   const re = family === 'c' ? CANDIDATE_C_G : CANDIDATE_ASM_G;
   re.lastIndex = 0;
   const blockComments = family !== 'nasm' && text.includes('/*');
+  let lastOpen = -1, lastClose = -1;
+  let nextOpen = blockComments ? text.indexOf('/*') : -1;
+  let nextClose = blockComments ? text.indexOf('*/') : -1;
   let lineNo = 0;
   let counted = 0; // offset up to which newlines were counted
   let nextFree = 0; // offset after the last consumed line
@@ -179,8 +182,10 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     }
     let state = 0;
     if (blockComments) {
-      const open = text.lastIndexOf('/*', ls);
-      if (open >= 0 && text.lastIndexOf('*/', ls) < open) state = STATE_COMMENT;
+      // The last `/*` and `*/` before the line, advanced monotonically (candidates come in order).
+      while (nextOpen >= 0 && nextOpen < ls) { lastOpen = nextOpen; nextOpen = text.indexOf('/*', nextOpen + 2); }
+      while (nextClose >= 0 && nextClose < ls) { lastClose = nextClose; nextClose = text.indexOf('*/', nextClose + 2); }
+      if (lastOpen >= 0 && lastClose < lastOpen) state = STATE_COMMENT;
     }
     let start = ls;
     let line = lineNo;
@@ -228,7 +233,21 @@ interface Group {
   truth: boolean | undefined;
   /** A branch of this group was known true already (later #else/#elif are false). */
   taken: boolean;
+  /** Normalised conditions of the branches so far, and the atoms of the current branch. */
+  seen: string[];
+  atoms: string[];
 }
+
+/** A condition as an atom: `CONFIG_X` for `#ifdef CONFIG_X` / `#if defined(CONFIG_X)`, `!CONFIG_X` for the negations, else the text. */
+function condAtom(kw: string, rest: LToken[]): string {
+  const txt = rest.map((t) => t.text).join(' ').replace(/\s+/g, ' ').trim();
+  if (kw === 'ifdef' || kw === 'elifdef') return txt;
+  if (kw === 'ifndef' || kw === 'elifndef') return '!' + txt;
+  const m = /^(! )?defined (?:\( )?([A-Za-z_]\w*)(?: \))?$/.exec(txt);
+  if (m) return (m[1] ? '!' : '') + m[2];
+  return txt.startsWith('! ') && !/[|&]/.test(txt) ? txt.slice(2) === '' ? txt : '!' + txt.slice(2) : txt;
+}
+const negate = (a: string) => (a.startsWith('!') ? a.slice(1) : '!' + a);
 
 /** Truth of `#ifdef`/`#if` conditions that the layout's configuration decides; undefined otherwise. */
 function conditionTruth(kind: string, rest: LToken[], config: Map<string, string | null>): boolean | undefined {
@@ -311,6 +330,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   let nextGroup = 0;
   const pending: { value: RuleValue; body: LToken[] }[] = [];
   const branches = () => stack.map((g) => `g${g.id}:${g.branch}`);
+  const conds = () => (stack.length ? stack.flatMap((g) => g.atoms) : undefined);
   const inactive = () => stack.some((g) => g.truth === false);
 
   const lazyDefs = new Map<string, { offset: number; state: number; line: number }[]>();
@@ -331,13 +351,17 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     if (kw !== undefined) {
       if (/^if/.test(kw)) {
         const truth = conditionTruth(kw, rest, config);
-        stack.push({ id: nextGroup++, branch: 0, truth, taken: truth === true });
+        const a = family === 'nasm' ? kw : condAtom(kw, rest);
+        stack.push({ id: nextGroup++, branch: 0, truth, taken: truth === true, seen: [a], atoms: [a] });
         continue;
       }
       if (/^elif/.test(kw) || kw === 'else') {
         const g = stack[stack.length - 1];
         if (g) {
           g.branch++;
+          const own = kw === 'else' ? undefined : condAtom(kw.replace(/^el/, ''), rest);
+          g.atoms = [...g.seen.map(negate), ...(own ? [own] : [])];
+          if (own) g.seen.push(own);
           if (g.taken) g.truth = false;
           else if (kw === 'else') g.truth = g.truth === false ? true : undefined;
           else {
@@ -370,9 +394,10 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       if (md) macros.set(md.name, [...(macros.get(md.name) ?? []), md]);
       const v: RuleValue = {
         name: nameTok.text, file, range: range(nameTok.line, nameTok.start, nameTok.end), nameRange: range(nameTok.line, nameTok.start, nameTok.end),
-        branches: branches(), inactive: inactive() || undefined, context: {}, local: true,
+        branches: branches(), conds: conds(), inactive: inactive() || undefined, context: {}, local: true,
       };
       if (/(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i.test(nameTok.text) && growsDown(l.line)) v.growsDown = true;
+      if (bodyTokens.some((x) => x.kind === 'ident' && /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_ULL_MASK)$/.test(x.text))) v.context.fromMaskMacro = true;
       const single = singleLiteral(bodyTokens);
       if (single) {
         const lt = bodyTokens[single.index];
@@ -418,6 +443,21 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
         },
       });
     }
+  }
+
+  // Register blocks: a definition within three lines of a *_SHIFT / *_MASK name of the same register (same
+  // first two words) is a bit field, not a range boundary; radeon's C_xxxxxx_ names always are.
+  const FIELD = /_(?:SHIFT|MASK|SMASK|MSK|BITS?|LSB|MSB|WIDTH)$/;
+  const head = (n: string) => n.replace(/^_+/, '').split('_').slice(0, 2).join('_');
+  const fields = new Map<string, number[]>();
+  const addField = (n: string, line: number) => { const k = head(n); const a = fields.get(k); if (a) a.push(line); else fields.set(k, [line]); };
+  for (const v of values) if (v.name && FIELD.test(v.name)) addField(v.name, v.nameRange!.line);
+  for (const [name, recs] of lazyDefs) if (FIELD.test(name)) for (const r of recs) addField(name, r.line);
+  for (const v of values) {
+    if (!v.name || !v.nameRange) continue;
+    if (/^[SGC]_[0-9A-F]{6}_/.test(v.name)) { v.registerField = true; continue; }
+    const near = fields.get(head(v.name));
+    if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) v.registerField = true;
   }
 
   // Evaluate expression bodies of address-named definitions with this file's and the includes' macros.

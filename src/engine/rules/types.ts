@@ -48,10 +48,14 @@ export interface RuleValue {
   body?: string;
   /** Conditions of the enclosing `#if` groups, as `g<group>:<branch>` keys: values of different branches of one group never meet. */
   branches: string[];
+  /** Condition atoms of the enclosing branches (`CONFIG_X`, `!CONFIG_X`): values with contradicting atoms never meet. */
+  conds?: string[];
   /** The layout cannot apply here: a branch that is false for the layout's configuration, or another architecture's file. */
   inactive?: boolean;
   /** Evidence for address-likeness besides the name. */
   context: Partial<AddressContext>;
+  /** The definition sits among register field definitions (`*_SHIFT`, `*_MASK` within three lines): a bit field, not a range boundary. */
+  registerField?: boolean;
   /** A comment near the definition says the range grows downwards (its END lies below its START). */
   growsDown?: boolean;
   /** Defined in the checked file (true) or in an included one (false). */
