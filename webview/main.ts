@@ -530,15 +530,15 @@ svg.addEventListener('click', (e) => {
   if (drag?.moved) return;
   const hit = hitOf(e.target);
   if (!hit) return;
-  if (hit.ref === 'row') selectRow(hit.index, { reveal: true });
+  // The first click re-renders the picture, so a double click is read from the click count.
+  if (hit.ref === 'row') selectRow(hit.index, e.detail >= 2 ? { zoom: true } : { reveal: true });
   else if (hit.ref === 'marker') { const m = s.markers[hit.index]; if (m) void host.request({ kind: 'reveal', location: m.location }).catch(showError); }
   else if (hit.ref === 'problem') { const p = s.problems[hit.index]; if (p?.location) void host.request({ kind: 'reveal', location: p.location }).catch(showError); }
 });
 svg.addEventListener('dblclick', (e) => {
   const hit = hitOf(e.target);
   const v = s.view;
-  if (hit?.ref === 'row' && v && 'rows' in v) { const row = v.rows[hit.index]; if (row) zoomTo(row.start, row.end); }
-  else zoomAt(e.offsetY - TOP, 2);
+  if (!hit && v) zoomAt(e.offsetY - TOP, 2);
 });
 
 svg.addEventListener('keydown', (e) => {

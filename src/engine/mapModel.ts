@@ -342,7 +342,7 @@ function tailHex(a: bigint): string {
  * page size of the mode, each drawn only where they are at least `minGap` pixels apart.
  */
 export function rulerTicks(scale: Scale, mode: PagingMode, opts: TickOptions = {}): Tick[] {
-  const maxTicks = opts.maxTicks ?? 1500, minGap = opts.minGap ?? 5, labelGap = opts.labelGap ?? 13;
+  const maxTicks = opts.maxTicks ?? 1500, minGap = opts.minGap ?? 3, labelGap = opts.labelGap ?? 13;
   const slot = levelSpan(mode, 0);
   const sizes: { size: bigint; level: 'slot' | 'page' }[] = [];
   if (!opts.physical) sizes.push({ size: slot, level: 'slot' });
@@ -640,7 +640,7 @@ export function geometry(width: number) {
   const labels = ruler + bar + 10;
   const markers = Math.max(labels + 160, width - 190);
   /** Marker names get a column of their own only when there is room for it. */
-  const markerLabels = width >= 640;
+  const markerLabels = width - labels >= 420;
   return { ruler, bar, barX: ruler, barEnd: ruler + bar, labels, markers, markerLabels };
 }
 
