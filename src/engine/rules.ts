@@ -239,7 +239,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
   if (mode.addressBits === 64 && v.value < 1n << 32n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
   const like = likeness(v, mode);
-  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
+  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const lit = v.literal;
   const range = v.range;
   if (checkTypo(ctx, v, like, neighbours)) return;
@@ -279,8 +279,8 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
     // A limit (exclusive end) is inside a hole only when the hole holds both it and the byte below it.
     let r = regionAt(ctx.layout, v.value);
     if (isLimit && r && regionAt(ctx.layout, v.value - 1n) !== r) r = undefined;
-    // A hypervisor's own headers (…/xen/…) describe the hole they own.
-    const ownHole = r?.kind === 'hypervisor' && /(?:^|[\/])xen[\/]/i.test(v.file);
+    // A hypervisor's own interface headers (xen/interface/, xen/public/, asm/xen/, arch-x86/) describe the hole they own.
+    const ownHole = r?.kind === 'hypervisor' && /(?:^|[\/])xen[\/](?:interface|public)[\/]|(?:^|[\/])(?:asm[\/]xen|arch-x86)[\/]/i.test(v.file);
     if (r && !ownHole && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 1n << 32n : 0x1000n)) {
       const first = topLevelIndex(mode, r.start), last = topLevelIndex(mode, r.end);
       const slots = mode.addressBits === 64 && levelSpan(mode, 0) <= r.end - r.start + 1n ? `, ${mode.levels[0].arch} slots ${first}–${last}` : '';

@@ -89,6 +89,8 @@ test('PL005 names the hole and its PML4 slots; silent for the hole\'s own defini
   assert.match(f[0].message, /hypervisor hole .*PML4 slots 256–271/);
   assert.deepEqual(check('#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)\n'), []);
   assert.deepEqual(check('#define __MACH2PHYS_VIRT_START 0xFFFF800000000000\n', L27, '/src/include/xen/interface_64.h'), []);
+  assert.deepEqual(check('#define XEN_RESERVED_START 0xFFFF808000000000\n', L27, '/usr/include/xen/arch-x86/xen-x86_64.h'), []);
+  assert.deepEqual(check('#define __PAGE_OFFSET _AC(0xffff810000000000, UL)\n', L27, '/work/examples/xen/page_64-2.6.26.h').map((x) => x.code), ['PL005']);
   assert.deepEqual(check('#define FOO_END _AC(0xffff800000000000, UL)\n'), [], 'an exclusive end touching the hole');
 });
 
@@ -216,4 +218,14 @@ test('eliminated false positive: another architecture named anywhere in the path
 
 test('true positive kept: a 17-digit literal of 2^64 does not fit (staging vme.h VME_A64_MAX)', () => {
   assert.deepEqual(check('#define VME_A64_MAX 0x10000000000000000ULL\n', L4, '/k/drivers/staging/vme_user/vme.h').map((x) => x.code), ['PL008']);
+});
+
+test('eliminated false positive: a definition that names an _L4 value is not checked under 5-level paging', () => {
+  const t = '#define __PAGE_OFFSET_BASE_L4 _AC(0xffff888000000000, UL)\n#define __PAGE_OFFSET __PAGE_OFFSET_BASE_L4\n';
+  assert.deepEqual(check(t, getPreset('linux-x86_64-5level')!, '/k/arch/x86/include/asm/page_64_types.h'), []);
+});
+
+test('eliminated false positive: a negative 32-bit int shift ((0x01 << 31), sign-extended) is a register bit', () => {
+  const t = '#define HAIMR_TRANS_START (0x01 << 31)\n#define HAIMR_TRANS_END (0x01 << 30)\n';
+  assert.deepEqual(check(t, getPreset('linux-arm64-4k-48bit')!, '/k/include/linux/rtsx_pci.h'), []);
 });

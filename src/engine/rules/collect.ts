@@ -484,8 +484,13 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       if (role !== 'address' && role !== 'limit' && role !== 'size') continue;
       if (!body.some((x) => x.kind === 'number' || x.kind === 'ident')) continue;
       const r = evaluateTokens(body, evalOpts);
+      // A negative 32-bit int (`0x01 << 31`) sign-extends to 0xffffffff80000000: a 32-bit bit pattern, not a 64-bit address.
+      const narrowNegative = r.alternatives.some((a) => a.type && a.type.bits <= 32 && a.value !== undefined && a.value < 0n);
       const vals = new Set(r.alternatives.map((a) => (a.value === undefined || a.runtime.length > 0 || a.unresolved.length > 0 ? 'u' : String(toU64(a.value)))));
-      if (vals.size === 1 && !vals.has('u') && !r.truncated) value.value = BigInt([...vals][0]);
+      if (vals.size === 1 && !vals.has('u') && !r.truncated && !narrowNegative) value.value = BigInt([...vals][0]);
+      // Written for one paging depth (`__PAGE_OFFSET_BASE_L4`): not checked under the other.
+      const tag = body.find((x) => x.kind === 'ident' && /_L[45]$/.test(x.text));
+      if (tag) value.depth = Number(tag.text.slice(-1));
     }
   }
   return { values, macros, includes };

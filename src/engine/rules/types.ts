@@ -50,6 +50,8 @@ export interface RuleValue {
   branches: string[];
   /** Condition atoms of the enclosing branches (`CONFIG_X`, `!CONFIG_X`): values with contradicting atoms never meet. */
   conds?: string[];
+  /** The value is written for this paging depth (its body names a `…_L4` / `…_L5` definition). */
+  depth?: number;
   /** The layout cannot apply here: a branch that is false for the layout's configuration, or another architecture's file. */
   inactive?: boolean;
   /** Evidence for address-likeness besides the name. */
