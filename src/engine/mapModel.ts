@@ -144,69 +144,46 @@ export function buildScale(segs: readonly Segment[], win: AddrWindow, height: nu
 }
 
 /**
- * Merge neighbouring segments until at most `maxBands` remain, always merging the pair whose union
- * spans the fewest bytes: dense runs of small regions become one band while large gaps and large
- * regions stay bands of their own. A merged band weighs like one band of its span plus log2(count).
+ * Merge neighbouring segments into at most `maxBands` bands: runs of consecutive segments are merged
+ * while their union spans at most T bytes, with the smallest T that gives few enough bands (found by
+ * bisection in log space; each pass is one linear scan). Dense runs of small regions become one band
+ * while large gaps and large regions stay bands of their own. A merged band weighs like one band of
+ * its span plus log2(count).
  */
 function cluster(segs: readonly Segment[], maxBands: number): { first: number; last: number; w: number }[] {
   const n = segs.length;
-  const first = new Int32Array(n), last = new Int32Array(n), prev = new Int32Array(n), next = new Int32Array(n);
   const bytes = new Float64Array(n);
-  const version = new Uint32Array(n);
+  let total = 0, smallest = Infinity;
   for (let i = 0; i < n; i++) {
-    first[i] = i; last[i] = i; prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1;
-    bytes[i] = Number(segs[i].end - segs[i].start + 1n);
+    const b = Number(segs[i].end - segs[i].start + 1n);
+    bytes[i] = b; total += b;
+    if (b < smallest) smallest = b;
   }
-  // A binary min-heap over parallel typed arrays: key = bytes of the union, the left group, both versions.
-  const cap = 3 * n + 4;
-  const hk = new Float64Array(cap), hg = new Int32Array(cap), hvg = new Uint32Array(cap), hvh = new Uint32Array(cap);
-  let size = 0;
-  const swap = (a: number, b: number) => {
-    let t = hk[a]; hk[a] = hk[b]; hk[b] = t;
-    t = hg[a]; hg[a] = hg[b]; hg[b] = t;
-    t = hvg[a]; hvg[a] = hvg[b]; hvg[b] = t;
-    t = hvh[a]; hvh[a] = hvh[b]; hvh[b] = t;
-  };
-  const pair = (g: number) => {
-    const h = next[g];
-    if (h < 0 || size >= cap) return;
-    let i = size++;
-    hk[i] = bytes[g] + bytes[h]; hg[i] = g; hvg[i] = version[g]; hvh[i] = version[h];
-    while (i > 0) { const p = (i - 1) >> 1; if (hk[p] <= hk[i]) break; swap(i, p); i = p; }
-  };
-  const popInto = (): number => {
-    swap(0, --size);
-    for (let i = 0; ;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < size && hk[l] < hk[m]) m = l;
-      if (r < size && hk[r] < hk[m]) m = r;
-      if (m === i) break;
-      swap(i, m); i = m;
+  const count = (t: number): number => {
+    let c = 1, cur = bytes[0];
+    for (let i = 1; i < n; i++) {
+      const next = cur + bytes[i];
+      if (next <= t) cur = next; else { c++; cur = bytes[i]; }
     }
-    return size;
+    return c;
   };
-  for (let i = 0; i + 1 < n; i++) pair(i);
-  let count = n;
-  while (count > maxBands && size > 0) {
-    const at = popInto();
-    const g = hg[at], h = next[g];
-    if (h < 0 || version[g] !== hvg[at] || version[h] !== hvh[at]) continue;
-    last[g] = last[h];
-    bytes[g] += bytes[h];
-    next[g] = next[h];
-    if (next[h] >= 0) prev[next[h]] = g;
-    version[g]++;
-    version[h]++;
-    count--;
-    pair(g);
-    if (prev[g] >= 0) pair(prev[g]);
+  let lo = Math.log2(smallest), hi = Math.log2(total) + 1e-9;
+  for (let iter = 0; iter < 48 && hi - lo > 1e-4; iter++) {
+    const mid = (lo + hi) / 2;
+    if (count(2 ** mid) <= maxBands) hi = mid; else lo = mid;
   }
+  const t = 2 ** hi;
   const out: { first: number; last: number; w: number }[] = [];
-  for (let g = 0; g >= 0 && g < n; g = next[g]) {
-    const span = segs[last[g]].end - segs[first[g]].start + 1n;
-    out.push({ first: first[g], last: last[g], w: weightOf(span) + (last[g] > first[g] ? Math.log2(last[g] - first[g] + 1) : 0) });
+  let first = 0, cur = bytes[0];
+  const flush = (last: number) => {
+    const span = segs[last].end - segs[first].start + 1n;
+    out.push({ first, last, w: weightOf(span) + (last > first ? Math.log2(last - first + 1) : 0) });
+  };
+  for (let i = 1; i < n; i++) {
+    const next = cur + bytes[i];
+    if (next <= t) cur = next; else { flush(i - 1); first = i; cur = bytes[i]; }
   }
+  flush(n - 1);
   return out;
 }
 
