@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json]                  moved boundaries and region sizes' },
   eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
   check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors' },
-  map: { run: q.map, usage: 'map [--layout ID] [--format md|json]               the layout as a table' },
+  map: { run: q.map, usage: 'map [--layout ID] [--format md|json|svg]           the layout as a table or a picture' },
 };
 
 export function usage(): string {
