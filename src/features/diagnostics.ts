@@ -6,6 +6,8 @@ import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, Sr
 import { Collected } from '../engine/rules/collect';
 import { LayoutService } from '../services';
 import { DOCUMENT_SELECTOR, familyOf, FILE_PATTERN } from './selector';
+import { documentSkipReason, maxFileBytes } from './limits';
+import { skipReason } from '../engine/limits';
 
 export const DIAGNOSTIC_SOURCE = 'paging-layout';
 const DEBOUNCE_MS = 300;
@@ -144,6 +146,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   analyze(doc: vscode.TextDocument): void {
     if (doc.isClosed) return;
+    if (documentSkipReason(doc)) { this.findings.delete(doc.uri.toString()); this.collection.delete(doc.uri); return; }
     const findings = this.check(doc.getText(), doc.uri, familyOf(doc), doc);
     this.findings.set(doc.uri.toString(), findings);
     this.collection.set(doc.uri, findings.map((f) => this.toDiagnostic(f, doc.uri)));
@@ -161,16 +164,27 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   /** Check every C/C++/asm/linker-script file of the workspace; returns the number of findings. */
-  async checkWorkspace(): Promise<{ files: number; findings: number; cancelled: boolean }> {
+  async checkWorkspace(): Promise<{ files: number; findings: number; cancelled: boolean; skipped?: number }> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Paging Layout: checking the workspace', cancellable: true }, async (progress, token) => {
       const uris = await vscode.workspace.findFiles(FILE_PATTERN, '**/{node_modules,.git,out,dist}/**', undefined, token);
-      let done = 0, total = 0;
+      let done = 0, total = 0, skipped = 0;
       const step = 100 / Math.max(1, uris.length);
       for (const uri of uris) {
         if (token.isCancellationRequested) return { files: done, findings: total, cancelled: true };
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         let text: string;
-        try { text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('latin1'); } catch { continue; }
+        try {
+          if (open) {
+            if (documentSkipReason(open)) { skipped++; continue; }
+            text = open.getText();
+          } else {
+            const st = await vscode.workspace.fs.stat(uri);
+            if (st.size > maxFileBytes()) { skipped++; continue; }
+            const bytes = await vscode.workspace.fs.readFile(uri);
+            if (skipReason(bytes.length, bytes.subarray(0, 8192), maxFileBytes())) { skipped++; continue; }
+            text = Buffer.from(bytes).toString('latin1');
+          }
+        } catch { continue; }
         const fake = { fileName: uri.fsPath, languageId: '' } as vscode.TextDocument;
         const findings = this.check(text, uri, open ? familyOf(open) : familyOf(fake), open);
         total += findings.length;
@@ -183,7 +197,8 @@ export class DiagnosticsController implements vscode.Disposable {
           await new Promise((r) => setTimeout(r, 0));
         }
       }
-      return { files: done, findings: total, cancelled: false };
+      if (skipped) vscode.window.setStatusBarMessage(`$(info) Paging Layout: ${skipped} file${skipped === 1 ? '' : 's'} skipped (larger than ${Math.round(maxFileBytes() / 1048576)} MB, or binary)`, 15_000);
+      return { files: done, findings: total, cancelled: false, skipped };
     });
   }
 

@@ -14,6 +14,7 @@ import { condText, Derivation, DerivationAlternative, MacroDef } from '../engine
 import { DefineSettings } from '../engine/preprocessor';
 import { familyFor } from '../engine/scanner';
 import { DefineIndex } from '../engine/workspaceIndex';
+import { documentSkipReason } from './limits';
 import { LayoutService } from '../services';
 import { registerInlayHints } from './inlayHints';
 import { DOCUMENT_SELECTOR, FILE_PATTERN } from './selector';
@@ -112,9 +113,14 @@ export class AnalysisCache implements vscode.Disposable {
     };
   }
 
+  /** A throw-away analysis of some text with the document's options (no caching). */
+  analyzeFragment(doc: vscode.TextDocument, text: string): DocumentAnalysis {
+    return new DocumentAnalyzer(this.options(doc)).analyze(text);
+  }
+
   /** The analysis of the document's current version (re-analysed incrementally after edits). */
   get(doc: vscode.TextDocument): DocumentAnalysis | undefined {
-    if (doc.lineCount > 200_000) return undefined;
+    if (documentSkipReason(doc)) return undefined;
     const k = doc.uri.toString();
     let e = this.entries.get(k);
     const opts = this.options(doc);
@@ -279,15 +285,25 @@ export class PagingHoverProvider implements vscode.HoverProvider {
   constructor(private readonly cache: AnalysisCache) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const a = this.cache.get(doc);
-    if (!a) return undefined;
-    const at = a.tokenAt(pos.line, pos.character);
+    let a = this.cache.get(doc);
+    let lineOnly: string | undefined;
+    if (!a) {
+      // A file too large for a full analysis still gets literal hovers from its current line.
+      const reason = documentSkipReason(doc);
+      const text = doc.lineAt(pos.line).text;
+      if (!reason || /binary/.test(reason) || text.length > 100_000) return undefined;
+      a = this.cache.analyzeFragment(doc, text);
+      lineOnly = reason;
+    }
+    const line = lineOnly ? 0 : pos.line;
+    const at = a.tokenAt(line, pos.character);
     if (!at) return undefined;
     const t = at.token;
     const range = new vscode.Range(pos.line, t.start, pos.line, t.end);
     const ctxInfo = { layout: this.cache.layout, mode: this.cache.mode };
     const md = this.hoverFor(a, at.line, t, ctxInfo);
     if (!md) return undefined;
+    if (lineOnly) md.appendMarkdown(`\n\n*${lineOnly}: only this line was analysed*`);
     md.isTrusted = { enabledCommands: ['pagingLayout.decodeAddress', 'pagingLayout.showMap'] };
     return new vscode.Hover(md, range);
   }
