@@ -21,7 +21,7 @@
 #define VMALLOC_END		_AC(0xffffe1ffffffffff, UL)
 #define VMEMMAP_START		_AC(0xffffe20000000000, UL)
 #define MODULES_VADDR		_AC(0xffffffffa0000000, UL)
-#define MODULES_END		_AC(0xfffffffffff00000, UL)
+#define MODULES_END		_AC(0xffffffffff000000, UL)	/* below the vsyscall page again */
 
 /* Reserved for the hypervisor: 16 PML4 slots, 8 TiB. */
 #define HYPERVISOR_VIRT_START	_AC(0xffff800000000000, UL)
