@@ -122,7 +122,8 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   // The module re-requires itself (also when bundled into dist/cli.js): its top level starts the worker loop.
   const code = `require(${JSON.stringify(__filename)});`;
   await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: init });
+    // A bounded heap per worker keeps the whole-tree peak low (the largest register headers are 24 MB).
+    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 224, maxYoungGenerationSizeMb: 16 } });
     const feed = () => {
       if (next >= files.length) { w.postMessage({}); return; }
       const batch = files.slice(next, next + BATCH);

@@ -229,3 +229,16 @@ test('eliminated false positive: a negative 32-bit int shift ((0x01 << 31), sign
   const t = '#define HAIMR_TRANS_START (0x01 << 31)\n#define HAIMR_TRANS_END (0x01 << 30)\n';
   assert.deepEqual(check(t, getPreset('linux-arm64-4k-48bit')!, '/k/include/linux/rtsx_pci.h'), []);
 });
+
+test('eliminated false positive: a SIZE written as 2^n - 1 (sungem PROM_START/PROM_SIZE/PROM_END)', () => {
+  assert.deepEqual(check('#define PROM_START 0x100000UL\n#define PROM_SIZE 0x0fffffUL\n#define PROM_END 0x200000UL\n', L4, '/k/arch/x86/sungem.h'), []);
+});
+
+test('eliminated false positive: veto words carry numbers (FLAGS2, MASK64)', () => {
+  assert.equal(readNameRole('RX_TPA_START_CMP_FLAGS2_CSUM_CMPL'), 'flag');
+});
+
+function readNameRole(n: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('../../src/engine/addressLike') as typeof import('../../src/engine/addressLike')).readName(n).role;
+}

@@ -25,6 +25,8 @@ interface Logical {
 
 /** Names the rules look at (boundaries, bases, kernel and user limits, sizes). */
 const INTERESTING_NAME = /START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK|VADDR|KERNEL|MAP|SIZE|LEN|VIRT|MAX/i;
+/** Register offsets and fields by naming convention (amdgpu mm/ix/reg/cfg/smn offsets, *_MASK, *__SHIFT): never values of a rule. */
+const REGISTER_NAME = /^(?:mm|ix|reg|cfg|smn)[A-Z0-9]|(?:_MASK|_SHIFT|_SMASK|_MSK)$/;
 const LAZY_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
 const BIG_IN_LINE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|\*\s*\)\s*0[xX]/;
 
@@ -194,7 +196,7 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
       const le0 = text.indexOf('\n', ls);
       const first = text.slice(ls, le0 < 0 ? text.length : le0);
       const dm = LAZY_DEFINE.exec(first);
-      if (dm && !INTERESTING_NAME.test(dm[1]) && !BIG_IN_LINE.test(first) && !first.endsWith('\\') && !first.includes('/*')) {
+      if (dm && (!INTERESTING_NAME.test(dm[1]) || REGISTER_NAME.test(dm[1])) && !BIG_IN_LINE.test(first) && !first.endsWith('\\') && !first.includes('/*')) {
         out.push({ tokens: [], directive: true, line, lazy: { name: dm[1], offset: ls, state } });
         start = le0 < 0 ? text.length : le0 + 1;
         lineNo = line + 1;
@@ -448,11 +450,21 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   // Register blocks: a definition within three lines of a *_SHIFT / *_MASK name of the same register (same
   // first two words) is a bit field, not a range boundary; radeon's C_xxxxxx_ names always are.
   const FIELD = /_(?:SHIFT|MASK|SMASK|MSK|BITS?|LSB|MSB|WIDTH)$/;
-  const head = (n: string) => n.replace(/^_+/, '').split('_').slice(0, 2).join('_');
+  const head = (n: string) => {
+    let i = 0;
+    while (n.charCodeAt(i) === 95) i++;
+    const a = n.indexOf('_', i);
+    const b = a < 0 ? -1 : n.indexOf('_', a + 1);
+    return b < 0 ? n.slice(i) : n.slice(i, b);
+  };
   const fields = new Map<string, number[]>();
-  const addField = (n: string, line: number) => { const k = head(n); const a = fields.get(k); if (a) a.push(line); else fields.set(k, [line]); };
-  for (const v of values) if (v.name && FIELD.test(v.name)) addField(v.name, v.nameRange!.line);
-  for (const [name, recs] of lazyDefs) if (FIELD.test(name)) for (const r of recs) addField(name, r.line);
+  const wanted = new Set<string>();
+  for (const v of values) if (v.name) wanted.add(head(v.name));
+  const addField = (n: string, line: number) => { const k = head(n); if (!wanted.has(k)) return; const a = fields.get(k); if (a) a.push(line); else fields.set(k, [line]); };
+  if (wanted.size) {
+    for (const v of values) if (v.name && FIELD.test(v.name)) addField(v.name, v.nameRange!.line);
+    for (const [name, recs] of lazyDefs) if (FIELD.test(name)) for (const r of recs) addField(name, r.line);
+  }
   for (const v of values) {
     if (!v.name || !v.nameRange) continue;
     if (/^[SGC]_[0-9A-F]{6}_/.test(v.name)) { v.registerField = true; continue; }
