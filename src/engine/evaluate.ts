@@ -970,18 +970,35 @@ class Evaluator {
     return this.ctx.dialect === 'ld' ? LD64 : ASM64;
   }
 
-  /** The type of an expression whose value is not needed (the untaken branch of ?:): errors ignored. */
+  /**
+   * The type of an expression whose value is not needed (the untaken branch of ?:). C types are
+   * static: an operand that would fail to evaluate (`1U / 0`, `1U << 40`) still has its type.
+   * Undefined when the type is not known (unresolved names, poison).
+   */
   private typeOnly(n: Node): CType | undefined {
-    const saved = { steps: this.ctx.steps, unresolved: new Set(this.ctx.unresolved), runtime: new Set(this.ctx.runtime), unknown: this.ctx.unknownCond };
-    try {
-      const v = this.eval(n);
-      return isPoison(v) ? undefined : v.t;
-    } catch {
-      return undefined;
-    } finally {
-      this.ctx.unresolved = saved.unresolved;
-      this.ctx.runtime = saved.runtime;
-      this.ctx.unknownCond = saved.unknown;
+    const m = this.ctx.model;
+    switch (n.k) {
+      case 'num': return n.t;
+      case 'sizeof': case 'sizeofExpr': return { ...m.ulong, name: 'size_t' };
+      case 'cast': return n.t === 'bool' ? m.int : typeof n.t === 'object' ? { ...n.t, name: n.tname } : undefined;
+      case 'un': {
+        if (n.op === '!') return m.int;
+        const a = this.typeOnly(n.a);
+        return a && promote(a, m);
+      }
+      case 'cond': {
+        const a = this.typeOnly(n.a), b = this.typeOnly(n.b);
+        return a && b ? common(a, b, m) : undefined;
+      }
+      case 'bin': {
+        if (['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(n.op)) return m.int;
+        if (n.op === ',') return this.typeOnly(n.b);
+        const a = this.typeOnly(n.a);
+        if (n.op === '<<' || n.op === '>>') return a && promote(a, m);
+        const b = this.typeOnly(n.b);
+        return a && b ? common(a, b, m) : undefined;
+      }
+      default: return undefined;
     }
   }
 

@@ -87,35 +87,23 @@ export function parseGasLiteral(text: string): ParsedLiteral | undefined {
  * `10d`, `0o17`, `0q17`, `17o`, `17q`, `0b101`, `0y101`, `101b`, `101y`, with `_` separators.
  */
 export function parseNasmLiteral(text: string): ParsedLiteral | undefined {
-  let t = text;
+  // NASM's readnum: a prefix `0<letter>` (only when a digit follows it) or `$`, and a suffix letter;
+  // when both are present the larger radix wins (`0DEADh` and `0b800h` are hex), when they are equal
+  // the number is decimal (and then usually invalid). `0h`, `0d`, `0q` are 0 with a suffix.
+  const t = text;
+  if (!/^(?:[0-9]|\$[0-9])/.test(t) || /^0[xX]$/.test(t)) return undefined; // a bare 0x reads as an unfinished prefix
+  const letter = (c: string): 0 | 2 | 8 | 10 | 16 =>
+    /[xXhH]/.test(c) ? 16 : /[dDtT]/.test(c) ? 10 : /[oOqQ]/.test(c) ? 8 : /[bByY]/.test(c) ? 2 : 0;
+  let pradix: number = 0, plen = 0;
+  if (t.length > 2 && t[0] === '0' && (pradix = letter(t[1])) !== 0) plen = 2;
+  else if (t.length > 1 && t[0] === '$') { pradix = 16; plen = 1; }
+  const sradix = t.length > 1 ? letter(t[t.length - 1]) : 0;
   let radix: 2 | 8 | 10 | 16 = 10;
-  let digits: string;
+  let digits = t;
   let suffix = '';
-  if (/^\$[0-9]/.test(t)) {
-    radix = 16; digits = t.slice(1);
-  } else if (/^0[xXhH]/.test(t)) {
-    radix = 16; digits = t.slice(2);
-  } else if (/^0[dDtT]/.test(t)) {
-    radix = 10; digits = t.slice(2);
-  } else if (/^0[oOqQ]/.test(t)) {
-    radix = 8; digits = t.slice(2);
-  } else if (/^0[bByY]/.test(t) && /^[01_]+$/.test(t.slice(2))) {
-    radix = 2; digits = t.slice(2);
-  } else if (/^[0-9][0-9a-fA-F_]*[hHxX]$/.test(t)) {
-    radix = 16; digits = t.slice(0, -1); suffix = t.slice(-1);
-  } else if (/^[0-9][0-9_]*[dDtT]$/.test(t)) {
-    radix = 10; digits = t.slice(0, -1); suffix = t.slice(-1);
-  } else if (/^[0-7][0-7_]*[oOqQ]$/.test(t)) {
-    radix = 8; digits = t.slice(0, -1); suffix = t.slice(-1);
-  } else if (/^[01][01_]*[bByY]$/.test(t)) {
-    radix = 2; digits = t.slice(0, -1); suffix = t.slice(-1);
-  } else if (/^[0-9][0-9_]*$/.test(t)) {
-    digits = t;
-  } else {
-    return undefined;
-  }
-  t = digits.replace(/_/g, '');
-  const value = digitsValue(t, radix);
+  if (pradix > sradix) { radix = pradix as 2 | 8 | 10 | 16; digits = t.slice(plen); }
+  else if (sradix > pradix) { radix = sradix as 2 | 8 | 10 | 16; digits = t.slice(0, -1); suffix = t.slice(-1); }
+  const value = digitsValue(digits.replace(/_/g, ''), radix);
   if (value === undefined) return undefined;
   return { value, radix, suffix, unsigned: false, rank: 'long long', scale: 1n };
 }
