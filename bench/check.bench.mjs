@@ -92,7 +92,7 @@ async function main() {
     const rg = timed('rg', ['--no-config', '-n', '0[xX][0-9a-fA-F]+', '-g', GLOBS, tree], path.join(tmp, 'rg.out'));
     if (rg.status !== 0 && rg.status !== 1) throw new Error(`rg failed: ${rg.stderr}`);
     rgT.push(rg.secs); if (rg.kb) rgMem.push(rg.kb);
-    const ck = timed(process.execPath, [CLI, 'check', tree, '--format', 'json'], path.join(tmp, 'check.json'));
+    const ck = timed(process.execPath, [CLI, 'check', tree, '--format', 'json', '--stats'], path.join(tmp, 'check.json'));
     if (ck.status !== 0 && ck.status !== 1) throw new Error(`check failed (${ck.status}): ${ck.stderr}`);
     ckT.push(ck.secs); if (ck.kb) ckMem.push(ck.kb);
     findings = ck.stderr.trim().split('\n').pop();

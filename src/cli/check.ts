@@ -118,17 +118,21 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   const unreadable: string[] = [];
   let bytes = 0;
   let next = 0;
-  const BATCH = 64;
+  const BATCH = 32;
   // The module re-requires itself (also when bundled into dist/cli.js): its top level starts the worker loop.
   const code = `require(${JSON.stringify(__filename)});`;
-  await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
-    // A bounded heap per worker keeps the whole-tree peak low (the largest register headers are 24 MB).
-    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 224, maxYoungGenerationSizeMb: 16 } });
+  const retry: string[] = [];
+  // A bounded heap per worker keeps the whole-tree peak low; a batch whose worker runs out of it is
+  // checked again on the main thread, and a fresh worker takes the worker's place.
+  const spawn = (): Promise<void> => new Promise<void>((resolve) => {
+    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 } });
+    let current: string[] = [];
+    let failed = false;
     const feed = () => {
-      if (next >= files.length) { w.postMessage({}); return; }
-      const batch = files.slice(next, next + BATCH);
+      if (next >= files.length) { current = []; w.postMessage({}); return; }
+      current = files.slice(next, next + BATCH);
       next += BATCH;
-      w.postMessage({ files: batch });
+      w.postMessage({ files: current });
     };
     w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number }) => {
       for (const r of m.out) out.push(r);
@@ -136,10 +140,22 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
       bytes += m.bytes;
       feed();
     });
-    w.on('error', reject);
-    w.on('exit', () => resolve());
+    w.on('error', () => { failed = true; retry.push(...current); current = []; });
+    w.on('exit', () => { if (failed && next < files.length) spawn().then(resolve); else resolve(); });
     feed();
-  })));
+  });
+  await Promise.all(Array.from({ length: jobs }, spawn));
+  if (retry.length) {
+    const cache = new Map<string, Collected | null>();
+    for (const f of retry) {
+      try {
+        bytes += fs.statSync(f).size;
+        out.push(...checkFile(f, s, cache));
+      } catch (e) {
+        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+  }
   return { out, unreadable, bytes };
 }
 
