@@ -1,5 +1,6 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason } from '../engine/limits';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -59,8 +60,21 @@ export interface Reported {
 }
 
 /** Check one file; quoted includes next to it are read for overlaps and evaluation. */
+/** A file left out on purpose (too large, binary): reported on stderr, not an error. */
+export class SkippedFile extends Error {}
+
+/** One stderr note for a file that could not be checked; skipped files say why. */
+function failureText(file: string, e: unknown): string {
+  return e instanceof SkippedFile || (e as Error)?.name === 'SkippedFile' ? `${file}: ${(e as Error).message}` : `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+}
+const isSkipNote = (note: string) => / skipped: /.test(note);
+
 export function checkFile(file: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
+  const size = fs.statSync(file).size;
+  const tooLarge = tooLargeReason(size, DEFAULT_CLI_MAX_FILE_BYTES);
+  if (tooLarge) throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' });
   const text = fs.readFileSync(file, 'latin1');
+  if (looksBinary(text)) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
   const family = familyOfPath(file);
   const included: Collected[] = [];
   if (text.includes('#include "') || text.includes('#include"') || /#\s*include\s+"/.test(text)) {
@@ -102,7 +116,7 @@ function startWorker(init: WorkerInit): void {
         bytes += fs.statSync(f).size;
         out.push(...checkFile(f, s, cache));
       } catch (e) {
-        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        unreadable.push(failureText(f, e));
       }
     }
     parentPort!.postMessage({ out, unreadable, bytes });
@@ -152,7 +166,7 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
         bytes += fs.statSync(f).size;
         out.push(...checkFile(f, s, cache));
       } catch (e) {
-        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        unreadable.push(failureText(f, e));
       }
     }
   }
@@ -260,7 +274,7 @@ export const check: Command = async (args: string[], io: IO) => {
         bytes += fs.statSync(f).size;
         rep.push(...checkFile(f, settings, cache));
       } catch (e) {
-        unreadable.push(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        unreadable.push(failureText(f, e));
       }
     }
   }
@@ -276,7 +290,7 @@ export const check: Command = async (args: string[], io: IO) => {
     io.err(`paging-layout check: ${files.length} file${files.length === 1 ? '' : 's'} (${bytes} bytes), ${rep.length} finding${rep.length === 1 ? '' : 's'}` +
       `${per ? ` (${per})` : ''}, ${errors} error${errors === 1 ? '' : 's'}, layout ${layout.id}${layoutAppliesNote(files, layout)}\n`);
   }
-  if (problems.length || unreadable.length) return 2;
+  if (problems.length || unreadable.some((u) => !isSkipNote(u))) return 2;
   return errors > 0 ? 1 : 0;
 };
 
