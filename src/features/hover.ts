@@ -213,7 +213,7 @@ function layoutSection(value: bigint, layout: Layout, mode: PagingMode, ctx: { n
 function commandLinks(value: bigint, layout: Layout): string {
   const hex = '0x' + value.toString(16);
   const dec = `command:pagingLayout.decodeAddress?${encodeURIComponent(JSON.stringify([hex]))}`;
-  const map = `command:pagingLayout.showMap?${encodeURIComponent(JSON.stringify([layout.id]))}`;
+  const map = `command:pagingLayout.showMap?${encodeURIComponent(JSON.stringify([{ address: hex, layoutId: layout.id }]))}`;
   return `[Decode](${dec}) · [Show on map](${map})`;
 }
 

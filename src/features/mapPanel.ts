@@ -5,7 +5,7 @@
 // serializer restores the panel after a window reload.
 import * as vscode from 'vscode';
 import * as path from 'path';
-import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf } from '../engine';
+import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine';
 import { describeDiff, markerProblems } from '../engine/mapModel';
 import { deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/importers';
 import {
@@ -193,6 +193,11 @@ export class MapPanelController implements vscode.Disposable {
 <script nonce="${n}" src="${script}"></script>
 </body>
 </html>`;
+  }
+
+  /** Mark one address on the map, as if the editor cursor stood on it. */
+  highlight(value: bigint, name?: string): void {
+    this.post({ type: 'cursor', value: hexOf(value), name });
   }
 
   private post(m: Without<Post, 'v'>): void {
@@ -415,10 +420,17 @@ export function registerMapPanel(ctx: vscode.ExtensionContext, layouts: LayoutSe
   }));
 
   /** Optional argument: a layout id (a preset, a custom layout, 'workspace-defines', an import). */
-  reg('pagingLayout.showMap', async (id?: unknown) => {
+  /** Or `{ address, layoutId }` (from "Show on map" on a constant): the layout, with the address marked. */
+  reg('pagingLayout.showMap', async (arg?: unknown) => {
     map.open();
     await map.whenReady();
-    return map.showLayout(typeof id === 'string' ? id : map.viewState.compareWith ? map.viewState.layoutId : map.viewState.layoutId);
+    const target = arg && typeof arg === 'object' ? arg as { address?: unknown; layoutId?: unknown } : undefined;
+    const id = typeof arg === 'string' ? arg : typeof target?.layoutId === 'string' ? target.layoutId : map.viewState.layoutId;
+    const shown = await map.showLayout(id);
+    if (typeof target?.address === 'string') {
+      try { map.highlight(parseAddress(target.address), target.address); } catch { /* not an address: show the layout only */ }
+    }
+    return shown;
   });
 
   /** Arguments a and b (layout ids) skip the pickers; returns the difference in sentences. */
