@@ -473,13 +473,14 @@ export function evaluateExpr(text: string, lookup: (name: string) => string | un
   const fail = (): never => { throw new Error('x'); };
   const literal = (t: string): bigint => {
     let m = /^0[xX]([0-9a-fA-F_']+?)([uUlL]*)$/.exec(t);
-    if (m) return BigInt('0x' + m[1].replace(/[_']/g, ''));
+    // A literal wider than 64 bits is not a value (C: "integer constant is too large").
+    if (m) { const h = BigInt('0x' + m[1].replace(/[_']/g, '')); return h > mask ? fail() : h; }
     m = /^(\d[\d_']*?)([uUlL]*|[kKmM])$/.exec(t);
     if (!m) return fail();
     let v = BigInt(m[1].replace(/[_']/g, ''));
     if (/^[kK]$/.test(m[2])) v *= 1024n;
     if (/^[mM]$/.test(m[2])) v *= 1024n * 1024n;
-    return v;
+    return v > mask ? fail() : v;
   };
   const primaryExpr = (): bigint => {
     const t = next();

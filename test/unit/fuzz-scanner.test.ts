@@ -378,5 +378,11 @@ test('regressions found by fuzzing', () => {
   assert.equal(parseLiteral('0x1b', 'nasm')?.value, 0x1bn);
   assert.equal(parseLiteral('0d19', 'nasm')?.value, 19n);
   assert.equal(parseLiteral('0x10h', 'nasm'), undefined);
+  // The workspace #define evaluator took literals wider than 64 bits as values (a marker at 2^64).
+  assert.equal(evaluateExpr('18446744073709551616', () => undefined), undefined);
+  assert.equal(evaluateExpr('0x1ffffffffffffffff', () => undefined), undefined);
+  assert.equal(evaluateExpr('18014398509481984M', () => undefined), undefined);
+  assert.equal(evaluateExpr('18446744073709551615', () => undefined), U64);
+  assert.deepEqual(fileMarkers('#define X 18446744073709551616\n#define Y 0xffff880000000000UL\n', 'a.h').map((d) => d.name), ['Y']);
   assert.equal(parseLiteral('0d', 'nasm')?.radix, 10);
 });
