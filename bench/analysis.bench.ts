@@ -137,14 +137,47 @@ function main(): void {
     eager.push(performance.now() - t0);
   }
 
+  // Peer, same header, same run: GCC's preprocessor collecting every #define (`gcc -E -dM`), wall time
+  // including its process start, and the start alone (`gcc -E -dM` of an empty file) to subtract.
+  const peer = gccPeer(text);
+
   console.log(`analysis benchmark: ${lineCount} lines, ${a.definitions.length} definitions, ${a.literals.length} literals, ${RUNS} runs`);
   console.log(`  machine calibration: 1M small allocations in ${ms(calib)} (load average ${require('node:os').loadavg()[0].toFixed(1)})`);
   console.log(`  full analysis (cold)             median ${ms(median(cold))}   (target < 20 ms)`);
   console.log(`  hover, first on a name            p50 ${ms(pct(first, 0.5))}  p99 ${ms(pct(first, 0.99))}   (target p99 < 2 ms)`);
   console.log(`  hover, repeated                   p50 ${ms(pct(repeat, 0.5))}  p99 ${ms(pct(repeat, 0.99))}`);
+  if (peer) {
+    const net = Math.max(0.01, peer.full - peer.empty);
+    console.log(`  peer: gcc -E -dM on the same header  median ${ms(peer.full)} (process start alone ${ms(peer.empty)}; net ${ms(net)})`);
+    console.log(`  ratio full analysis / gcc -E -dM net: ${(median(cold) / net).toFixed(2)}x`);
+  } else console.log('  peer: gcc not found, no ratio');
   console.log(`  re-analysis after a 1-char edit   median ${ms(median(edits))}   (target < 5 ms; analyze + definitions + the edited line's literals)`);
   console.log(`  value of a definition after edit  median ${ms(median(afterEdit))}`);
   console.log(`  all ${a.definitions.length} definitions evaluated eagerly  median ${ms(median(eager))} (reference)`);
+}
+
+function gccPeer(text: string): { full: number; empty: number } | undefined {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  if (spawnSync('gcc', ['--version']).status !== 0) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
+  const header = path.join(dir, 'generated.h'), empty = path.join(dir, 'empty.h');
+  fs.writeFileSync(header, text);
+  fs.writeFileSync(empty, '');
+  const time = (file: string) => {
+    const xs: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      const res = spawnSync('gcc', ['-E', '-dM', '-x', 'c', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+      xs.push(performance.now() - t0);
+      // The generated text may end inside an #ifdef (it is cut at LINES): gcc reports that and exits 1.
+      if (res.status === null || res.status > 1) throw new Error(`gcc -E -dM ${file} failed`);
+    }
+    return median(xs);
+  };
+  try { return { full: time(header), empty: time(empty) }; } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 }
 
 if (require.main === module) main();
