@@ -291,7 +291,7 @@ test('workspace #define scanning and evaluation never throw on documents and ran
  * without `<` or on* handlers, entities only as &name; / &#n;, balanced tags. Returns the text
  * content (entities decoded).
  */
-export function checkSvg(svg: string): string {
+function checkSvg(svg: string): string {
   const ALLOWED = new Set(['svg', 'title', 'style', 'rect', 'line', 'path', 'text', 'g']);
   const stack: string[] = [];
   let textContent = '';
@@ -323,7 +323,7 @@ export function checkSvg(svg: string): string {
 }
 
 /** Payloads that would run script or make elements if a string went in as markup. */
-export const PAYLOADS = [
+const PAYLOADS = [
   '<img src=x onerror=window.__pwned=1>', '</script><script>window.__pwned=1</script>', '"><svg onload=window.__pwned=1>', "'><svg/onload=window.__pwned=1>",
   'javascript:window.__pwned=1', ']]><x/>', '<!--', '&amp;&lt;', '<title>x</title>', '\u0000\u0007\ufffe', '${window.__pwned=1}',
 ];
@@ -355,6 +355,19 @@ test('renderSvg: random layouts with hostile names, markers and problems give we
       assert.ok(svg.startsWith('<svg'));
       checkSvg(svg);
     }), { ...opts, numRuns: Math.max(50, Math.floor(numRuns / 3)) });
+});
+
+test('renderSvg: markup in a layout title, region names, kinds, descriptions, markers, problems and a comparison is escaped, shown as text', () => {
+  const regions: Region[] = PAYLOADS.map((p, i) => ({ name: p, start: 0xffff800000000000n + (BigInt(i) << 40n), end: 0xffff800000000000n + (BigInt(i + 1) << 40n) - 1n, kind: (i ? 'other' : p) as Region['kind'], description: p, source: p }));
+  const layout: Layout = { id: PAYLOADS[0], title: PAYLOADS[1], mode: 'x86_64-4level', description: PAYLOADS[2], source: [PAYLOADS[3]], notes: [], regions, symbols: [], origin: PAYLOADS[0] };
+  const window = { start: 0xffff800000000000n, end: 0xffff8fffffffffffn };
+  const markers = PAYLOADS.map((name, i) => ({ name, value: regions[i].start + 0x1000n }));
+  const problems = PAYLOADS.map((message, i) => ({ code: message, message, start: regions[i].start, end: regions[i].start + 0xfffn, severity: 'error' as const }));
+  for (const svg of [renderSvg({ layout, window, markers, problems, width: 1400, height: 900 }), renderSvg({ layout, compare: { b: { ...layout, id: PAYLOADS[2] }, summary: PAYLOADS }, window, width: 1400, height: 900 })]) {
+    const text = checkSvg(svg);
+    for (const p of PAYLOADS.slice(0, 9)) assert.ok(text.includes(p), `${JSON.stringify(p)} is not in the SVG text`);
+    assert.ok(!/<\/?(img|script|foreignObject|a|svg\s+onload)\b/i.test(svg.slice(4)), 'markup from data'); // on* attributes: checkSvg
+  }
 });
 
 test('renderSvg of imported random dumps and of every preset is well-formed', HANG, () => {
