@@ -82,7 +82,8 @@ export function parseLayout(text: string, file: string, presets?: Layout[], orig
   const problems: LayoutProblem[] = [];
   const add = (message: string, node?: jsonc.Node) => {
     const offset = node?.offset ?? 0;
-    problems.push({ message, offset, length: node?.length ?? 1, ...lineCol(text, offset) });
+    // One line per problem, whatever the file's strings hold.
+    problems.push({ message: message.replace(/[\r\n\u2028\u2029]+/g, ' '), offset, length: node?.length ?? 1, ...lineCol(text, offset) });
   };
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });

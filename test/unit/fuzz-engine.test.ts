@@ -142,3 +142,10 @@ test('regressions found by fuzzing', () => {
   assert.equal(res.layout, undefined);
   assert.match(res.problems[0].message, /does not fit the 32-bit addresses of mode 'x86_32'/);
 });
+
+test('regression found by fuzzing: a layout id with a newline gives a one-line problem', () => {
+  const res = parseLayout('{"id":"mi\\ne","mode":"x86_64-4level"}', 'x.json');
+  assert.equal(res.layout, undefined);
+  assert.doesNotMatch(res.problems[0].message, /\n/);
+  assert.match(res.problems[0].message, /layout id 'mi e'/);
+});
