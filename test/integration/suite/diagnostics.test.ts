@@ -73,6 +73,8 @@ suite('Diagnostics and quick fixes', () => {
   suiteTeardown(async () => {
     await restoreLayout();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Leave the workspace as it was: later suites derive the workspace layout from every header in it.
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(examplesRoot(), 'diag'), { recursive: true, useTrash: false });
   });
 
   test('each rule fires on its line, with a code linking to docs/rules.md', async () => {
