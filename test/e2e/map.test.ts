@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { RESULTS_DIR, Workbench } from './lib/workbench';
+import { RESULTS_DIR, runCommandLike, Workbench } from './lib/workbench';
 
 const HEADER = 'include/asm/page_64_types.h';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -47,25 +47,6 @@ async function regionNames(wb: Workbench): Promise<string[]> {
   return labels.map((l) => l.replace(/: 0x[0-9a-f]+ to .*$/, ''));
 }
 
-/** Runs a palette command whose title contains `text` (for workbench commands whose exact title varies). */
-async function runCommandLike(wb: Workbench, text: string): Promise<void> {
-  const input = wb.page.locator('.quick-input-widget input');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await wb.focusWorkbench();
-      await wb.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(`>${text}`, { timeout: 5000 });
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
-      await wb.page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      // A webview that takes the focus back closes the palette; try again.
-      if (attempt >= 3) throw e;
-      await wb.page.waitForTimeout(700);
-    }
-  }
-}
 
 /** Chooses a layout in the map's own layout select (a vscode-single-select combobox). */
 async function chooseLayout(wb: Workbench, id: string): Promise<void> {

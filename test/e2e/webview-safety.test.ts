@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { Workbench } from './lib/workbench';
+import { runCommandLike, Workbench } from './lib/workbench';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -152,24 +152,6 @@ async function answerFileDialog(wb: Workbench, file: string | undefined): Promis
   }
 }
 
-/** Runs a palette command whose title contains `text` (retries when the webview takes the focus back). */
-async function runCommandLike(wb: Workbench, text: string): Promise<void> {
-  const input = wb.page.locator('.quick-input-widget input');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await wb.focusWorkbench();
-      await wb.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(`>${text}`, { timeout: 5000 });
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
-      await wb.page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await wb.page.waitForTimeout(700);
-    }
-  }
-}
 
 const CUSTOM_LAYOUT = {
   id: 'hostile-lab',

@@ -151,3 +151,25 @@ export class Workbench {
     return file;
   }
 }
+
+/**
+ * Runs a palette command whose title contains `text` (for titles that vary), retrying when a webview
+ * takes the focus back and closes the palette.
+ */
+export async function runCommandLike(wb: Workbench, text: string): Promise<void> {
+  const input = wb.page.locator('.quick-input-widget input');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await wb.focusWorkbench();
+      await wb.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${text}`, { timeout: 5000 });
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
+      await wb.page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await wb.page.waitForTimeout(700);
+    }
+  }
+}
