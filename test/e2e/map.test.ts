@@ -5,23 +5,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { RESULTS_DIR, runCommandLike, Workbench } from './lib/workbench';
+import { mapFrame, RESULTS_DIR, runCommandLike, Workbench } from './lib/workbench';
 
 const HEADER = 'include/asm/page_64_types.h';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** The frame of the map webview (nested iframes), once it has drawn something. */
-async function mapFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of wb.page.frames()) {
-      const n = await f.locator('#map rect').count().catch(() => 0);
-      if (n > 0) return f;
-    }
-    await wb.page.waitForTimeout(300);
-  }
-  throw new Error(`the address map webview did not draw within ${timeoutMs} ms`);
-}
 
 /** Waits until the map frame's text (picture + side pane) matches. */
 async function mapText(wb: Workbench, expect: RegExp, timeoutMs = 30_000): Promise<string> {

@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { runCommandLike, Workbench } from './lib/workbench';
+import { mapFrame, runCommandLike, Workbench } from './lib/workbench';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -101,17 +101,6 @@ function assertCsp(csp: string, what: string): void {
 
 // ---- code-server helpers (as in map.test.ts) -------------------------------------------------------------
 
-async function mapFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of wb.page.frames()) {
-      const n = await f.locator('#map rect').count().catch(() => 0);
-      if (n > 0) return f;
-    }
-    await wb.page.waitForTimeout(300);
-  }
-  throw new Error(`the address map webview did not draw within ${timeoutMs} ms`);
-}
 
 async function mapText(wb: Workbench, expect: RegExp | string, timeoutMs = 30_000): Promise<string> {
   const end = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@
 // palette, the hover, the status bar. Shared by every UI test file in test/e2e/.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 export const RESULTS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'test-results', 'e2e');
 
@@ -172,4 +172,17 @@ export async function runCommandLike(wb: Workbench, text: string): Promise<void>
       await wb.page.waitForTimeout(700);
     }
   }
+}
+
+/** The frame of the address-map webview (nested iframes), once it has drawn something. */
+export async function mapFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of wb.page.frames()) {
+      const n = await f.locator('#map rect').count().catch(() => 0);
+      if (n > 0) return f;
+    }
+    await wb.page.waitForTimeout(300);
+  }
+  throw new Error(`the address map webview did not draw within ${timeoutMs} ms`);
 }
