@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { mapFrame, RESULTS_DIR, runCommandLike, Workbench } from './lib/workbench';
+import { chooseLayout, mapFrame, RESULTS_DIR, runCommandLike, Workbench } from './lib/workbench';
 
 const HEADER = 'include/asm/page_64_types.h';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -36,14 +36,6 @@ async function regionNames(wb: Workbench): Promise<string[]> {
 }
 
 
-/** Chooses a layout in the map's own layout select (a vscode-single-select combobox). */
-async function chooseLayout(wb: Workbench, id: string): Promise<void> {
-  const f = await mapFrame(wb);
-  const input = f.locator('#layout-select input.combobox-input');
-  await input.click();
-  await input.fill(id);
-  await f.locator('#layout-select li[role="option"]', { hasText: id }).first().click();
-}
 
 /** Picks an item of a quick pick that is followed by another one (pick() waits for the widget to close). */
 async function pickThenNext(wb: Workbench, label: string, nextPlaceholder: RegExp): Promise<void> {

@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { assertIncludes, uiTest } from './lib/harness';
-import { mapFrame, runCommandLike, Workbench } from './lib/workbench';
+import { chooseLayout, mapFrame, runCommandLike, Workbench } from './lib/workbench';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -117,13 +117,6 @@ async function mapText(wb: Workbench, expect: RegExp | string, timeoutMs = 30_00
   throw new Error(`the map never showed ${expect}; last text:\n${last.slice(0, 1500)}`);
 }
 
-async function chooseLayout(wb: Workbench, id: string): Promise<void> {
-  const f = await mapFrame(wb);
-  const input = f.locator('#layout-select input.combobox-input');
-  await input.click();
-  await input.fill(id);
-  await f.locator('#layout-select li[role="option"]', { hasText: id }).first().click();
-}
 
 /** Types a path into the simple file dialog (after it filled in its start folder) and accepts it. */
 async function answerFileDialog(wb: Workbench, file: string | undefined): Promise<void> {

@@ -186,3 +186,12 @@ export async function mapFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame
   }
   throw new Error(`the address map webview did not draw within ${timeoutMs} ms`);
 }
+
+/** Chooses a layout in the map's own layout select (a vscode-single-select combobox). */
+export async function chooseLayout(wb: Workbench, id: string): Promise<void> {
+  const f = await mapFrame(wb);
+  const input = f.locator('#layout-select input.combobox-input');
+  await input.click();
+  await input.fill(id);
+  await f.locator('#layout-select li[role="option"]', { hasText: id }).first().click();
+}
