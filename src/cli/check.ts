@@ -7,7 +7,8 @@ import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine';
 import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
-import { Collected } from '../engine/rules/collect';
+import { Collected, mayHaveFindings } from '../engine/rules/collect';
+import { modeOf } from '../engine/decode';
 import { Family, familyFor } from '../engine/scanner';
 import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 
@@ -69,27 +70,75 @@ function failureText(file: string, e: unknown): string {
 }
 const isSkipNote = (note: string) => / skipped: /.test(note);
 
-export function checkFile(file: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
-  const size = fs.statSync(file).size;
-  const tooLarge = tooLargeReason(size, DEFAULT_CLI_MAX_FILE_BYTES);
-  if (tooLarge) throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' });
-  const text = fs.readFileSync(file, 'latin1');
-  if (looksBinary(text)) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
-  const family = familyOfPath(file);
-  const included: Collected[] = [];
-  if (text.includes('#include "') || text.includes('#include"') || /#\s*include\s+"/.test(text)) {
-    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {
-      const target = path.join(path.dirname(file), m[1]);
-      let c = cache.get(target);
-      if (c === undefined) {
-        try { c = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true }); } catch { c = null; }
-        if (cache.size > 2000) cache.clear();
-        cache.set(target, c);
-      }
-      if (c) included.push({ ...c, values: c.values.filter((v) => v.name) });
+/**
+ * Reads whole files into one reused buffer (a whole-tree check reads tens of thousands of files:
+ * a fresh buffer per file is most of the garbage). Text is decoded as latin1 (one byte, one character).
+ */
+export class FileReader {
+  private buf: Buffer = Buffer.allocUnsafe(1 << 20);
+  private get view(): Uint8Array { return this.buf as unknown as Uint8Array; }
+  /** Bytes read so far. */
+  bytes = 0;
+
+  /** The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are. */
+  read(file: string, limit = DEFAULT_CLI_MAX_FILE_BYTES): string {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      this.bytes += size;
+      const tooLarge = tooLargeReason(size, limit);
+      if (tooLarge) throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' });
+      if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2));
+      // Exactly the size fstat gave (one read call); a file that grew meanwhile is read to that size.
+      let n = 0;
+      for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
+      if (looksBinary(this.view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
+      return this.buf.toString('latin1', 0, n);
+    } finally {
+      fs.closeSync(fd);
     }
   }
-  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, included });
+}
+
+/** Quoted `#include "…"` targets of a text (angle includes are not followed). */
+function quotedIncludes(text: string): string[] {
+  const out: string[] = [];
+  for (let i = text.indexOf('include'); i >= 0; i = text.indexOf('include', i + 7)) {
+    // `#` first on its line (blanks around it), then `include`, blanks, `"name"`.
+    let j = i - 1;
+    while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+    if (j < 0 || text.charCodeAt(j) !== 35) continue;
+    j--;
+    while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+    if (j >= 0 && text.charCodeAt(j) !== 10) continue;
+    const m = /^include[ \t]*"([^"\n]+)"/.exec(text.slice(i, i + 512));
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
+
+/** Check one file; quoted includes next to it are read for overlaps and evaluation. */
+export function checkFile(file: string, s: CheckSettings, cache: Map<string, Collected | null>, reader = new FileReader()): Reported[] {
+  const text = reader.read(file);
+  const family = familyOfPath(file);
+  // Nothing in the file can be a finding: the includes do not matter either.
+  if (s.fast && !mayHaveFindings(text, family, modeOf(s.layout).addressBits)) return [];
+  const included: Collected[] = [];
+  for (const name of quotedIncludes(text)) {
+    const target = path.join(path.dirname(file), name);
+    let c = cache.get(target);
+    if (c === undefined) {
+      try {
+        const all = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true });
+        // What an including file uses: the named values (as another file's) and the macros.
+        c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
+      } catch { c = null; }
+      if (cache.size > 2000) cache.clear();
+      cache.set(target, c);
+    }
+    if (c) included.push(c);
+  }
+  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f }));
 }
 
@@ -106,20 +155,20 @@ interface WorkerInit {
 function startWorker(init: WorkerInit): void {
   const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true };
   const cache = new Map<string, Collected | null>();
+  const reader = new FileReader();
   parentPort!.on('message', (msg: { files?: string[] }) => {
     if (!msg.files) { process.exit(0); }
     const out: Reported[] = [];
     const unreadable: string[] = [];
-    let bytes = 0;
+    reader.bytes = 0;
     for (const f of msg.files) {
       try {
-        bytes += fs.statSync(f).size;
-        out.push(...checkFile(f, s, cache));
+        for (const r of checkFile(f, s, cache, reader)) out.push(r);
       } catch (e) {
         unreadable.push(failureText(f, e));
       }
     }
-    parentPort!.postMessage({ out, unreadable, bytes });
+    parentPort!.postMessage({ out, unreadable, bytes: reader.bytes });
   });
 }
 
@@ -139,7 +188,7 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   // A bounded heap per worker keeps the whole-tree peak low; a batch whose worker runs out of it is
   // checked again on the main thread, and a fresh worker takes the worker's place.
   const spawn = (): Promise<void> => new Promise<void>((resolve) => {
-    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 } });
+    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     let current: string[] = [];
     let failed = false;
     const feed = () => {
@@ -161,14 +210,15 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   await Promise.all(Array.from({ length: jobs }, spawn));
   if (retry.length) {
     const cache = new Map<string, Collected | null>();
+    const reader = new FileReader();
     for (const f of retry) {
       try {
-        bytes += fs.statSync(f).size;
-        out.push(...checkFile(f, s, cache));
+        for (const r of checkFile(f, s, cache, reader)) out.push(r);
       } catch (e) {
         unreadable.push(failureText(f, e));
       }
     }
+    bytes += reader.bytes;
   }
   return { out, unreadable, bytes };
 }
@@ -269,14 +319,15 @@ export const check: Command = async (args: string[], io: IO) => {
     rep = [];
     unreadable = [];
     const cache = new Map<string, Collected | null>();
+    const reader = new FileReader();
     for (const f of files) {
       try {
-        bytes += fs.statSync(f).size;
-        rep.push(...checkFile(f, settings, cache));
+        for (const r of checkFile(f, settings, cache, reader)) rep.push(r);
       } catch (e) {
         unreadable.push(failureText(f, e));
       }
     }
+    bytes = reader.bytes;
   }
   const order = new Map(files.map((f, i) => [f, i]));
   rep.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.f.range.line - b.f.range.line || a.f.range.character - b.f.range.character);

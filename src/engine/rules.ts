@@ -505,18 +505,21 @@ export interface CheckTextOptions extends RuleOptions {
   layoutApplies?: boolean;
   /** Whole-tree mode: skip files that cannot have findings, lex only candidate lines. */
   fast?: boolean;
+  /** The caller already found that the file may have findings (mayHaveFindings). */
+  gated?: boolean;
 }
 
 /** Collect and check one file's text. */
 export function checkText(text: string, file: string, opts: CheckTextOptions): Finding[] {
   const mode = modeOf(opts.layout);
-  if (opts.fast && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
+  if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
-  const includedMacros = new Map<string, import('./evaluate').MacroDef[]>();
+  const included = opts.included ?? [];
+  // The first include that defines a name wins (looked up on demand: includes can be large).
+  const includedMacros = { get: (name: string) => { for (const c of included) { const d = c.macros.get(name); if (d) return d; } return undefined; } };
   const includedValues: RuleValue[] = [];
-  for (const c of opts.included ?? []) {
-    for (const [k, v] of c.macros) if (!includedMacros.has(k)) includedMacros.set(k, v);
-    for (const v of c.values) if (v.name) includedValues.push({ ...v, local: false });
+  for (const c of included) {
+    for (const v of c.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
   }
   const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros, fast: opts.fast };
   const c = collectValues(text, file, copts);

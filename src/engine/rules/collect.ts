@@ -2,7 +2,7 @@
 // `.set`/`.equ`/`=`, NASM `equ`/`%define`/`%assign`, ld `NAME = …;`), their values (a single literal,
 // or the expression evaluated with the file's and its includes' definitions), the `#if` branches they
 // sit in, and bare literals with the code around them.
-import { Family, Token, scanLine, scanText, splitLines, STATE_COMMENT } from '../scanner';
+import { Family, Token, scanLine, scanText, STATE_COMMENT } from '../scanner';
 import { parseLiteral } from '../literals';
 import { evaluateTokens, EvalOptions, MacroDef, parseDefine, makeSymbol, modeConfig, toU64 } from '../evaluate';
 import { PagingMode } from '../types';
@@ -19,16 +19,24 @@ interface Logical {
   tokens: LToken[];
   directive: boolean;
   line: number;
-  /** A `#define` of a name no rule looks at, not lexed: only materialised when an evaluation needs it. */
-  lazy?: { name: string; offset: number; state: number };
+  /** Offset of the first line's start in the text. */
+  offset: number;
 }
 
-/** Names the rules look at (boundaries, bases, kernel and user limits, sizes). */
-const INTERESTING_NAME = /START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK|VADDR|KERNEL|MAP|SIZE|LEN|VIRT|MAX/i;
-/** Register offsets and fields by naming convention (amdgpu mm/ix/reg/cfg/smn offsets, *_MASK, *__SHIFT): never values of a rule. */
-const REGISTER_NAME = /^(?:mm|ix|reg|cfg|smn)[A-Z0-9]|(?:_MASK|_SHIFT|_SMASK|_MSK)$/;
-const LAZY_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
-const BIG_IN_LINE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|\*\s*\)\s*0[xX]/;
+/** Words of the names the rules look at (boundaries, bases, kernel and user limits, sizes), any case. */
+const INTERESTING_WORDS = ['START', 'END', 'BASE', 'BEGIN', 'ADDR', 'LIMIT', 'TOP', 'OFFSET', 'PHYS', 'TASK', 'VADDR', 'KERNEL', 'MAP', 'SIZE', 'LEN', 'VIRT', 'MAX'];
+/** `START` -> `[Ss][Tt][Aa][Rr][Tt]`: case-insensitive words inside an otherwise case-sensitive pattern. */
+const anyCase = (w: string) => w.replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase()}]`);
+/**
+ * A `#define` whose name can matter to a rule: it contains one of the words above, and it is not a
+ * register offset or field by naming convention (amdgpu `mm`/`ix`/`reg`/`cfg`/`smn` offsets, `*_MASK`,
+ * `*__SHIFT`). Other definitions are not lexed; an evaluation that needs one finds it on demand.
+ */
+const RULE_DEFINE = `define[ \\t]+(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
+/** A `#define` line up to its name (sticky: tried at a line start). */
+const ANY_DEFINE_Y = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/y;
+/** Definition lines within a window of lines, with their names (register-field detection). */
+const DEFINE_IN_WINDOW_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 
 export interface CollectOptions {
   family: Family;
@@ -37,7 +45,7 @@ export interface CollectOptions {
   /** Definitions visible from includes (already collected), used to evaluate local expressions. */
   included?: RuleValue[];
   /** Macro definitions from includes, for evaluation. */
-  includedMacros?: Map<string, MacroDef[]>;
+  includedMacros?: { get(name: string): readonly MacroDef[] | undefined };
   /** Evaluate definitions whose bodies are expressions (default true). */
   evaluate?: boolean;
   /** Lex only the lines that can matter (directives, definitions, big literals): for whole-tree checks. */
@@ -112,17 +120,17 @@ function singleLiteral(body: LToken[]): { index: number; pointerCast: boolean } 
 }
 
 function logicalLines(text: string, family: Family): Logical[] {
-  const lines = splitLines(text);
   const scans = scanText(text, family);
+  const starts = lineStarts(text);
   const out: Logical[] = [];
   let cur: Logical | undefined;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < scans.length; i++) {
     const s = scans[i];
     const toks = s.tokens as LToken[];
     for (const t of toks) t.line = i;
     if (s.continuation && cur) cur.tokens.push(...toks);
     else {
-      cur = { tokens: toks, directive: s.directive, line: i };
+      cur = { tokens: toks, directive: s.directive, line: i, offset: starts[i] };
       out.push(cur);
     }
     if (!s.continues) cur = undefined;
@@ -130,9 +138,13 @@ function logicalLines(text: string, family: Family): Logical[] {
   return out;
 }
 
-/** Literals of at least 2^32 (9+ significant hex digits, 10+ decimal digits). */
 /** One pass: a literal of at least 2^32 or a definition whose name can matter to the rules. */
 const GATE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0-9a-fA-F]{8,}[hH]\b|(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|^[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/m;
+/**
+ * The same for C, whose definitions are only `#define`s (assembler forms are not definitions there), and
+ * whose register offsets and fields by naming convention are never lexed (see RULE_DEFINE).
+ */
+const GATE_C = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|#[ \t]*define[ \t]+(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\b)\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)/;
 /** Definitions whose names can matter to the rules. */
 const NAMED_DEFINITION = /(?:^|\n)[ \t]*(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|(?:^|\n)[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/;
 
@@ -144,44 +156,73 @@ const NAMED_DEFINITION = /(?:^|\n)[ \t]*(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?
 export function mayHaveFindings(text: string, family: Family, addressBits: 32 | 64 = 64): boolean {
   if (family === 'ld') return true;
   if (addressBits === 32) return /0[xX][0-9a-fA-F]{4}/.test(text) || NAMED_DEFINITION.test(text);
-  return GATE.test(text);
+  return (family === 'c' ? GATE_C : GATE).test(text);
 }
 
 
-const CANDIDATE_C_G = /^[ \t]*#|0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|\(\s*(?:void|[a-z_0-9 ]+)\s*\*\s*\)\s*0[xX]/gim;
+/**
+ * Lines of C that can matter: directives other than `#define` (conditionals, includes), definitions
+ * whose names can matter (C_DIRECTIVE_Y, tried after each `#` that starts a line), and lines with a
+ * literal of at least 2^32 or a pointer cast of a hex literal (C_LITERAL_G). Two searches rather than
+ * one alternation: a `^` alternative would be tried at every character.
+ */
+const C_DIRECTIVE_Y = new RegExp(`(?![ \\t]*define\\b)|[ \\t]*${RULE_DEFINE}`, 'y');
+const C_LITERAL_G = /0[xX](?:0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<=\*\s*\)\s*0[xX]))|(?<![\w.])[1-9][0-9]{9}/g;
+
+/** Offset of the next `#` at or after `from` that starts a candidate directive line, or -1. */
+function nextCDirective(text: string, from: number): number {
+  for (let i = text.indexOf('#', from); i >= 0; i = text.indexOf('#', i + 1)) {
+    let j = i - 1;
+    for (let c = text.charCodeAt(j); c === 32 || c === 9; c = text.charCodeAt(--j));
+    if (j >= 0 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) continue;
+    C_DIRECTIVE_Y.lastIndex = i + 1;
+    if (C_DIRECTIVE_Y.test(text)) return i;
+  }
+  return -1;
+}
+
 const CANDIDATE_ASM_G = /^[ \t]*(?:#|%|\.(?:set|equ|equiv|eqv)\b|\w+[ \t]*(?:=|:?[ \t]*equ\b))|0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0-9a-fA-F]{8,}[hH]\b/gim;
+
+/** Whether the line starting at `ls` continues the previous one (the previous line ends with a backslash). */
+function continuesPrevious(text: string, ls: number): boolean {
+  return ls >= 2 && (text.charCodeAt(ls - 2) === 92 || (text.charCodeAt(ls - 2) === 13 && ls >= 3 && text.charCodeAt(ls - 3) === 92));
+}
 
 /**
  * Logical lines of the candidate lines only, found with one regular-expression pass over the text:
  * the block-comment state at a line's start comes from the nearest `/*` and `*\/` before it, so the
- * other lines are never lexed.
+ * other lines are never lexed. A candidate on a continuation line brings in its whole logical line.
  */
 function candidateLogicalLines(text: string, family: Family): Logical[] {
   const out: Logical[] = [];
-  const re = family === 'c' ? CANDIDATE_C_G : CANDIDATE_ASM_G;
-  re.lastIndex = 0;
+  // The next candidate position at or after `from` (-1: none), from two searches for C, one for assembly.
+  let nextDir = -2, nextLit = -2;
+  const next = (from: number): number => {
+    if (family !== 'c') {
+      CANDIDATE_ASM_G.lastIndex = from;
+      return CANDIDATE_ASM_G.exec(text)?.index ?? -1;
+    }
+    if (nextDir !== -1 && nextDir < from) nextDir = nextCDirective(text, from);
+    if (nextLit !== -1 && nextLit < from) {
+      C_LITERAL_G.lastIndex = from;
+      nextLit = C_LITERAL_G.exec(text)?.index ?? -1;
+    }
+    return nextDir < 0 ? nextLit : nextLit < 0 ? nextDir : Math.min(nextDir, nextLit);
+  };
   const blockComments = family !== 'nasm' && text.includes('/*');
   let lastOpen = -1, lastClose = -1;
   let nextOpen = blockComments ? text.indexOf('/*') : -1;
   let nextClose = blockComments ? text.indexOf('*/') : -1;
   let lineNo = 0;
-  let counted = 0; // offset up to which newlines were counted
+  let counted = 0; // offset up to which newlines were counted (a line start)
   let nextFree = 0; // offset after the last consumed line
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    const pos = m.index;
-    if (m[0].length === 0) re.lastIndex++;
-    if (pos < nextFree) continue;
-    const ls = text.lastIndexOf('\n', pos - 1) + 1;
+  for (let pos = next(0); pos >= 0; pos = next(nextFree)) {
+    let ls = text.lastIndexOf('\n', pos - 1) + 1;
+    // A continuation line: its logical line starts at the first line of the backslash chain.
+    while (continuesPrevious(text, ls) && ls > nextFree) ls = text.lastIndexOf('\n', ls - 2) + 1;
+    if (ls < nextFree) ls = nextFree;
     for (let k = text.indexOf('\n', counted); k >= 0 && k < ls; k = text.indexOf('\n', k + 1)) lineNo++;
     counted = ls;
-    // A line continuing a previous logical line (backslash) was consumed with it or is not a candidate.
-    if (ls >= 2 && (text.charCodeAt(ls - 2) === 92 || (text.charCodeAt(ls - 2) === 13 && text.charCodeAt(ls - 3) === 92))) {
-      const le = text.indexOf('\n', pos);
-      nextFree = le < 0 ? text.length : le + 1;
-      re.lastIndex = nextFree;
-      continue;
-    }
     let state = 0;
     if (blockComments) {
       // The last `/*` and `*/` before the line, advanced monotonically (candidates come in order).
@@ -192,20 +233,6 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     let start = ls;
     let line = lineNo;
     let l: Logical | undefined;
-    if (family === 'c' && text.charCodeAt(pos) !== 48) {
-      const le0 = text.indexOf('\n', ls);
-      const first = text.slice(ls, le0 < 0 ? text.length : le0);
-      const dm = LAZY_DEFINE.exec(first);
-      if (dm && (!INTERESTING_NAME.test(dm[1]) || REGISTER_NAME.test(dm[1])) && !BIG_IN_LINE.test(first) && !first.endsWith('\\') && !first.includes('/*')) {
-        out.push({ tokens: [], directive: true, line, lazy: { name: dm[1], offset: ls, state } });
-        start = le0 < 0 ? text.length : le0 + 1;
-        lineNo = line + 1;
-        counted = start;
-        nextFree = start;
-        re.lastIndex = start;
-        continue;
-      }
-    }
     for (;;) {
       let le = text.indexOf('\n', start);
       if (le < 0) le = text.length;
@@ -213,7 +240,7 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
       const sc = scanLine(lineText, family, state);
       const toks = sc.tokens as LToken[];
       for (const t of toks) t.line = line;
-      if (!l) { l = { tokens: toks, directive: sc.directive, line }; out.push(l); }
+      if (!l) { l = { tokens: toks, directive: sc.directive, line, offset: ls }; out.push(l); }
       else for (const t of toks) l.tokens.push(t);
       start = le + 1;
       if (!sc.continues || start >= text.length) break;
@@ -223,9 +250,31 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     lineNo = line + 1;
     counted = Math.min(start, text.length);
     nextFree = start;
-    re.lastIndex = start;
   }
   return out;
+}
+
+/**
+ * The lines around the line starting at `offset`: `before` lines before it, the line itself and
+ * `after` lines after it (line breaks included).
+ */
+function linesAround(text: string, offset: number, before: number, after: number): string {
+  let a = offset;
+  for (let i = 0; i < before && a > 0; i++) a = text.lastIndexOf('\n', a - 2) + 1;
+  let b = offset;
+  for (let i = 0; i <= after && b >= 0; i++) { b = text.indexOf('\n', b); if (b >= 0) b++; }
+  return text.slice(a, b < 0 ? text.length : b);
+}
+
+/** Start offsets of a text's lines (line breaks as in splitLines: \r\n, \r or \n). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) { if (text.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
+  }
+  return starts;
 }
 
 interface Group {
@@ -317,13 +366,10 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   const family = opts.family;
   const config = opts.mode ? modeConfig(opts.mode) : new Map<string, string | null>();
   const logical = opts.fast && family !== 'ld' ? candidateLogicalLines(text, family) : logicalLines(text, family);
-  let rawLines: string[] | undefined;
-  const growsDown = (line: number): boolean => {
-    rawLines ??= splitLines(text);
-    for (let i = Math.max(0, line - 4); i <= Math.min(rawLines.length - 1, line + 2); i++) {
-      if (/grow(?:s|ing)?\s+down|downwards?|top[- ]down/i.test(rawLines[i])) return true;
-    }
-    return false;
+  const growsDown = (l: Logical, line: number): boolean => {
+    // Four lines before the definition's line to two after it.
+    const around = linesAround(text, l.offset, 4 - (line - l.line), 2 + (line - l.line));
+    return /grow(?:s|ing)?\s+down|downwards?|top[- ]down/i.test(around);
   };
   const values: RuleValue[] = [];
   const macros = new Map<string, MacroDef[]>();
@@ -335,14 +381,9 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   const conds = () => (stack.length ? stack.flatMap((g) => g.atoms) : undefined);
   const inactive = () => stack.some((g) => g.truth === false);
 
-  const lazyDefs = new Map<string, { offset: number; state: number; line: number }[]>();
+  /** Offset of the first line of each named value's logical line (register-field detection). */
+  const valueOffsets = new Map<RuleValue, Logical>();
   for (const l of logical) {
-    if (l.lazy) {
-      const e = lazyDefs.get(l.lazy.name);
-      const rec = { offset: l.lazy.offset, state: l.lazy.state, line: l.line };
-      if (e) e.push(rec); else lazyDefs.set(l.lazy.name, [rec]);
-      continue;
-    }
     const t = l.tokens;
     if (t.length === 0) continue;
     // Conditionals (cpp and NASM).
@@ -398,7 +439,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
         name: nameTok.text, file, range: range(nameTok.line, nameTok.start, nameTok.end), nameRange: range(nameTok.line, nameTok.start, nameTok.end),
         branches: branches(), conds: conds(), inactive: inactive() || undefined, context: {}, local: true,
       };
-      if (/(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i.test(nameTok.text) && growsDown(l.line)) v.growsDown = true;
+      if (/(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i.test(nameTok.text) && growsDown(l, nameTok.line)) v.growsDown = true;
       if (bodyTokens.some((x) => x.kind === 'ident' && /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_ULL_MASK)$/.test(x.text))) v.context.fromMaskMacro = true;
       const single = singleLiteral(bodyTokens);
       if (single) {
@@ -418,6 +459,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
         pending.push({ value: v, body: bodyTokens });
       }
       values.push(v);
+      valueOffsets.set(v, l);
     }
     // Bare literals: large ones, linker locations, pointer casts. Literals of single-literal definitions are covered above.
     const inSingleDef = def && values[values.length - 1]?.literal;
@@ -458,32 +500,75 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     return b < 0 ? n.slice(i) : n.slice(i, b);
   };
   const fields = new Map<string, number[]>();
-  const wanted = new Set<string>();
-  for (const v of values) if (v.name) wanted.add(head(v.name));
-  const addField = (n: string, line: number) => { const k = head(n); if (!wanted.has(k)) return; const a = fields.get(k); if (a) a.push(line); else fields.set(k, [line]); };
-  if (wanted.size) {
-    for (const v of values) if (v.name && FIELD.test(v.name)) addField(v.name, v.nameRange!.line);
-    for (const [name, recs] of lazyDefs) if (FIELD.test(name)) for (const r of recs) addField(name, r.line);
+  for (const v of values) {
+    if (!v.name || !FIELD.test(v.name)) continue;
+    const k = head(v.name);
+    const a = fields.get(k);
+    if (a) a.push(v.nameRange!.line); else fields.set(k, [v.nameRange!.line]);
   }
   for (const v of values) {
     if (!v.name || !v.nameRange) continue;
     if (/^[SGC]_[0-9A-F]{6}_/.test(v.name)) { v.registerField = true; continue; }
-    const near = fields.get(head(v.name));
-    if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) v.registerField = true;
+    const h = head(v.name);
+    const near = fields.get(h);
+    if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) { v.registerField = true; continue; }
+    // C: the `#define`s around it, also those the fast scan did not lex.
+    const l = family === 'c' ? valueOffsets.get(v) : undefined;
+    if (!l) continue;
+    const d = v.nameRange.line - l.line;
+    const around = linesAround(text, l.offset, Math.max(0, 3 - d), 3 + d);
+    DEFINE_IN_WINDOW_G.lastIndex = 0;
+    for (let m = DEFINE_IN_WINDOW_G.exec(around); m; m = DEFINE_IN_WINDOW_G.exec(around)) {
+      if (FIELD.test(m[1]) && head(m[1]) === h) { v.registerField = true; break; }
+    }
   }
 
   // Evaluate expression bodies of address-named definitions with this file's and the includes' macros.
   if (opts.evaluate !== false && pending.length > 0) {
+    // Definitions the fast scan did not lex, found on first need: `#define NAME` lines, searched by name.
+    let known = { offset: 0, line: 0 };
+    const lineOf = (offset: number) => {
+      if (offset < known.offset) known = { offset: 0, line: 0 };
+      let line = known.line;
+      for (let k = text.indexOf('\n', known.offset); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) line++;
+      known = { offset, line };
+      return line;
+    };
+    const definesOf = (name: string): { offset: number; line: number }[] => {
+      const out: { offset: number; line: number }[] = [];
+      for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+        const after = text.charCodeAt(i + name.length);
+        if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) continue;
+        const ls = text.lastIndexOf('\n', i - 1) + 1;
+        ANY_DEFINE_Y.lastIndex = ls;
+        const m = ANY_DEFINE_Y.exec(text);
+        if (!m || m[1] !== name || m.index + m[0].length !== i + name.length || continuesPrevious(text, ls)) continue;
+        out.push({ offset: ls, line: lineOf(ls) });
+      }
+      return out;
+    };
+    const inComment = (offset: number) => {
+      const open = text.lastIndexOf('/*', offset);
+      return open >= 0 && text.lastIndexOf('*/', offset) < open;
+    };
     const materialise = (name: string): MacroDef[] | undefined => {
-      const recs = lazyDefs.get(name);
-      if (!recs) return undefined;
+      if (!opts.fast || family !== 'c') return undefined;
+      const recs = definesOf(name);
+      if (recs.length === 0) return undefined;
       const defs: MacroDef[] = [];
       for (const r of recs) {
-        const le = text.indexOf('\n', r.offset);
-        const sc = scanLine(text.slice(r.offset, le < 0 ? text.length : le).replace(/\r$/, ''), family, r.state);
-        const toks = sc.tokens as LToken[];
-        for (const t of toks) t.line = r.line;
-        const md = toks[2] ? parseDefine(toks[2], toks.slice(3), [], { file, line: r.line + 1 }) : undefined;
+        const toks: LToken[] = [];
+        let state = inComment(r.offset) ? STATE_COMMENT : 0;
+        for (let start = r.offset, line = r.line; start < text.length; line++) {
+          let le = text.indexOf('\n', start);
+          if (le < 0) le = text.length;
+          const sc = scanLine(text.slice(start, text.charCodeAt(le - 1) === 13 ? le - 1 : le), family, state);
+          for (const t of sc.tokens as LToken[]) { t.line = line; toks.push(t); }
+          if (!sc.continues) break;
+          state = sc.endState;
+          start = le + 1;
+        }
+        const md = toks[0]?.text === '#' && toks[2] ? parseDefine(toks[2], toks.slice(3), [], { file, line: r.line + 1 }) : undefined;
         if (md) defs.push(md);
       }
       macros.set(name, defs);
