@@ -108,25 +108,86 @@ const PUNCT2_BY_FAMILY: Record<Family, Set<string>> = {
 };
 void PUNCT3;
 
+/** Token kinds on the token tape (see lexLine), in the order of TAPE_KINDS. */
+export const TK_NUMBER = 0, TK_IDENT = 1, TK_PUNCT = 2, TK_STRING = 3, TK_CHAR = 4, TK_HEADER = 5;
+export const TAPE_KINDS: readonly TokenKind[] = ['number', 'ident', 'punct', 'string', 'char', 'header'];
+
+/** Line flags returned by lexLine (the line's end state is `flags >> LEX_STATE_SHIFT`). */
+export const LEX_DIRECTIVE = 1, LEX_CONTINUATION = 2, LEX_CONTINUES = 4, LEX_STATE_SHIFT = 3;
+
 /**
- * Scan one physical line. `state` is the previous line's `endState` (0 for the first line).
+ * The token tape: lexLine writes the tokens of one line here as (kind, start, end) triples, `tapeCount`
+ * of them, with offsets into the string it was given. Reused by every call (no token objects).
  */
-export function scanLine(text: string, family: Family, state: number, opts: ScanOptions = {}): LineScan {
-  const tokens: Token[] = [];
+export let tape = new Int32Array(3 * 256);
+export let tapeCount = 0;
+
+function ensureTape(tokens: number): void {
+  if (tape.length < 3 * tokens) tape = new Int32Array(Math.max(3 * tokens, tape.length * 2));
+}
+
+// Comment-close search memo for lexing a whole document line by line (lexDocumentLines): the next `*/` at or after
+// `closeFrom` is at `closeAt` (-1: none). Keeps long block comments linear. Only used while `closeText` is set.
+let closeText: string | undefined;
+let closeFrom = 0;
+let closeAt = -1;
+
+/** Start or end (undefined) a run of lexLine calls over the lines of one document text. */
+export function lexDocumentRun(text: string | undefined): void {
+  closeText = text;
+  closeFrom = Number.MAX_SAFE_INTEGER;
+  closeAt = -1;
+}
+
+function findClose(text: string, i: number): number {
+  if (closeText === undefined || text !== closeText) return text.indexOf('*/', i);
+  if (i >= closeFrom && (closeAt < 0 || i <= closeAt)) return closeAt;
+  closeFrom = i;
+  closeAt = text.indexOf('*/', i);
+  return closeAt;
+}
+
+/** The position of the next comment close (star, slash) at or after `from` in a document being lexed (see lexDocumentRun). */
+export function nextCommentClose(text: string, from: number): number {
+  return findClose(text, from);
+}
+
+/** 2- and 3-character punctuators as numbers (character codes are below 128). */
+const punctKey2 = (a: number, b: number) => (a << 7) | b;
+const punctKey3 = (a: number, b: number, c: number) => (a << 14) | (b << 7) | c;
+const P3_KEYS: Record<Family, Set<number>> = { c: new Set(), gas: new Set(), nasm: new Set(), ld: new Set() };
+const P2_KEYS: Record<Family, Set<number>> = { c: new Set(), gas: new Set(), nasm: new Set(), ld: new Set() };
+for (const f of ['c', 'gas', 'nasm', 'ld'] as Family[]) {
+  for (const p of PUNCT3_BY_FAMILY[f]) P3_KEYS[f].add(punctKey3(p.charCodeAt(0), p.charCodeAt(1), p.charCodeAt(2)));
+  for (const p of PUNCT2_BY_FAMILY[f]) P2_KEYS[f].add(punctKey2(p.charCodeAt(0), p.charCodeAt(1)));
+}
+
+const DIRECTIVE_NAME = /^#\s*([A-Za-z_]\w*)?/;
+const NULL_DIRECTIVE = /^#\s*$/;
+
+/**
+ * Lex the physical line `text[from, to)` (columns are offsets into `text`) given the state at its start:
+ * the tokens go to the tape, the result is the line's flags and end state. The one lexer behind
+ * scanLine, scanText and the analysis of whole documents.
+ */
+export function lexLine(text: string, from: number, to: number, family: Family, state: number, hashImmediate: boolean): number {
+  ensureTape(to - from + 1);
+  const tp = tape;
+  let count = 0;
   let inComment = (state & STATE_COMMENT) !== 0;
   const continuation = (state & STATE_CONTINUATION) !== 0;
   let directive = false;
-  let i = 0;
-  const n = text.length;
-  const p3 = PUNCT3_BY_FAMILY[family];
-  const p2 = PUNCT2_BY_FAMILY[family];
+  let i = from;
+  const n = to;
   const cpp = family !== 'nasm';
+  const isC = family === 'c';
   let headerAllowed = false;
   let firstToken = !continuation;
+  let continues = false;
   while (i < n) {
     if (inComment) {
-      const close = text.indexOf('*/', i);
-      if (close < 0) { i = n; break; }
+      const close = findClose(text, i);
+      if (close < 0 || close + 2 > n) { i = n; break; }
       i = close + 2;
       inComment = false;
       continue;
@@ -140,18 +201,18 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
       if (d === 47 && family !== 'nasm') { i = n; break; }
     }
     if (c === 59 /* ; */ && family === 'nasm') break;
-    if (c === 64 /* @ */ && family === 'gas' && opts.hashImmediate && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) break;
+    if (c === 64 /* @ */ && family === 'gas' && hashImmediate && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) break;
     if (c === 35 /* # */ && cpp) {
       if (firstToken) {
         // A preprocessor directive when a directive name follows (or nothing: the null directive).
         let name: string | undefined;
-        if (family !== 'c') {
-          const m = /^#\s*([A-Za-z_]\w*)?/.exec(text.slice(i, i + 40));
+        if (!isC) {
+          const m = DIRECTIVE_NAME.exec(text.slice(i, Math.min(i + 40, n)));
           name = m?.[1];
         }
-        if (family === 'c' || (name !== undefined && C_DIRECTIVES.has(name)) || /^#\s*$/.test(text.slice(i))) {
+        if (isC || (name !== undefined && C_DIRECTIVES.has(name)) || NULL_DIRECTIVE.test(text.slice(i, n))) {
           directive = true;
-          tokens.push({ kind: 'punct', text: '#', start: i, end: i + 1 });
+          tp[0] = TK_PUNCT; tp[1] = i; tp[2] = i + 1; count = 1;
           i++;
           firstToken = false;
           headerAllowed = true;
@@ -160,59 +221,63 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
         if (family === 'gas') break; // `# comment` / `# 1 "file"` line marker
       }
       if (family === 'gas' && !directive && !continuation) {
-        if (!opts.hashImmediate) break; // x86: `#` starts a comment anywhere outside directives
+        if (!hashImmediate) break; // x86: `#` starts a comment anywhere outside directives
       }
     }
     firstToken = false;
     // NASM directives: %define, %if, ...
-    if (family === 'nasm' && c === 37 /* % */ && tokens.length === 0 && i + 1 < n && IDENT_START[text.charCodeAt(i + 1)] === 1) {
+    if (family === 'nasm' && c === 37 /* % */ && count === 0 && i + 1 < n && IDENT_START[text.charCodeAt(i + 1)] === 1) {
       let j = i + 1;
       while (j < n && isAlnum(text.charCodeAt(j))) j++;
-      tokens.push({ kind: 'ident', text: text.slice(i, j), start: i, end: j });
+      const k = 3 * count++; tp[k] = TK_IDENT; tp[k + 1] = i; tp[k + 2] = j;
       directive = !continuation;
       i = j;
       continue;
     }
     // Header names after #include.
-    if (directive && headerAllowed && c === 60 /* < */ && tokens.length === 2 && /^include|^import/.test(tokens[1].text)) {
-      const close = text.indexOf('>', i + 1);
-      if (close > 0) {
-        tokens.push({ kind: 'header', text: text.slice(i, close + 1), start: i, end: close + 1 });
+    if (directive && headerAllowed && c === 60 /* < */ && count === 2 && startsIncludeOrImport(text, tp[4], tp[5])) {
+      let close = i + 1;
+      while (close < n && text.charCodeAt(close) !== 62 /* > */) close++;
+      if (close < n) {
+        const k = 3 * count++; tp[k] = TK_HEADER; tp[k + 1] = i; tp[k + 2] = close + 1;
         i = close + 1;
         continue;
       }
     }
     // Numbers (pp-numbers, NASM `$0ff`, ld `$ff`).
-    if (isDigit(c) || (c === 46 /* . */ && i + 1 < n && isDigit(text.charCodeAt(i + 1)) && family === 'c') ||
+    if (isDigit(c) || (c === 46 /* . */ && i + 1 < n && isDigit(text.charCodeAt(i + 1)) && isC) ||
       (c === 36 /* $ */ && (family === 'nasm' || family === 'ld') && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (isAlnum(d) || d === 46 && family === 'c') { j++; continue; }
+        if (isAlnum(d) || d === 46 && isC) { j++; continue; }
         // exponent signs in floats: 1e+5, 0x1p-3
-        if ((d === 43 || d === 45) && family === 'c' && /[eEpP]/.test(text[j - 1])) { j++; continue; }
+        if ((d === 43 || d === 45) && isC) {
+          const e = text.charCodeAt(j - 1);
+          if (e === 101 || e === 69 || e === 112 || e === 80) { j++; continue; }
+        }
         // C23 digit separator
-        if (d === 39 && family === 'c' && j + 1 < n && isAlnum(text.charCodeAt(j + 1))) { j++; continue; }
+        if (d === 39 && isC && j + 1 < n && isAlnum(text.charCodeAt(j + 1))) { j++; continue; }
         break;
       }
-      tokens.push({ kind: 'number', text: text.slice(i, j), start: i, end: j });
+      const k = 3 * count++; tp[k] = TK_NUMBER; tp[k + 1] = i; tp[k + 2] = j;
       i = j;
       continue;
     }
     // Identifiers.
     if ((c < 128 && IDENT_START[c] === 1) || c >= 128 ||
-      (c === 46 /* . */ && family !== 'c') ||
-      (c === 36 /* $ */ && (family === 'c' || family === 'nasm')) ||
+      (c === 46 /* . */ && !isC) ||
+      (c === 36 /* $ */ && (isC || family === 'nasm')) ||
       (family === 'nasm' && (c === 63 /* ? */ || c === 64 /* @ */))) {
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
         if (isAlnum(d) || d >= 128 || d === 36 ||
-          (family !== 'c' && d === 46) ||
+          (!isC && d === 46) ||
           (family === 'nasm' && (d === 63 || d === 64 || d === 35 || d === 126))) { j++; continue; }
         break;
       }
-      tokens.push({ kind: 'ident', text: text.slice(i, j), start: i, end: j });
+      const k = 3 * count++; tp[k] = TK_IDENT; tp[k + 1] = i; tp[k + 2] = j;
       i = j;
       continue;
     }
@@ -224,48 +289,71 @@ export function scanLine(text: string, family: Family, state: number, opts: Scan
         j++;
       }
       j = Math.min(j + 1, n);
-      tokens.push({ kind: c === 39 && family === 'c' ? 'char' : 'string', text: text.slice(i, j), start: i, end: j });
+      const k = 3 * count++; tp[k] = c === 39 && isC ? TK_CHAR : TK_STRING; tp[k + 1] = i; tp[k + 2] = j;
       i = j;
       continue;
     }
     if (c === 39 && family === 'gas') {
       // GNU as character constant: 'c (no closing quote) or '\n
       let j = i + 2;
-      if (text.charCodeAt(i + 1) === 92) j++;
+      if (i + 1 < n && text.charCodeAt(i + 1) === 92) j++;
       j = Math.min(j, n);
       if (j < n && text.charCodeAt(j) === 39) j++;
-      tokens.push({ kind: 'char', text: text.slice(i, j), start: i, end: j });
+      const k = 3 * count++; tp[k] = TK_CHAR; tp[k + 1] = i; tp[k + 2] = j;
       i = j;
       continue;
     }
     // Backslash at end of line: continuation.
-    if (c === 92 /* \ */ && isBlank(text, i + 1)) {
-      i = n;
-      return finish(tokens, directive, continuation, true, inComment);
+    if (c === 92 /* \ */ && isBlank(text, i + 1, n)) {
+      continues = true;
+      break;
     }
     // Punctuators: most are single characters that start no longer operator.
-    if (c < 128 && MULTI_START[c] === 0) { tokens.push({ kind: 'punct', text: text[i], start: i, end: i + 1 }); i++; continue; }
-    const s3 = text.substr(i, 3);
-    if (p3.has(s3)) { tokens.push({ kind: 'punct', text: s3, start: i, end: i + 3 }); i += 3; continue; }
-    const s2 = text.substr(i, 2);
-    if (p2.has(s2)) { tokens.push({ kind: 'punct', text: s2, start: i, end: i + 2 }); i += 2; continue; }
-    tokens.push({ kind: 'punct', text: text[i], start: i, end: i + 1 });
-    i++;
+    let len = 1;
+    if (c < 128 && MULTI_START[c] === 1 && i + 1 < n) {
+      const c2 = text.charCodeAt(i + 1);
+      if (c2 < 128) {
+        const c3 = i + 2 < n ? text.charCodeAt(i + 2) : 128;
+        if (c3 < 128 && P3_KEYS[family].has(punctKey3(c, c2, c3))) len = 3;
+        else if (P2_KEYS[family].has(punctKey2(c, c2))) len = 2;
+      }
+    }
+    const k = 3 * count++; tp[k] = TK_PUNCT; tp[k + 1] = i; tp[k + 2] = i + len;
+    i += len;
   }
-  return finish(tokens, directive, continuation, false, inComment);
-}
-
-function isBlank(text: string, from: number): boolean {
-  for (let k = from; k < text.length; k++) if (!isSpace(text.charCodeAt(k))) return false;
-  return true;
-}
-
-function finish(tokens: Token[], directive: boolean, continuation: boolean, continues: boolean, inComment: boolean): LineScan {
+  tapeCount = count;
   const cont = continues && (directive || continuation);
-  return {
-    tokens, directive, continuation, continues: cont,
-    endState: (inComment ? STATE_COMMENT : 0) | (cont || continues ? STATE_CONTINUATION : 0),
-  };
+  return (directive ? LEX_DIRECTIVE : 0) | (continuation ? LEX_CONTINUATION : 0) | (cont ? LEX_CONTINUES : 0) |
+    (((inComment ? STATE_COMMENT : 0) | (cont || continues ? STATE_CONTINUATION : 0)) << LEX_STATE_SHIFT);
+}
+
+function startsIncludeOrImport(text: string, start: number, end: number): boolean {
+  return (end - start >= 7 && text.startsWith('include', start)) || (end - start >= 6 && text.startsWith('import', start));
+}
+
+/**
+ * Scan one physical line. `state` is the previous line's `endState` (0 for the first line).
+ */
+export function scanLine(text: string, family: Family, state: number, opts: ScanOptions = {}): LineScan {
+  const flags = lexLine(text, 0, text.length, family, state, !!opts.hashImmediate);
+  return { tokens: tapeTokens(text, 0), directive: (flags & LEX_DIRECTIVE) !== 0, continuation: (flags & LEX_CONTINUATION) !== 0, continues: (flags & LEX_CONTINUES) !== 0, endState: flags >> LEX_STATE_SHIFT };
+}
+
+/** The tokens on the tape as objects, with columns relative to `base`. */
+export function tapeTokens(text: string, base: number): Token[] {
+  const n = tapeCount;
+  const tp = tape;
+  const out: Token[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = tp[3 * k + 1], e = tp[3 * k + 2];
+    out[k] = { kind: TAPE_KINDS[tp[3 * k]], text: text.slice(s, e), start: s - base, end: e - base };
+  }
+  return out;
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 /** Split text into lines (LF, CRLF or CR). */
