@@ -5,10 +5,13 @@
 import {
   CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup,
 } from './evaluate';
+import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
-import { DefinitionRecord, Directive, extractDirectives, patchPreprocess, PreprocessOptions, PreprocessResult, preprocess, SymbolKind, Activity, BranchRecord, IncludeRecord } from './preprocessor';
+import { DefinitionKind, Directive, patchPreprocess, plainDef, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from './types';
+
+export type { DefinitionKind } from './preprocessor';
 
 export interface AnalysisOptions extends Omit<PreprocessOptions, 'family'> {
   languageId?: string;
@@ -26,8 +29,6 @@ export interface LiteralInfo {
   radix: ParsedLiteral['radix'];
   suffix: string;
 }
-
-export type DefinitionKind = 'define' | 'function-macro' | SymbolKind;
 
 export interface DefinitionInfo {
   name: string;
@@ -57,34 +58,31 @@ interface CacheEntry<T> {
   deps: Map<string, string>;
 }
 
-const literalCache = {
-  get: (s: LineScan) => s.memo?.literals as Omit<LiteralInfo, 'line'>[] | undefined,
-  set: (s: LineScan, v: Omit<LiteralInfo, 'line'>[]) => { (s.memo ??= {}).literals = v; },
-};
-
-function lineLiterals(scan: LineScan, dialect: LiteralDialect): Omit<LiteralInfo, 'line'>[] {
-  let lits = literalCache.get(scan);
-  if (lits) return lits;
-  lits = [];
-  for (const t of scan.tokens) {
-    if (t.kind !== 'number') continue;
-    const p = parseLiteral(t.text, dialect);
-    if (p) lits.push({ start: t.start, end: t.end, text: t.text, value: p.value, radix: p.radix, suffix: p.suffix });
-  }
-  literalCache.set(scan, lits);
-  return lits;
+/**
+ * A literal of the `literals` list: position and text at once, the parsed value when first read (the
+ * list is of every number of the file; most are never looked at).
+ */
+class ListedLiteral implements LiteralInfo {
+  private parsed: ParsedLiteral | undefined = undefined;
+  private str: string | undefined = undefined;
+  constructor(readonly line: number, readonly start: number, readonly end: number, private readonly source: string, private readonly offset: number, private readonly dialect: LiteralDialect) {}
+  get text(): string { return (this.str ??= this.source.slice(this.offset, this.offset + this.end - this.start)); }
+  private get p(): ParsedLiteral { return (this.parsed ??= parseLiteral(this.text, this.dialect)!); }
+  get value(): bigint { return this.p.value; }
+  get radix(): ParsedLiteral['radix'] { return this.p.radix; }
+  get suffix(): string { return this.p.suffix; }
 }
 
 /** The result of analysing one version of a document. Values are computed on demand and cached. */
 export class DocumentAnalysis {
   private literalList?: LiteralInfo[];
-  private defList?: DefinitionInfo[];
-  private byName?: Map<string, DefinitionInfo[]>;
+  private lineList?: string[];
+  private scanList?: LineScan[];
 
   constructor(
     readonly family: Family,
-    readonly lines: readonly string[],
-    readonly scans: readonly LineScan[],
+    /** @internal the lexed document */
+    readonly doc: DocLex,
     readonly directives: readonly Directive[],
     readonly pre: PreprocessResult,
     private readonly evalOpts: EvalOptions,
@@ -96,16 +94,50 @@ export class DocumentAnalysis {
   get includes(): readonly IncludeRecord[] { return this.pre.includes; }
   get problems() { return this.pre.problems; }
 
+  /** Number of lines. */
+  get lineCount(): number { return this.doc.count; }
+
+  /** The text of one line. */
+  lineText(line: number): string {
+    return this.doc.src.text.slice(this.doc.starts[line], this.doc.ends[line]);
+  }
+
+  /** The lines of the text (splitLines). */
+  get lines(): readonly string[] {
+    return (this.lineList ??= splitLines(this.doc.src.text));
+  }
+
+  /**
+   * The scan (tokens and state) of one line, made on first use. Scans are shared by the versions of a
+   * document (same line text in the same state: the same scan).
+   */
+  scanAt(line: number): LineScan | undefined {
+    if (!(line >= 0 && line < this.doc.count)) return undefined;
+    return this.owner.scanLine(this.lineText(line), this.doc.entry[line]);
+  }
+
+  /** The scans of every line (made now for the lines not scanned yet). */
+  get scans(): readonly LineScan[] {
+    if (!this.scanList) {
+      const out: LineScan[] = new Array(this.doc.count);
+      for (let i = 0; i < out.length; i++) out[i] = this.scanAt(i)!;
+      this.scanList = out;
+    }
+    return this.scanList;
+  }
+
   /** Every numeric literal of the document (not in comments or strings). */
   get literals(): LiteralInfo[] {
     if (!this.literalList) {
       const out: LiteralInfo[] = [];
+      const { src, count, starts, numFrom, nums } = this.doc;
+      const text = src.text;
       const dialect = this.family;
-      for (let i = 0; i < this.scans.length; i++) {
-        const lits = lineLiterals(this.scans[i], dialect);
-        for (let k = 0; k < lits.length; k++) {
-          const l = lits[k];
-          out.push({ line: i, start: l.start, end: l.end, text: l.text, value: l.value, radix: l.radix, suffix: l.suffix });
+      for (let i = 0; i < count; i++) {
+        const base = starts[i];
+        for (let k = numFrom[i]; k < numFrom[i + 1]; k++) {
+          const s = nums[2 * k], e = nums[2 * k + 1];
+          if (literalValid(text, base + s, base + e, dialect)) out.push(new ListedLiteral(i, s, e, text, base + s, dialect));
         }
       }
       this.literalList = out;
@@ -113,32 +145,18 @@ export class DocumentAnalysis {
     return this.literalList;
   }
 
-  /** @internal reuse the definition list of an analysis with the same preprocessing result. */
-  adoptDefinitions(prev: DocumentAnalysis): void {
-    this.defList = prev.defList;
-    this.byName = prev.byName;
-  }
-
   /** Every definition of the document, in order (inactive branches included). */
   get definitions(): DefinitionInfo[] {
-    if (!this.defList) this.defList = this.pre.definitions.map((r) => (r.info ??= defInfo(r)) as DefinitionInfo);
-    return this.defList;
+    return this.pre.definitions;
   }
 
   definitionsOf(name: string): DefinitionInfo[] {
-    if (!this.byName) {
-      this.byName = new Map();
-      for (const d of this.definitions) {
-        const list = this.byName.get(d.name);
-        if (list) list.push(d); else this.byName.set(d.name, [d]);
-      }
-    }
-    return this.byName.get(name) ?? [];
+    return this.owner.byName(this.pre).get(name) ?? [];
   }
 
   /** The token under a position (line, character), end-inclusive for the cursor after a word. */
   tokenAt(line: number, character: number): TokenAt | undefined {
-    const scan = this.scans[line];
+    const scan = this.scanAt(line);
     if (!scan) return undefined;
     const toks = scan.tokens;
     let lo = 0, hi = toks.length - 1;
@@ -162,8 +180,8 @@ export class DocumentAnalysis {
   literalAt(line: number, character: number): LiteralInfo | undefined {
     const t = this.tokenAt(line, character);
     if (!t || t.token.kind !== 'number') return undefined;
-    const l = lineLiterals(this.scans[line], this.family).find((x) => x.start === t.token.start);
-    return l ? { ...l, line } : undefined;
+    const p = parseLiteral(t.token.text, this.family);
+    return p ? { start: t.token.start, end: t.token.end, text: t.token.text, value: p.value, radix: p.radix, suffix: p.suffix, line } : undefined;
   }
 
   /** The definition whose name is at a position. */
@@ -189,7 +207,7 @@ export class DocumentAnalysis {
   /** Value of one definition (at its own site, whatever its branch). */
   deriveDefinition(info: DefinitionInfo): Derivation {
     const def = info.def;
-    const forced: MacroLookup = (n) => (n === def.name ? [{ ...def, conditions: [] }] : this.pre.lookup(n));
+    const forced: MacroLookup = (n) => (n === def.name ? [{ ...plainDef(def), conditions: [] }] : this.pre.lookup(n));
     return this.owner.cached('d:' + def.sig + '@' + info.line, this.pre.lookup, () => {
       const d = deriveName(def.name, { ...this.evalOpts, lookup: forced });
       for (const a of d.alternatives) a.conditions = [...info.conditions, ...a.conditions];
@@ -206,16 +224,66 @@ export class DocumentAnalysis {
   get options(): EvalOptions { return this.evalOpts; }
 }
 
-function defInfo(r: DefinitionRecord): DefinitionInfo {
-  const d = r.directive;
-  const kind: DefinitionKind = d.kind === 'define' ? (r.def.params ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
-  return {
-    name: r.def.name, kind, line: r.nameTok.line, nameStart: r.nameTok.start, nameEnd: r.nameTok.start + (kind === 'ld-origin' || kind === 'ld-length' ? r.nameTok.end - r.nameTok.start : r.def.name.length),
-    bodyStart: r.bodyFirst ? { line: r.bodyFirst.line, character: r.bodyFirst.start } : undefined,
-    bodyEnd: r.bodyLast ? { line: r.bodyLast.line, character: r.bodyLast.end } : undefined,
-    bodyText: r.def.bodyText, params: r.def.params, activity: r.activity, conditions: r.def.conditions,
-    endLine: d.endLine, def: r.def,
-  };
+/**
+ * Whether parseLiteral accepts the number token text[from, to): the common C and GNU as forms (hex,
+ * decimal, octal with a C suffix) are checked here without making the string; anything else is parsed.
+ */
+export function literalValid(text: string, from: number, to: number, dialect: LiteralDialect): boolean {
+  if (dialect === 'c' || dialect === 'gas') {
+    const r = plainCLiteral(text, from, to, dialect === 'gas');
+    if (r !== undefined) return r;
+  }
+  return parseLiteral(text.slice(from, to), dialect) !== undefined;
+}
+
+const isDec = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isU = (c: number) => c === 117 || c === 85;
+
+/** End of a C size suffix (ll, LL, l, L, wb, WB, z, Z) at i, or i when there is none. */
+function sizeSuffix(text: string, i: number, to: number): number {
+  if (i >= to) return i;
+  const c = text.charCodeAt(i);
+  const d = i + 1 < to ? text.charCodeAt(i + 1) : -1;
+  if ((c === 108 && d === 108) || (c === 76 && d === 76) || (c === 119 && d === 98) || (c === 87 && d === 66)) return i + 2;
+  if (c === 108 || c === 76 || c === 122 || c === 90) return i + 1;
+  return i;
+}
+
+/** Whether text[i, to) is a C integer suffix (the C_SUFFIX pattern of literals.ts). */
+function cSuffixAt(text: string, i: number, to: number): boolean {
+  if (i === to) return true;
+  if (isU(text.charCodeAt(i))) return sizeSuffix(text, i + 1, to) === to;
+  const j = sizeSuffix(text, i, to);
+  if (j === i) return false;
+  return j === to || (j + 1 === to && isU(text.charCodeAt(j)));
+}
+
+/**
+ * parseCLiteral / parseGasLiteral acceptance for plain forms: 0x<hex>, a decimal, 0 and octal digits,
+ * each with a C suffix and without digit separators. Undefined: not such a form, ask the parser.
+ */
+function plainCLiteral(text: string, from: number, to: number, gas: boolean): boolean | undefined {
+  const c0 = text.charCodeAt(from);
+  if (!isDec(c0)) return undefined;
+  let i = from + 1;
+  if (c0 === 48 && i < to && (text.charCodeAt(i) === 120 || text.charCodeAt(i) === 88)) {
+    i++;
+    const d0 = i;
+    while (i < to && isHex(text.charCodeAt(i))) i++;
+    if (i === d0 || (i < to && text.charCodeAt(i) === 39)) return undefined;
+    return cSuffixAt(text, i, to) ? true : undefined;
+  }
+  const octal = c0 === 48;
+  while (i < to && isDec(text.charCodeAt(i))) {
+    if (octal && text.charCodeAt(i) > 55) return undefined;
+    i++;
+  }
+  if (i === to) return true;
+  const c = text.charCodeAt(i);
+  if (gas && (c === 102 || c === 98) && i + 1 === to) return undefined; // 1f / 1b local labels
+  if (isHex(c) || c === 39 || c === 46) return undefined;
+  return cSuffixAt(text, i, to) ? true : undefined;
 }
 
 /**
@@ -224,13 +292,23 @@ function defInfo(r: DefinitionRecord): DefinitionInfo {
  */
 export class DocumentAnalyzer {
   readonly family: Family;
-  private readonly scanCache: LineScanCache;
+  private readonly hashImmediate: boolean;
   private valueCache = new Map<string, CacheEntry<unknown>>();
   private last?: DocumentAnalysis;
+  private doc?: DocLex;
+  private names?: { pre: PreprocessResult; map: Map<string, DefinitionInfo[]> };
+  private readonly scanCache: LineScanCache;
 
   constructor(private opts: AnalysisOptions) {
     this.family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
-    this.scanCache = new LineScanCache(this.family, scanOptionsFor(opts.languageId, opts.file));
+    const scanOpts = scanOptionsFor(opts.languageId, opts.file);
+    this.hashImmediate = !!scanOpts.hashImmediate;
+    this.scanCache = new LineScanCache(this.family, scanOpts);
+  }
+
+  /** @internal the scan of a line's text in a state (cached: unchanged lines keep their scans). */
+  scanLine(text: string, state: number): LineScan {
+    return this.scanCache.scan(text, state);
   }
 
   /** Change options (defines, mode, include dirs): values are recomputed. */
@@ -243,21 +321,33 @@ export class DocumentAnalyzer {
   get current(): DocumentAnalysis | undefined { return this.last; }
 
   analyze(text: string): DocumentAnalysis {
-    const lines = splitLines(text);
-    const scans = this.scanCache.scanAll(lines);
-    const directives = extractDirectives(scans, this.family);
+    const doc = lexDocument(this.doc, text, this.family, this.hashImmediate);
+    this.doc = doc;
+    const directives = doc.directives;
     // The same directive objects in the same order (an edit outside directives and definitions):
     // the preprocessing result is unchanged. Included files are re-read only when directives change.
     const prev = this.last;
-    const same = prev !== undefined && prev.directives.length === directives.length && directives.every((d, i) => d === prev.directives[i]);
+    const same = prev !== undefined && (prev.directives === directives || (prev.directives.length === directives.length && directives.every((d, i) => d === prev.directives[i])));
     const popts = { ...this.opts, family: this.family };
     const pre = same ? prev.pre : (prev && patchPreprocess(prev.pre, prev.directives, directives, popts)) || preprocess(directives, popts);
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
     if (this.valueCache.size > 20_000) this.valueCache.clear();
-    const next = new DocumentAnalysis(this.family, lines, scans, directives, pre, same ? prev!.options : evalOpts, this);
-    if (same) next.adoptDefinitions(prev!);
+    const next = new DocumentAnalysis(this.family, doc, directives, pre, same ? prev!.options : evalOpts, this);
     this.last = next;
     return next;
+  }
+
+  /** @internal definitions by name (one map per preprocessing result). */
+  byName(pre: PreprocessResult): Map<string, DefinitionInfo[]> {
+    if (this.names?.pre !== pre) {
+      const map = new Map<string, DefinitionInfo[]>();
+      for (const d of pre.definitions) {
+        const list = map.get(d.name);
+        if (list) list.push(d); else map.set(d.name, [d]);
+      }
+      this.names = { pre, map };
+    }
+    return this.names.map;
   }
 
   /** @internal memoise a computation whose result depends on the definitions named in deps. */

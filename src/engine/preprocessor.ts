@@ -2,8 +2,8 @@
 // the resulting table of definitions. Conditions are evaluated against the user's defines and the
 // active paging mode; an unknown condition keeps both branches, each carrying the condition it needs.
 
-import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, parseDefine, tokensText } from './evaluate';
-import { Family, familyFor, LineScan, scanText, Token } from './scanner';
+import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, macroSig, parseDefine, tokensText } from './evaluate';
+import { Family, familyFor, lexLine, LineScan, scanText, tape, tapeCount, TAPE_KINDS, Token } from './scanner';
 import { PagingMode } from './types';
 
 /** A token with its line (0-based). */
@@ -30,7 +30,120 @@ export interface Directive {
   target?: string;
   system?: boolean;
   /** Cache of the definition this directive made (see defFor). */
-  memoDef?: { key: string; file: string | undefined; atoms: CondAtom[]; def: MacroDef | undefined; list?: MacroDef[] };
+  memoDef?: { key?: string; file: string | undefined; atoms: CondAtom[]; def: MacroDef | undefined; list?: MacroDef[] };
+}
+
+/** The text a document's lazily tokenized directives are read from, and how it is lexed. */
+export interface LexSource {
+  text: string;
+  family: Family;
+  hashImmediate: boolean;
+}
+
+/**
+ * A `#define` found by the document lexer (see document.ts) without making its tokens: the name, its
+ * position and whether a parameter list follows are known; the tokens are lexed again from the source
+ * the first time something asks for them. Gives exactly the directive makeDirective gives for the same
+ * tokens.
+ */
+export class LazyDefine implements Directive {
+  readonly kind: DirectiveKind = 'define';
+  readonly keyword = 'define';
+  readonly symKind: SymbolKind | undefined = undefined;
+  readonly target: string | undefined = undefined;
+  readonly system: boolean | undefined = undefined;
+  memoDef: Directive['memoDef'] = undefined;
+  private toks: LTok[] | undefined = undefined;
+  private bodyToks: LTok[] | undefined = undefined;
+  private nameT: LTok | undefined = undefined;
+
+  constructor(
+    readonly src: LexSource,
+    readonly line: number,
+    readonly endLine: number,
+    /** The macro name, on `line`, at columns nameStart..nameEnd. */
+    readonly name: string,
+    readonly nameStart: number,
+    readonly nameEnd: number,
+    /** `(` follows the name: a function-like macro. */
+    readonly fnLike: boolean,
+    /** The parameter list is well formed (parseDefine accepts it); always true for object-like macros. */
+    readonly paramsOk: boolean,
+    /** The physical lines: [start, end, entry state] (offsets into src.text) for each, in order. */
+    readonly spans: readonly number[],
+  ) {}
+
+  get tokens(): LTok[] {
+    if (!this.toks) {
+      const all: LTok[] = [];
+      const { text, family, hashImmediate } = this.src;
+      for (let k = 0; k < this.spans.length; k += 3) {
+        const from = this.spans[k], to = this.spans[k + 1];
+        lexLine(text, from, to, family, this.spans[k + 2], hashImmediate);
+        const line = this.line + k / 3;
+        for (let j = 0; j < tapeCount; j++) {
+          const a = tape[3 * j + 1], b = tape[3 * j + 2];
+          all.push({ kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - from, end: b - from, line });
+        }
+      }
+      const rest = all.slice(2);
+      if (this.nameT) rest[0] = this.nameT; else this.nameT = rest[0];
+      this.toks = rest;
+    }
+    return this.toks;
+  }
+
+  get nameTok(): LTok {
+    return (this.nameT ??= { kind: 'ident', text: this.name, start: this.nameStart, end: this.nameEnd, line: this.line });
+  }
+
+  get body(): LTok[] {
+    return (this.bodyToks ??= this.tokens.slice(1));
+  }
+
+  /** The same directive moved by `delta` lines (its text unchanged). */
+  moved(delta: number): LazyDefine {
+    return new LazyDefine(this.src, this.line + delta, this.endLine + delta, this.name, this.nameStart, this.nameEnd, this.fnLike, this.paramsOk, this.spans);
+  }
+}
+
+/**
+ * The definition a LazyDefine makes: name and conditions at once, the rest (parameters, body, text,
+ * signature) parsed by parseDefine the first time it is read.
+ */
+export class LazyMacroDef implements MacroDef {
+  readonly kind = 'macro' as const;
+  private parsed: MacroDef | undefined = undefined;
+  private originObj: MacroDef['origin'] = undefined;
+  constructor(readonly directive: LazyDefine, readonly name: string, readonly conditions: CondAtom[], private readonly file: string | undefined) {}
+
+  private get p(): MacroDef {
+    if (!this.parsed) {
+      const d = this.directive;
+      const r = parseDefine(d.nameTok, d.body, this.conditions, this.origin);
+      // paramsOk was checked on the same tokens; keep a definition whatever happens
+      this.parsed = r ?? { name: this.name, body: [], bodyText: '', conditions: this.conditions, kind: 'macro', origin: this.origin, sig: macroSig(this.name, undefined, '', this.conditions, 'macro') };
+    }
+    return this.parsed;
+  }
+
+  get origin(): MacroDef['origin'] { return (this.originObj ??= { file: this.file, line: this.directive.line }); }
+  get params(): string[] | undefined { return this.directive.fnLike ? this.p.params : undefined; }
+  get variadic(): string | undefined { return this.directive.fnLike ? this.p.variadic : undefined; }
+  get body() { return this.p.body; }
+  get bodyText(): string { return this.p.bodyText; }
+  get sig(): string { return this.p.sig; }
+}
+
+/** A plain copy of a definition (to spread: a LazyMacroDef keeps its fields behind getters). */
+export function plainDef(d: MacroDef): MacroDef {
+  if (!(d instanceof LazyMacroDef)) return d;
+  return { name: d.name, params: d.params, variadic: d.variadic, body: d.body, bodyText: d.bodyText, conditions: d.conditions, kind: d.kind, origin: d.origin, sig: d.sig };
+}
+
+/** Whether a definition is function-like, without parsing a lazy one. */
+function isFunctionLike(def: MacroDef): boolean {
+  return def instanceof LazyMacroDef ? def.directive.fnLike : def.params !== undefined;
 }
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
@@ -53,16 +166,73 @@ export interface PreprocessOptions {
 
 export type Activity = 'active' | 'inactive' | 'conditional';
 
-export interface DefinitionRecord {
-  def: MacroDef;
-  directive: Directive;
-  activity: Activity;
-  nameTok: LTok;
+export type DefinitionKind = 'define' | 'function-macro' | SymbolKind;
+
+/**
+ * A definition of the main file: the record the preprocessor keeps and, at the same time, the view the
+ * analysis gives (DefinitionInfo in analysis.ts). Body positions and text are derived when first read.
+ */
+export class DefinitionRecord {
+  readonly name: string;
+  readonly kind: DefinitionKind;
+  /** Line and columns of the name. */
+  readonly line: number;
+  readonly nameStart: number;
+  readonly nameEnd: number;
+  readonly conditions: CondAtom[];
+  /** Last line of the directive (continuations included). */
+  readonly endLine: number;
+  private bodyRange: { first?: LTok; last?: LTok } | undefined = undefined;
+  private bodyStartPos: { line: number; character: number } | undefined = undefined;
+  private bodyEndPos: { line: number; character: number } | undefined = undefined;
+
+  constructor(readonly def: MacroDef, readonly directive: Directive, readonly activity: Activity) {
+    const d = directive;
+    this.name = def.name;
+    this.kind = d.kind === 'define' ? (isFunctionLike(def) ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
+    if (d instanceof LazyDefine) {
+      this.line = d.line;
+      this.nameStart = d.nameStart;
+      this.nameEnd = d.nameStart + def.name.length;
+    } else {
+      const t = d.nameTok!;
+      this.line = t.line;
+      this.nameStart = t.start;
+      this.nameEnd = t.start + (this.kind === 'ld-origin' || this.kind === 'ld-length' ? t.end - t.start : def.name.length);
+    }
+    this.conditions = def.conditions;
+    this.endLine = d.endLine;
+  }
+
+  get nameTok(): LTok { return this.directive.nameTok!; }
+
+  private range(): { first?: LTok; last?: LTok } {
+    if (!this.bodyRange) {
+      const body = this.directive.body ?? [];
+      let bodyStart = 0;
+      if (isFunctionLike(this.def)) bodyStart = body.findIndex((t) => t.text === ')') + 1;
+      this.bodyRange = { first: body[bodyStart], last: body.length > bodyStart ? body[body.length - 1] : undefined };
+    }
+    return this.bodyRange;
+  }
+
   /** First and last body tokens (undefined for an empty body). */
-  bodyFirst?: LTok;
-  bodyLast?: LTok;
-  /** Derived view cached by the analysis (see analysis.ts). */
-  info?: unknown;
+  get bodyFirst(): LTok | undefined { return this.range().first; }
+  get bodyLast(): LTok | undefined { return this.range().last; }
+
+  /** Body range (line/character), undefined for an empty body. */
+  get bodyStart(): { line: number; character: number } | undefined {
+    const t = this.bodyFirst;
+    return t && (this.bodyStartPos ??= { line: t.line, character: t.start });
+  }
+
+  get bodyEnd(): { line: number; character: number } | undefined {
+    const t = this.bodyLast;
+    return t && (this.bodyEndPos ??= { line: t.line, character: t.end });
+  }
+
+  get bodyText(): string { return this.def.bodyText; }
+  get params(): string[] | undefined { return this.def.params; }
 }
 
 export interface BranchRecord {
@@ -112,7 +282,7 @@ const NASM_KINDS: Record<string, DirectiveKind> = {
   '%elifdef': 'elifdef', '%elifndef': 'elifndef', '%else': 'else', '%endif': 'endif',
 };
 
-const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
+export const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
 
 /** Per-LineScan cache of single-line directive extraction (LineScan objects are shared by LineScanCache). */
 type LineDirs = { dirs: Omit<Directive, 'line' | 'endLine'>[]; at?: number; placed?: Directive[] };
@@ -225,7 +395,7 @@ function pushPlaced(out: Directive[], cached: { dirs: Omit<Directive, 'line' | '
   for (const d of cached.placed) out.push(d);
 }
 
-function makeDirective(toks: LTok[], family: Family, line: number, endLine: number): Omit<Directive, 'line' | 'endLine'> & { line: number; endLine: number } | undefined {
+export function makeDirective(toks: LTok[], family: Family, line: number, endLine: number): Omit<Directive, 'line' | 'endLine'> & { line: number; endLine: number } | undefined {
   let kind: DirectiveKind;
   let keyword: string;
   let rest: LTok[];
@@ -264,7 +434,7 @@ function makeDirective(toks: LTok[], family: Family, line: number, endLine: numb
 
 const GAS_SET = new Set(['.set', '.equ', '.equiv', '.eqv']);
 
-function asmStatements(toks: LTok[], family: Family): Omit<Directive, 'line' | 'endLine'>[] {
+export function asmStatements(toks: LTok[], family: Family): Omit<Directive, 'line' | 'endLine'>[] {
   const out: Directive[] = [];
   let start = 0;
   for (let i = 0; i <= toks.length; i++) {
@@ -292,7 +462,7 @@ function asmStatements(toks: LTok[], family: Family): Omit<Directive, 'line' | '
   return out;
 }
 
-function ldStatement(st: LTok[]): Directive | undefined {
+export function ldStatement(st: LTok[]): Directive | undefined {
   if (st.length < 3) return undefined;
   let s = st;
   // PROVIDE(NAME = expr), PROVIDE_HIDDEN(...), HIDDEN(...)
@@ -433,10 +603,17 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
 
   const run = (dirs: readonly Directive[], file: string | undefined, family: Family, baseAtoms: CondAtom[], depth: number, isMain: boolean) => {
     const stack: Frame[] = [];
+    // The atoms of the current position; the same array while the branch structure does not change
+    // (definitions of one branch share it).
+    let atomsMemo: CondAtom[] | undefined;
+    let atomsMemoOf: CondAtom[][] = [];
     const currentAtoms = (): CondAtom[] => {
       if (stack.length === 0) return baseAtoms;
+      if (atomsMemo && atomsMemoOf.length === stack.length && stack.every((f, i) => f.atoms === atomsMemoOf[i])) return atomsMemo;
       const out = baseAtoms.slice();
       for (const f of stack) out.push(...f.atoms);
+      atomsMemo = out;
+      atomsMemoOf = stack.map((f) => f.atoms);
       return out;
     };
     const dead = () => stack.length > 0 && (stack[stack.length - 1].dead || stack[stack.length - 1].activity === 'inactive');
@@ -474,24 +651,19 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
         }
         case 'define': case 'symbol': {
           const isDead = dead();
-          const atoms = isDead ? [] : currentAtoms();
+          const atoms = isDead ? NO_ATOMS : currentAtoms();
           const activity: Activity = isDead ? 'inactive' : atoms.length > 0 ? 'conditional' : 'active';
-          if (!d.nameTok) break;
+          if (!(d instanceof LazyDefine) && !d.nameTok) break;
           const def = defFor(d, atoms, file);
-          if (!def) { if (isMain) problems.push({ line: d.line, message: `malformed definition of ${d.nameTok.text}` }); break; }
-          if (isMain) {
-            const body = d.body ?? [];
-            let bodyStart = 0;
-            if (def.params) { const close = body.findIndex((t) => t.text === ')'); bodyStart = close + 1; }
-            definitions.push({ def, directive: d, activity, nameTok: d.nameTok, bodyFirst: body[bodyStart], bodyLast: body.length > bodyStart ? body[body.length - 1] : undefined });
-          }
+          if (!def) { if (isMain) problems.push({ line: d.line, message: `malformed definition of ${d.nameTok!.text}` }); break; }
+          if (isMain) definitions.push(new DefinitionRecord(def, d, activity));
           if (isDead || d.symKind === 'ld-dot') break;
           if (atoms.length === 0) table.set(def.name, d.memoDef?.list ?? [def]);
           else {
             const prev = table.get(def.name) ?? [];
             const extra = atoms.slice(baseAtoms.length);
             const adjusted = extra.length === 1
-              ? prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...p, conditions: [...p.conditions, { ...extra[0], negated: !extra[0].negated }], sig: p.sig + '&' + condText({ ...extra[0], negated: !extra[0].negated }) }))
+              ? prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...plainDef(p), conditions: [...p.conditions, { ...extra[0], negated: !extra[0].negated }], sig: p.sig + '&' + condText({ ...extra[0], negated: !extra[0].negated }) }))
               : prev;
             table.set(def.name, [...adjusted, def]);
           }
@@ -596,12 +768,18 @@ const defCache = {
 /** The definition a directive makes under the given conditions (cached per directive object). */
 function defFor(d: Directive, atoms: CondAtom[], file: string | undefined): MacroDef | undefined {
   const hit = defCache.get(d);
-  if (hit && hit.file === file && (hit.atoms === atoms || (atoms.length === 0 && hit.atoms.length === 0) || hit.key === atomsKey(atoms))) return hit.def;
-  const origin = { file, line: d.line };
-  const def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
-  defCache.set(d, { key: atomsKey(atoms), file, atoms, def, list: def && atoms.length === 0 ? [def] : undefined });
+  if (hit && hit.file === file && (hit.atoms === atoms || (atoms.length === 0 && hit.atoms.length === 0) || (hit.key ??= atomsKey(hit.atoms)) === atomsKey(atoms))) return hit.def;
+  let def: MacroDef | undefined;
+  if (d instanceof LazyDefine) def = d.paramsOk ? new LazyMacroDef(d, d.name, atoms, file) : undefined;
+  else {
+    const origin = { file, line: d.line };
+    def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
+  }
+  defCache.set(d, { key: undefined, file, atoms, def, list: def && atoms.length === 0 ? [def] : undefined });
   return def;
 }
+
+const NO_ATOMS: CondAtom[] = [];
 
 function atomsKey(atoms: CondAtom[]): string {
   return atoms.length ? atoms.map(condText).join('&&') : '';
@@ -668,10 +846,7 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
   if (cands.some((c) => c.origin?.file !== opts.file || !records.some((r) => r.def.sig === c.sig || c.sig.startsWith(r.def.sig)))) return undefined;
   const def = defFor(b, old.def.conditions, opts.file);
   if (!def) return undefined;
-  const body = b.body ?? [];
-  let bodyStart = 0;
-  if (def.params) bodyStart = body.findIndex((t) => t.text === ')') + 1;
-  const rec: DefinitionRecord = { def, directive: b, activity: old.activity, nameTok: b.nameTok!, bodyFirst: body[bodyStart], bodyLast: body.length > bodyStart ? body[body.length - 1] : undefined };
+  const rec = new DefinitionRecord(def, b, old.activity);
   const definitions = prev.definitions.slice();
   definitions[idx] = rec;
   // replay the table rule for this name
@@ -683,7 +858,7 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
     else {
       const p = list ?? [];
       const adjusted = atoms.length === 1
-        ? p.map((x) => (x.conditions.some((c) => c.text === atoms[0].text) ? x : { ...x, conditions: [...x.conditions, { ...atoms[0], negated: !atoms[0].negated }], sig: x.sig + '&' + condText({ ...atoms[0], negated: !atoms[0].negated }) }))
+        ? p.map((x) => (x.conditions.some((c) => c.text === atoms[0].text) ? x : { ...plainDef(x), conditions: [...x.conditions, { ...atoms[0], negated: !atoms[0].negated }], sig: x.sig + '&' + condText({ ...atoms[0], negated: !atoms[0].negated }) }))
         : p;
       list = [...adjusted, r.def];
     }

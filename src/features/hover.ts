@@ -312,7 +312,7 @@ export class PagingHoverProvider implements vscode.HoverProvider {
     if (t.kind === 'number') {
       const lit = a.literalAt(line, t.start);
       if (!lit) return undefined;
-      const toks = a.scans[line].tokens;
+      const toks = a.scanAt(line)?.tokens ?? [];
       const i = toks.findIndex((x) => x.start === t.start);
       const before = toks[i - 1]?.kind === 'punct' ? toks[i - 1].text : undefined;
       const after = toks[i + 1]?.kind === 'punct' ? toks[i + 1].text : undefined;
@@ -327,7 +327,7 @@ export class PagingHoverProvider implements vscode.HoverProvider {
     // ld MEMORY attributes / function forms: ORIGIN(ram)
     let name = t.text;
     if (a.family === 'ld' && /^(ORIGIN|LENGTH)$/.test(name)) {
-      const toks = a.scans[line].tokens;
+      const toks = a.scanAt(line)?.tokens ?? [];
       const i = toks.findIndex((x) => x.start === t.start);
       if (toks[i + 1]?.text === '(' && toks[i + 3]?.text === ')') name = `${name}(${toks[i + 2].text})`;
     }

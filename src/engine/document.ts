@@ -1,0 +1,375 @@
+// A whole document lexed for the analysis without token objects: line boundaries, each line's lexer
+// state and flags, the positions of its numbers and its directives. `#define`s are LazyDefines (their
+// tokens are made when something reads them). Re-lexing a new version of the text reuses everything
+// outside the lines the edit touched: work proportional to the edit (and to the number of lines when
+// the edit adds or removes lines), not to the size of the file.
+
+import { asmStatements, Directive, extractDirectives, LazyDefine, LexSource, LTok, makeDirective } from './preprocessor';
+import {
+  Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine,
+  tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT,
+} from './scanner';
+
+export interface DocLex {
+  readonly src: LexSource;
+  /** Number of lines (as splitLines counts them). */
+  readonly count: number;
+  /** Offsets of each line's first character and of its end (before the line break). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Lexer state at the start of each line (STATE_COMMENT, STATE_CONTINUATION). */
+  readonly entry: Uint8Array;
+  /** LEX_DIRECTIVE | LEX_CONTINUATION | LEX_CONTINUES of each line. */
+  readonly flags: Uint8Array;
+  /** Number tokens: columns (start, end) in pairs, line by line; line i has pairs numFrom[i] .. numFrom[i+1]. */
+  readonly numFrom: Int32Array;
+  readonly nums: Int32Array;
+  /** Directives by the line they start on (undefined for linker scripts, whose statements span lines). */
+  readonly dirs: (Directive | Directive[] | undefined)[] | undefined;
+  /** Every directive and symbol assignment, in order (as extractDirectives gives them). */
+  readonly directives: Directive[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Growable scratch buffers, reused by every lexDocument call.
+
+let sStarts = new Int32Array(1024);
+let sEnds = new Int32Array(1024);
+let sEntry = new Uint8Array(1024);
+let sFlags = new Uint8Array(1024);
+let sNumFrom = new Int32Array(1025);
+let sNums = new Int32Array(2048);
+
+function growLines(n: number): void {
+  if (n < sStarts.length) return;
+  const size = Math.max(n + 1, sStarts.length * 2);
+  const g32 = (a: Int32Array, len: number) => { const b = new Int32Array(len); b.set(a); return b; };
+  const g8 = (a: Uint8Array, len: number) => { const b = new Uint8Array(len); b.set(a); return b; };
+  sStarts = g32(sStarts, size); sEnds = g32(sEnds, size); sEntry = g8(sEntry, size); sFlags = g8(sFlags, size);
+  sNumFrom = g32(sNumFrom, size + 1);
+}
+
+function growNums(n: number): void {
+  if (n <= sNums.length) return;
+  const b = new Int32Array(Math.max(n, sNums.length * 2));
+  b.set(sNums);
+  sNums = b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text comparison (native string comparison on slices, then characters).
+
+export function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  let step = 256;
+  while (i + step <= n && a.substr(i, step) === b.substr(i, step)) { i += step; if (step < 1 << 16) step *= 2; }
+  while (step > 32) {
+    step >>= 1;
+    if (i + step <= n && a.substr(i, step) === b.substr(i, step)) i += step;
+  }
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max`. */
+export function commonSuffix(a: string, b: string, max: number): number {
+  const al = a.length, bl = b.length;
+  let i = 0;
+  let step = 256;
+  while (i + step <= max && a.substr(al - i - step, step) === b.substr(bl - i - step, step)) { i += step; if (step < 1 << 16) step *= 2; }
+  while (step > 32) {
+    step >>= 1;
+    if (i + step <= max && a.substr(al - i - step, step) === b.substr(bl - i - step, step)) i += step;
+  }
+  while (i < max && a.charCodeAt(al - 1 - i) === b.charCodeAt(bl - 1 - i)) i++;
+  return i;
+}
+
+/** The line containing offset `pos` (the last line starting at or before it). */
+export function lineAt(doc: DocLex, pos: number): number {
+  let lo = 0, hi = doc.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (doc.starts[mid] <= pos) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The first line starting at or after offset `pos` (doc.count when none). */
+function firstLineFrom(doc: DocLex, pos: number): number {
+  let lo = 0, hi = doc.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (doc.starts[mid] >= pos) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directives from the tape
+
+const GAS_SET_NAMES = new Set(['.set', '.equ', '.equiv', '.eqv']);
+
+/** Tokens of the tape as LTok (columns relative to lineStart). */
+function tapeLToks(text: string, lineStart: number, line: number, out: LTok[]): LTok[] {
+  for (let j = 0; j < tapeCount; j++) {
+    const a = tape[3 * j + 1], b = tape[3 * j + 2];
+    out.push({ kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - lineStart, end: b - lineStart, line });
+  }
+  return out;
+}
+
+const isChar = (text: string, j: number, code: number) => tape[3 * j + 2] - tape[3 * j + 1] === 1 && text.charCodeAt(tape[3 * j + 1]) === code;
+const isEllipsis = (text: string, j: number) => tape[3 * j + 2] - tape[3 * j + 1] === 3 && text.startsWith('...', tape[3 * j + 1]);
+
+/**
+ * The tape holds the first line of a directive: `# define NAME ...`? Then what a LazyDefine needs:
+ * 0 = not a plain #define, 1 = object-like, 2 = function-like with a good parameter list, 3 = function-like
+ * with a bad one, 4 = function-like whose parameter list goes on past this line (not lazy).
+ */
+function defineShape(text: string, family: Family, lineContinues: boolean): number {
+  if (family === 'nasm' || tapeCount < 3 || tape[0] !== TK_PUNCT || !isChar(text, 0, 35 /* # */)) return 0;
+  if (tape[3] !== TK_IDENT || tape[5] - tape[4] !== 6 || !text.startsWith('define', tape[4]) || tape[6] !== TK_IDENT) return 0;
+  // parseDefine: function-like when `(` follows the name without space
+  if (tapeCount < 4 || !isChar(text, 3, 40 /* ( */) || tape[10] !== tape[8]) return 1;
+  let i = 4;
+  for (; i < tapeCount; i++) {
+    if (isChar(text, i, 41 /* ) */)) return 2;
+    if (isChar(text, i, 44 /* , */)) continue;
+    if (isEllipsis(text, i)) continue;
+    if (tape[3 * i] === TK_IDENT) {
+      if (i + 1 < tapeCount && isEllipsis(text, i + 1)) i++;
+      continue;
+    }
+    return 3;
+  }
+  return lineContinues ? 4 : 3;
+}
+
+/** Whether asmStatements can find anything in the line on the tape. */
+function asmCandidate(text: string, family: Family): boolean {
+  for (let j = 0; j < tapeCount; j++) {
+    const a = tape[3 * j + 1], len = tape[3 * j + 2] - a;
+    if (family === 'gas') {
+      if (len === 1 && text.charCodeAt(a) === 61 /* = */) return true;
+      if (len >= 4 && len <= 6 && text.charCodeAt(a) === 46 && GAS_SET_NAMES.has(text.slice(a, a + len).toLowerCase())) return true;
+    } else if (len === 3 && text.slice(a, a + 3).toLowerCase() === 'equ') return true;
+  }
+  return false;
+}
+
+/** A directive of several physical lines being collected. */
+interface Pending {
+  line: number;
+  /** Index in the region's directive list. */
+  slot: number;
+  shape: number;
+  spans: number[];
+  toks?: LTok[];
+  name?: { text: string; start: number; end: number };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Lex `text` as the next version of `prev` (or from scratch). Lines outside the edit keep their data;
+ * the edited lines, and the lines after them whose start state changed, are lexed again.
+ */
+export function lexDocument(prev: DocLex | undefined, text: string, family: Family, hashImmediate: boolean): DocLex {
+  if (prev && (prev.src.family !== family || prev.src.hashImmediate !== hashImmediate)) prev = undefined;
+  if (prev && prev.src.text === text) return prev;
+  const src: LexSource = { text, family, hashImmediate };
+
+  // The region to lex: from the start of line `from` (old numbering) to the start of old line `b1`.
+  let from = 0;
+  let b1 = 0;
+  let r0 = 0, r1 = text.length;
+  let atEnd = true;
+  let delta = 0;
+  if (prev) {
+    const old = prev.src.text;
+    const p = commonPrefix(old, text);
+    const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+    delta = text.length - old.length;
+    from = lineAt(prev, Math.max(0, p - 1));
+    while (from > 0 && (prev.flags[from] & LEX_CONTINUATION) !== 0) from--;
+    // Lines starting after the first unchanged character of the tail are unchanged (the character before
+    // their start, a line break, is unchanged too).
+    b1 = firstLineFrom(prev, old.length - s + 1);
+    r0 = prev.starts[from];
+    if (b1 < prev.count) { r1 = prev.starts[b1] + delta; atEnd = false; }
+  }
+
+  let n = 0; // lines lexed (region)
+  let nNums = 0;
+  const regionDirs: (Directive | Directive[] | undefined)[] = [];
+  const withDirs = family !== 'ld';
+  let pending: Pending | undefined;
+  let state = prev && from > 0 ? prev.entry[from] : 0;
+  const isAsm = family === 'gas' || family === 'nasm';
+
+  const finishPending = (endLine: number) => {
+    const pd = pending!;
+    pending = undefined;
+    let d: Directive | undefined;
+    if (pd.shape > 0 && pd.shape < 4) {
+      d = new LazyDefine(src, pd.line, endLine, pd.name!.text, pd.name!.start, pd.name!.end, pd.shape >= 2, pd.shape !== 3, pd.spans);
+    } else {
+      d = makeDirective(pd.toks!, family, pd.line, endLine);
+    }
+    regionDirs[pd.slot] = d;
+  };
+
+  const lexOne = (start: number, end: number) => {
+    const line = from + n;
+    growLines(n + 1);
+    const fl = lexLine(text, start, end, family, state, hashImmediate);
+    sStarts[n] = start; sEnds[n] = end; sEntry[n] = state; sFlags[n] = fl & 7;
+    sNumFrom[n] = nNums;
+    for (let j = 0; j < tapeCount; j++) {
+      if (tape[3 * j] !== TK_NUMBER) continue;
+      growNums(2 * nNums + 2);
+      sNums[2 * nNums] = tape[3 * j + 1] - start;
+      sNums[2 * nNums + 1] = tape[3 * j + 2] - start;
+      nNums++;
+    }
+    if (withDirs) {
+      if (pending) {
+        pending.spans.push(start, end, state);
+        if (pending.toks) tapeLToks(text, start, line, pending.toks);
+        regionDirs.push(undefined);
+        if ((fl & LEX_CONTINUES) === 0) finishPending(line);
+      } else if ((fl & LEX_DIRECTIVE) !== 0) {
+        const continues = (fl & LEX_CONTINUES) !== 0;
+        const shape = defineShape(text, family, continues);
+        if (!continues) {
+          if (shape > 0 && shape < 4) {
+            const a = tape[7], b = tape[8];
+            regionDirs.push(new LazyDefine(src, line, line, text.slice(a, b), a - start, b - start, shape >= 2, shape !== 3, [start, end, state]));
+          } else {
+            regionDirs.push(makeDirective(tapeLToks(text, start, line, []), family, line, line));
+          }
+        } else {
+          pending = { line, slot: regionDirs.length, shape, spans: [start, end, state] };
+          if (shape > 0 && shape < 4) pending.name = { text: text.slice(tape[7], tape[8]), start: tape[7] - start, end: tape[8] - start };
+          else pending.toks = tapeLToks(text, start, line, []);
+          regionDirs.push(undefined);
+        }
+      } else if ((fl & LEX_CONTINUATION) === 0 && isAsm && asmCandidate(text, family)) {
+        const dirs = asmStatements(tapeLToks(text, start, line, []), family).map((d) => ({ ...d, line, endLine: line }));
+        regionDirs.push(dirs.length === 0 ? undefined : dirs.length === 1 ? dirs[0] : dirs);
+      } else {
+        regionDirs.push(undefined);
+      }
+    }
+    state = fl >> LEX_STATE_SHIFT;
+    n++;
+  };
+
+  let oldResume = prev ? prev.count : 0;
+  lexDocumentRun(text);
+  try {
+    // The region's lines (split here).
+    const hasCR = text.indexOf('\r', r0) >= 0 && text.indexOf('\r', r0) < r1;
+    let pos = r0;
+    for (;;) {
+      let end: number, next: number;
+      if (!hasCR) {
+        end = text.indexOf('\n', pos);
+        if (end < 0 || end >= r1) { end = r1; next = -1; } else next = end + 1;
+      } else {
+        end = pos;
+        while (end < r1) { const c = text.charCodeAt(end); if (c === 10 || c === 13) break; end++; }
+        if (end >= r1) { end = r1; next = -1; } else next = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+      }
+      if (next < 0 && !atEnd) break; // the region ends with a line break: r1 starts an old line
+      lexOne(pos, end);
+      if (next < 0) break;
+      if (next >= r1 && !atEnd) break;
+      pos = next;
+    }
+    // Old lines after the region: lexed again while their start state differs, or while they continue
+    // a directive of the region.
+    if (prev) {
+      let k = b1;
+      while (k < prev.count && (state !== prev.entry[k] || (prev.flags[k] & LEX_CONTINUATION) !== 0 || pending)) {
+        lexOne(prev.starts[k] + delta, prev.ends[k] + delta);
+        k++;
+      }
+      oldResume = k;
+    }
+    if (pending) finishPending(from + n - 1);
+  } finally {
+    lexDocumentRun(undefined);
+  }
+
+  // Assemble: prev's lines before the region, the region, prev's lines after it.
+  const tail = prev ? prev.count - oldResume : 0;
+  const count = from + n + tail;
+  const lineDelta = from + n - oldResume;
+  const starts = new Int32Array(count), ends = new Int32Array(count), entry = new Uint8Array(count), flags = new Uint8Array(count);
+  const numFrom = new Int32Array(count + 1);
+  const headNums = prev ? prev.numFrom[from] : 0;
+  const tailNums = prev ? prev.numFrom[prev.count] - prev.numFrom[oldResume] : 0;
+  const nums = new Int32Array(2 * (headNums + nNums + tailNums));
+  if (prev) {
+    starts.set(prev.starts.subarray(0, from)); ends.set(prev.ends.subarray(0, from));
+    entry.set(prev.entry.subarray(0, from)); flags.set(prev.flags.subarray(0, from));
+    numFrom.set(prev.numFrom.subarray(0, from));
+    nums.set(prev.nums.subarray(0, 2 * headNums));
+  }
+  starts.set(sStarts.subarray(0, n), from); ends.set(sEnds.subarray(0, n), from);
+  entry.set(sEntry.subarray(0, n), from); flags.set(sFlags.subarray(0, n), from);
+  for (let i = 0; i < n; i++) numFrom[from + i] = headNums + sNumFrom[i];
+  nums.set(sNums.subarray(0, 2 * nNums), 2 * headNums);
+  if (prev) {
+    const base = from + n;
+    const numShift = headNums + nNums - prev.numFrom[oldResume];
+    for (let k = 0; k < tail; k++) {
+      starts[base + k] = prev.starts[oldResume + k] + delta;
+      ends[base + k] = prev.ends[oldResume + k] + delta;
+      numFrom[base + k] = prev.numFrom[oldResume + k] + numShift;
+    }
+    entry.set(prev.entry.subarray(oldResume), base); flags.set(prev.flags.subarray(oldResume), base);
+    nums.set(prev.nums.subarray(2 * prev.numFrom[oldResume], 2 * prev.numFrom[prev.count]), 2 * (headNums + nNums));
+  }
+  numFrom[count] = headNums + nNums + tailNums;
+
+  let dirs: (Directive | Directive[] | undefined)[] | undefined;
+  let directives: Directive[];
+  if (withDirs) {
+    if (prev?.dirs) {
+      const after = prev.dirs.slice(oldResume);
+      dirs = prev.dirs.slice(0, from).concat(regionDirs, lineDelta === 0 ? after : after.map((x) => x && moveDirs(x, lineDelta)));
+    } else dirs = regionDirs;
+    directives = [];
+    for (let i = 0; i < dirs.length; i++) {
+      const x = dirs[i];
+      if (x === undefined) continue;
+      if (Array.isArray(x)) for (const d of x) directives.push(d); else directives.push(x);
+    }
+  } else {
+    // Linker scripts: statements run across lines up to `;`, extracted from the tokens of every line.
+    const scans: LineScan[] = new Array(count);
+    for (let i = 0; i < count; i++) scans[i] = scanLine(text.slice(starts[i], ends[i]), family, entry[i], { hashImmediate });
+    directives = extractDirectives(scans, family);
+  }
+  return { src, count, starts, ends, entry, flags, numFrom, nums, dirs, directives };
+}
+
+function moveDirs(x: Directive | Directive[], delta: number): Directive | Directive[] {
+  return Array.isArray(x) ? x.map((d) => moveDirective(d, delta)) : moveDirective(x, delta);
+}
+
+/** A directive moved by `delta` lines. */
+function moveDirective(d: Directive, delta: number): Directive {
+  if (d instanceof LazyDefine) return d.moved(delta);
+  const moved = new Map<LTok, LTok>();
+  const fix = (t: LTok): LTok => {
+    let m = moved.get(t);
+    if (!m) { m = { kind: t.kind, text: t.text, start: t.start, end: t.end, line: t.line + delta }; moved.set(t, m); }
+    return m;
+  };
+  return { ...d, memoDef: undefined, line: d.line + delta, endLine: d.endLine + delta, tokens: d.tokens.map(fix), nameTok: d.nameTok && fix(d.nameTok), body: d.body?.map(fix) };
+}

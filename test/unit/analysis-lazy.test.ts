@@ -1,0 +1,169 @@
+// The analysis lexes a document without making tokens (document.ts): lines, states, numbers and lazy
+// `#define`s, tokens made on demand, re-lexing only what an edit touches. Differential tests against
+// the full tokenization (scanText, extractDirectives, preprocess, the number tokens of every line):
+// the example files, the fixture headers and generated headers, in every family and line-break style,
+// fresh and after random edits; and the fast literal check against the literal parser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { AnalysisOptions, analyzeText, DocumentAnalysis, DocumentAnalyzer, literalValid } from '../../src/engine/analysis';
+import { commonPrefix, commonSuffix } from '../../src/engine/document';
+import { deriveName } from '../../src/engine/evaluate';
+import { LiteralDialect, parseLiteral } from '../../src/engine/literals';
+import { getMode } from '../../src/engine/modes';
+import { extractDirectives, preprocess, PreprocessResult } from '../../src/engine/preprocessor';
+import { familyFor, LineScan, scanOptionsFor, scanText } from '../../src/engine/scanner';
+import { generateHeader } from '../../bench/analysis.bench';
+
+const mode = getMode('x86_64-4level')!;
+const REPO = path.resolve(__dirname, '../../..');
+const seed = Number(process.env.PAGING_LAYOUT_FUZZ_SEED ?? 20260101);
+const numRuns = Number(process.env.PAGING_LAYOUT_FUZZ_RUNS ?? 300);
+
+const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+const SOURCES = [...walk(path.join(REPO, 'examples')), ...walk(path.join(REPO, 'test/fixtures'))].filter((f) => /\.(h|S|s|asm|inc|ld|lds|c)$/.test(f)).sort();
+const readFile = (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
+const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/** What the analysis shows, from the full tokenization of the text (the pipeline before lazy lexing). */
+function reference(text: string, opts: AnalysisOptions) {
+  const family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
+  const scans = scanText(text, family, scanOptionsFor(opts.languageId, opts.file));
+  const pre = preprocess(extractDirectives(scans, family), { ...opts, family });
+  const literals: unknown[] = [];
+  scans.forEach((s, line) => {
+    for (const t of s.tokens) {
+      if (t.kind !== 'number') continue;
+      const p = parseLiteral(t.text, family);
+      if (p) literals.push([line, t.start, t.end, t.text, p.value, p.radix, p.suffix]);
+    }
+  });
+  return { family, scans, pre, literals };
+}
+
+function defRows(pre: PreprocessResult) {
+  return pre.definitions.map((d) => [
+    d.name, d.kind, d.line, d.nameStart, d.nameEnd, d.bodyStart, d.bodyEnd, d.bodyText, d.params, d.activity, d.conditions, d.endLine,
+    d.def.name, d.def.params, d.def.variadic, d.def.body, d.def.bodyText, d.def.kind, d.def.origin, d.def.sig, d.def.conditions,
+    d.nameTok, d.bodyFirst, d.bodyLast,
+  ]);
+}
+
+const tableRows = (pre: PreprocessResult) => [...pre.table].map(([k, v]) => [k, v.map((d) => [d.sig, d.origin, d.body, d.params])]);
+
+/** The analysis agrees with the full tokenization: literals, definitions, table, branches, scans, values. */
+function assertMatches(a: DocumentAnalysis, text: string, opts: AnalysisOptions, label: string, values = true): void {
+  const ref = reference(text, opts);
+  assert.equal(json(a.literals.map((l) => [l.line, l.start, l.end, l.text, l.value, l.radix, l.suffix])), json(ref.literals), `${label}: literals`);
+  assert.equal(json(defRows(a.pre)), json(defRows(ref.pre)), `${label}: definitions`);
+  assert.equal(json(tableRows(a.pre)), json(tableRows(ref.pre)), `${label}: table`);
+  assert.equal(json([a.branches, a.includes, a.problems]), json([ref.pre.branches, ref.pre.includes, ref.pre.problems]), `${label}: branches, includes, problems`);
+  assert.equal(a.lineCount, ref.scans.length, `${label}: lines`);
+  const scanRows = (xs: readonly LineScan[]) => xs.map((x) => [x.tokens, x.directive, x.continuation, x.continues, x.endState]);
+  assert.equal(json(scanRows(a.scans)), json(scanRows(ref.scans)), `${label}: scans`);
+  if (!values) return;
+  for (const d of a.definitions.filter((_, i) => i % 5 === 0).slice(0, 40)) {
+    const mine = a.deriveName(d.name).alternatives.map((x) => [x.u64, x.error, x.conditions]);
+    const theirs = deriveName(d.name, { dialect: ref.family, mode: opts.mode, lookup: ref.pre.lookup }).alternatives.map((x) => [x.u64, x.error, x.conditions]);
+    assert.equal(json(mine), json(theirs), `${label}: value of ${d.name}`);
+  }
+}
+
+const LANGUAGES = [undefined, 'c', 'asm', 'arm64', 'nasm', 'linkerscript'];
+
+test('lazy analysis = full tokenization: example and fixture files, every family and line-break style', () => {
+  assert.ok(SOURCES.length >= 10);
+  for (const file of SOURCES) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const [style, variant] of [['LF', text], ['CRLF', text.replace(/\n/g, '\r\n')], ['CR', text.replace(/\n/g, '\r')]] as const) {
+      for (const languageId of LANGUAGES) {
+        const opts: AnalysisOptions = { file, languageId, mode, readFile, includeDirs: [path.join(REPO, 'examples/include')] };
+        assertMatches(analyzeText(variant, opts), variant, opts, `${path.relative(REPO, file)} ${style} ${languageId}`, style === 'LF');
+      }
+    }
+  }
+});
+
+test('lazy analysis = full tokenization: generated kernel-style headers', () => {
+  for (let s = 1; s <= 4; s++) {
+    const text = generateHeader(1500, s);
+    const opts: AnalysisOptions = { languageId: 'c', mode, defines: s % 2 ? { CONFIG_FEATURE_3: true, CONFIG_FEATURE_5: false } : {} };
+    assertMatches(analyzeText(text, opts), text, opts, `generated ${s}`);
+  }
+});
+
+/** Random edits: insert a piece (digits, line breaks, comment and string openers, directives, continuations), maybe over some characters. */
+function edits(text: string, count: number, seedValue: number, pieces: string[]): string[] {
+  let s = seedValue;
+  const rnd = (n: number) => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s % n; };
+  const out: string[] = [];
+  for (let r = 0; r < count; r++) {
+    const at = rnd(text.length + 1);
+    const len = rnd(4) === 0 ? rnd(40) : rnd(2);
+    text = text.slice(0, at) + pieces[rnd(pieces.length)] + text.slice(at + len);
+    out.push(text);
+  }
+  return out;
+}
+
+const PIECES = ['1', '7', 'x', '(', '', '\n', '\r\n', '\r', '\\\n', ' \\', '\\', '/*', '*/', '//', '"', "'", '#define Q 5\n', '#define F(a) (a)\n', '#if X\n', '#else\n', '#endif\n', '#', 'define', '.set Z, 1\n', 'Y = 2;\n', '; c'];
+
+test('re-analysis after edits = a fresh analysis = full tokenization (examples, generated header)', () => {
+  const files = SOURCES.filter((_, i) => i % 3 === 0).concat(['generated']);
+  for (const file of files) {
+    const base = file === 'generated' ? generateHeader(400, 9) : fs.readFileSync(file, 'utf8');
+    const opts: AnalysisOptions = { file: file === 'generated' ? '/src/generated.h' : file, mode };
+    const az = new DocumentAnalyzer(opts);
+    const first = az.analyze(base);
+    void first.literals.length;
+    let r = 0;
+    for (const text of edits(base, 40, 17 + file.length, PIECES)) {
+      const inc = az.analyze(text);
+      if (r % 4 === 0) for (let line = 0; line < inc.lineCount; line += 7) inc.tokenAt(line, 3); // scans made before the next edit
+      assertMatches(inc, text, opts, `${path.basename(file)} edit ${r}`, r % 8 === 0);
+      r++;
+    }
+  }
+});
+
+test('re-analysis after random edits in every family = full tokenization (property)', () => {
+  const line = fc.array(fc.constantFrom(...PIECES, 'A', 'B', '0x10', '+', ' ', '\t', 'equ', '=', ';', '%define', '.equ'), { maxLength: 8 }).map((a) => a.join(' '));
+  const doc = fc.array(line, { maxLength: 25 }).map((ls) => ls.join('\n'));
+  fc.assert(fc.property(doc, fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.constantFrom(...PIECES)), { minLength: 1, maxLength: 5 }), fc.constantFrom('c', 'asm', 'arm64', 'nasm', 'linkerscript'), (text, changes, languageId) => {
+    const opts: AnalysisOptions = { languageId, file: languageId === 'linkerscript' ? '/x.ld' : undefined, mode };
+    const az = new DocumentAnalyzer(opts);
+    az.analyze(text);
+    for (const [at, len, piece] of changes) {
+      const i = at % (text.length + 1);
+      text = text.slice(0, i) + piece + text.slice(i + len);
+      assertMatches(az.analyze(text), text, opts, `${languageId}: ${JSON.stringify(text)}`, false);
+    }
+  }), { seed, numRuns: Math.max(100, Math.floor(numRuns / 2)) });
+});
+
+test('fast literal check = the literal parser', () => {
+  const lit = fc.stringMatching(/^(0[xXbB]?)?[0-9a-fA-F']{0,6}[.eEpP+-]?[0-9]{0,2}([uU]?[lL]{0,2}[uU]?|[zZ]|wb|WB|[fbhHkKmM])?$/);
+  const some = ['0', '00', '08', '0x', '0X1f', '0x1fUL', '0x1uLL', '0x1Lu', '0x1lL', '0x1wb', '0x1WB', '0x1wB', '1f', '1b', '10f', '0b1', '1e5', '1.5', "1'0", "0x1'0",
+    '1uu', '1LLU', '1llu', '1lLu', '1z', '1uz', '1zu', '017', '0179', '0x10000000000000000', '18446744073709551616', '1K', '$10', '10h'];
+  fc.assert(fc.property(fc.oneof(lit, fc.constantFrom(...some)), (t) => {
+    for (const d of ['c', 'gas', 'nasm', 'ld'] as LiteralDialect[]) {
+      const padded = `(${t})`;
+      assert.equal(literalValid(padded, 1, 1 + t.length, d), parseLiteral(t, d) !== undefined, `${d}: ${t}`);
+    }
+  }), { seed, numRuns: numRuns * 20 });
+});
+
+test('common prefix and suffix of two texts', () => {
+  const naivePrefix = (a: string, b: string) => { let i = 0; while (i < a.length && i < b.length && a[i] === b[i]) i++; return i; };
+  const naiveSuffix = (a: string, b: string, max: number) => { let i = 0; while (i < max && a[a.length - 1 - i] === b[b.length - 1 - i]) i++; return i; };
+  const big = generateHeader(300, 2);
+  fc.assert(fc.property(fc.nat(big.length), fc.nat(50), fc.string({ maxLength: 3 }), (at, len, ins) => {
+    const b = big.slice(0, at) + ins + big.slice(at + len);
+    const p = commonPrefix(big, b);
+    assert.equal(p, naivePrefix(big, b));
+    const max = Math.min(big.length, b.length) - p;
+    assert.equal(commonSuffix(big, b, max), naiveSuffix(big, b, max));
+  }), { seed, numRuns });
+});
