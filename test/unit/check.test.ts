@@ -72,6 +72,31 @@ test('directories are searched recursively for C, asm and linker scripts only; -
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a tree checked on worker threads reports exactly what one thread reports, bytes counted once', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-check-jobs-'));
+  let bytes = 0;
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+    bytes += Buffer.byteLength(text);
+  };
+  // 300 files (worker threads start at 256): every 25th has a finding; a 3 MB file grows the read buffer
+  // and the small files after it must not see its bytes.
+  for (let i = 0; i < 300; i++) {
+    const bad = i % 25 === 0;
+    write(`d${i % 7}/f${String(i).padStart(3, '0')}.h`, bad ? `#define AREA${i}_VADDR 0xffff7fffffff0000\n` : `#define AREA${i}_START 0x${(i + 1).toString(16)}000\n`);
+    if (i === 150) write('d0/f150big.h', '/* filler */\n'.repeat(250_000) + '#define BIG_VADDR 0xffff7ffffff00000\n');
+  }
+  const one = run(dir, '--format', 'json', '--stats', '--jobs', '1');
+  const two = run(dir, '--format', 'json', '--stats', '--jobs', '2');
+  const found = JSON.parse(one.out) as { file: string; code: string }[];
+  assert.equal(found.length, 13, one.out);
+  assert.ok(found.some((f) => f.file.endsWith('f150big.h') && f.code === 'PL001'));
+  assert.equal(two.out, one.out);
+  for (const r of [one, two]) assert.match(r.err, new RegExp(`301 files \\(${bytes} bytes\\), 13 findings`));
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('usage errors and unreadable input exit 2 with one clear line', () => {
   let r = run();
   assert.equal(r.code, 2);

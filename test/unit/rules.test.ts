@@ -6,6 +6,7 @@ import * as path from 'path';
 import { checkText, collectValues, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules';
 import { getPreset } from '../../src/engine/layouts';
 import { getMode } from '../../src/engine/modes';
+import { mayHaveFindings } from '../../src/engine/rules/collect';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/diagnostics');
 const L27 = getPreset('linux-x86_64-2.6.27')!;
@@ -147,6 +148,71 @@ test('fast mode finds the same findings as the full scan', () => {
   const slow = check(text).map((x) => `${x.code}@${x.range.line}`);
   const fast = check(text, L27, 'x.h', { fast: true }).map((x) => `${x.code}@${x.range.line}`);
   assert.deepEqual(fast, slow);
+});
+
+test('fast mode finds the same findings as the full scan on every diagnostics fixture and example', () => {
+  const files = [
+    ...fs.readdirSync(FIX).map((f) => path.join(FIX, f)),
+    ...['mistakes.h', 'xen/page_64-2.6.26.h', 'xen/page_64-2.6.27.h', 'include/asm/page_64_types.h'].map((f) => path.resolve(__dirname, '../../../examples', f)),
+  ].filter((f) => /\.[ch]$/.test(f) && fs.existsSync(f));
+  assert.ok(files.length >= 5, files.join(', '));
+  let findings = 0;
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    for (const layout of [L27, L4]) {
+      const slow = check(text, layout, f).map((x) => `${x.code}@${x.range.line}:${x.range.character} ${x.message}`);
+      const fast = check(text, layout, f, { fast: true }).map((x) => `${x.code}@${x.range.line}:${x.range.character} ${x.message}`);
+      assert.deepEqual(fast, slow, `${f} under ${layout.id}`);
+      findings += slow.length;
+    }
+  }
+  assert.ok(findings > 10, `the fixtures have findings to compare (${findings})`);
+});
+
+test('fast mode: definitions it does not lex are still found for evaluation and register fields', () => {
+  const text = [
+    '#define VA_BITS_SHIFT\t47 /* a _SHIFT name: not lexed by the fast scan */',
+    '#define window_size(n) \\',
+    '\t((n) << 30)',
+    '#define HOLE_START\t(0xffff000000000000UL | (1UL << VA_BITS_SHIFT))',
+    '#define HOLE_END\t(HOLE_START + window_size(2UL))',
+    '#define CTL_ADDR_MASK\t0xff',
+    '#define CTL_ADDR_BASE\t0x1000',
+  ].join('\n');
+  const mode = getMode('x86_64-4level')!;
+  const slow = collectValues(text, 'x.h', { family: 'c', mode });
+  const fast = collectValues(text, 'x.h', { family: 'c', mode, fast: true });
+  const pick = (c: typeof slow, n: string) => c.values.find((v) => v.name === n);
+  assert.equal(pick(fast, 'HOLE_START')?.value, 0xffff800000000000n);
+  assert.equal(pick(fast, 'HOLE_END')?.value, 0xffff800080000000n);
+  assert.equal(pick(slow, 'HOLE_END')?.value, 0xffff800080000000n);
+  // A register's base next to its mask is a field in both scans, though the fast one never lexed the mask.
+  assert.equal(pick(fast, 'CTL_ADDR_MASK'), undefined);
+  assert.equal(pick(fast, 'CTL_ADDR_BASE')?.registerField, true);
+  assert.equal(pick(slow, 'CTL_ADDR_BASE')?.registerField, true);
+});
+
+test('fast mode: a big literal on a continuation line brings in its whole definition', () => {
+  const text = '#define INIT_WINDOWS { \\\n\t.lo = 1, \\\n\t.hi = 0xffff880000000000, \\\n}\n';
+  const mode = getMode('x86_64-4level')!;
+  const fast = collectValues(text, 'x.h', { family: 'c', mode, fast: true });
+  const slow = collectValues(text, 'x.h', { family: 'c', mode });
+  const lit = fast.values.find((v) => v.literal?.text === '0xffff880000000000');
+  assert.ok(lit, JSON.stringify(fast.values.map((v) => v.literal?.text)));
+  assert.deepEqual(lit!.range, { line: 2, character: 7, endLine: 2, endCharacter: 25 });
+  assert.deepEqual(fast.values.map((v) => [v.name, v.range]), slow.values.map((v) => [v.name, v.range]));
+  assert.ok(fast.macros.has('INIT_WINDOWS'));
+});
+
+test('the whole-tree gate passes over register headers and stops at a name or literal that can matter', () => {
+  const regs = '#define mmGC_BASE_ADDR 0x1234\n#define GC_BASE_ADDR__VALUE_MASK 0xffff\n#define GC_BASE_ADDR__VALUE__SHIFT 0x0\n';
+  assert.equal(mayHaveFindings(regs, 'c'), false);
+  assert.equal(mayHaveFindings(regs + '#define GC_WINDOW_START 0x1000\n', 'c'), true);
+  assert.equal(mayHaveFindings(regs + 'u64 x = 0x123456789;\n', 'c'), true);
+  assert.equal(mayHaveFindings(regs + 'u64 x = 12345678901;\n', 'c'), true);
+  // Assembler definitions count in assembly only.
+  assert.equal(mayHaveFindings('.set KERNEL_BASE, 0x1000\n', 'c'), false);
+  assert.equal(mayHaveFindings('.set KERNEL_BASE, 0x1000\n', 'gas'), true);
 });
 
 test('runRules is pure over a hand-made input', () => {

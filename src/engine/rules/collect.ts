@@ -469,6 +469,8 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       if (inSingleDef && i >= def!.bodyIdx) continue;
       if (def && i === def.nameIdx) continue;
       if (t[0]?.text === '#' && (t[1]?.text === 'line' || /^\d/.test(t[1]?.text ?? ''))) break;
+      // Fewer than nine characters: below 2^32 (no scaling suffixes outside linker scripts).
+      if (tok.text.length < 9 && family !== 'ld' && !pointerCastBefore(t, i)) continue;
       const li = literalInfo(tok, tok.line, family);
       if (!li) continue;
       const pointerCast = pointerCastBefore(t, i);
