@@ -136,13 +136,22 @@ export interface NameReading {
 
 const nameCache = new Map<string, NameReading>();
 
+/**
+ * A copy of a string that does not share storage with a larger one. (Engines represent a slice of a
+ * long string as a view into it; a cached view keeps the whole text alive.)
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Read a name: its role, which range boundary it is, whether it is physical or user space. */
 export function readName(name: string): NameReading {
   let r = nameCache.get(name);
   if (!r) {
     r = readNameUncached(name);
     if (nameCache.size > 100_000) nameCache.clear();
-    nameCache.set(name, r);
+    // A name sliced out of a document would keep the whole document alive in the cache: store a copy.
+    nameCache.set(detach(name), r);
   }
   return r;
 }

@@ -33,6 +33,8 @@ const anyCase = (w: string) => w.replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase(
  * `*__SHIFT`). Other definitions are not lexed; an evaluation that needs one finds it on demand.
  */
 const RULE_DEFINE = `define[ \\t]+(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
+/** Every `#define` line, with its name. */
+const ANY_DEFINE_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 /** A `#define` line up to its name (sticky: tried at a line start). */
 const ANY_DEFINE_Y = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/y;
 /** Definition lines within a window of lines, with their names (register-field detection). */
@@ -553,10 +555,27 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       const open = text.lastIndexOf('/*', offset);
       return open >= 0 && text.lastIndexOf('*/', offset) < open;
     };
+    // A few names are searched for one by one; past that, one pass indexes every `#define` line.
+    const absent = new Set<string>();
+    let index: Map<string, { offset: number; line: number }[]> | undefined;
+    let searches = 0;
+    const indexDefines = () => {
+      const out = new Map<string, { offset: number; line: number }[]>();
+      ANY_DEFINE_G.lastIndex = 0;
+      for (let m = ANY_DEFINE_G.exec(text); m; m = ANY_DEFINE_G.exec(text)) {
+        const ls = m.index;
+        if (continuesPrevious(text, ls)) continue;
+        const rec = { offset: ls, line: lineOf(ls) };
+        const e = out.get(m[1]);
+        if (e) e.push(rec); else out.set(m[1], [rec]);
+      }
+      return out;
+    };
     const materialise = (name: string): MacroDef[] | undefined => {
-      if (!opts.fast || family !== 'c') return undefined;
-      const recs = definesOf(name);
-      if (recs.length === 0) return undefined;
+      if (!opts.fast || family !== 'c' || absent.has(name)) return undefined;
+      if (!index && ++searches > 8) index = indexDefines();
+      const recs = index ? index.get(name) ?? [] : definesOf(name);
+      if (recs.length === 0) { absent.add(name); return undefined; }
       const defs: MacroDef[] = [];
       for (const r of recs) {
         const toks: LToken[] = [];
