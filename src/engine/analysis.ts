@@ -63,11 +63,23 @@ interface CacheEntry<T> {
  * list is of every number of the file; most are never looked at).
  */
 class ListedLiteral implements LiteralInfo {
-  private parsed: ParsedLiteral | undefined = undefined;
-  private str: string | undefined = undefined;
-  constructor(readonly line: number, readonly start: number, readonly end: number, private readonly source: string, private readonly offset: number, private readonly dialect: LiteralDialect) {}
-  get text(): string { return (this.str ??= this.source.slice(this.offset, this.offset + this.end - this.start)); }
-  private get p(): ParsedLiteral { return (this.parsed ??= parseLiteral(this.text, this.dialect)!); }
+  private cache: string | ParsedLiteral | undefined = undefined;
+  constructor(readonly line: number, readonly start: number, readonly end: number, private readonly doc: DocLex) {}
+  get text(): string {
+    const c = this.cache;
+    if (typeof c === 'string') return c;
+    const at = this.doc.starts[this.line] + this.start;
+    const t = this.doc.src.text.slice(at, at + this.end - this.start);
+    if (c === undefined) this.cache = t;
+    return t;
+  }
+  private get p(): ParsedLiteral {
+    const c = this.cache;
+    if (c !== undefined && typeof c !== 'string') return c;
+    const p = parseLiteral(this.text, this.doc.src.family)!;
+    this.cache = p;
+    return p;
+  }
   get value(): bigint { return this.p.value; }
   get radix(): ParsedLiteral['radix'] { return this.p.radix; }
   get suffix(): string { return this.p.suffix; }
@@ -137,7 +149,7 @@ export class DocumentAnalysis {
         const base = starts[i];
         for (let k = numFrom[i]; k < numFrom[i + 1]; k++) {
           const s = nums[2 * k], e = nums[2 * k + 1];
-          if (literalValid(text, base + s, base + e, dialect)) out.push(new ListedLiteral(i, s, e, text, base + s, dialect));
+          if (literalValid(text, base + s, base + e, dialect)) out.push(new ListedLiteral(i, s, e, this.doc));
         }
       }
       this.literalList = out;
@@ -327,7 +339,7 @@ export class DocumentAnalyzer {
     // The same directive objects in the same order (an edit outside directives and definitions):
     // the preprocessing result is unchanged. Included files are re-read only when directives change.
     const prev = this.last;
-    const same = prev !== undefined && (prev.directives === directives || (prev.directives.length === directives.length && directives.every((d, i) => d === prev.directives[i])));
+    const same = prev !== undefined && sameList(prev.directives, directives);
     const popts = { ...this.opts, family: this.family };
     const pre = same ? prev.pre : (prev && patchPreprocess(prev.pre, prev.directives, directives, popts)) || preprocess(directives, popts);
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
@@ -364,6 +376,13 @@ export class DocumentAnalyzer {
     const r = evaluateExpression(name, { ...opts, maxSteps: 200 });
     return r.deps.has(name) && r.alternatives.some((a) => a.value !== undefined);
   }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function depsValid(deps: Map<string, string>, lookup: MacroLookup): boolean {

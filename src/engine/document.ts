@@ -4,7 +4,7 @@
 // outside the lines the edit touched: work proportional to the edit (and to the number of lines when
 // the edit adds or removes lines), not to the size of the file.
 
-import { asmStatements, Directive, extractDirectives, LazyDefine, LexSource, LTok, makeDirective } from './preprocessor';
+import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './preprocessor';
 import {
   Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine,
   tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT,
@@ -24,8 +24,11 @@ export interface DocLex {
   /** Number tokens: columns (start, end) in pairs, line by line; line i has pairs numFrom[i] .. numFrom[i+1]. */
   readonly numFrom: Int32Array;
   readonly nums: Int32Array;
-  /** Directives by the line they start on (undefined for linker scripts, whose statements span lines). */
-  readonly dirs: (Directive | Directive[] | undefined)[] | undefined;
+  /**
+   * Directives by the line they start on: line i's are directives[dirFrom[i] .. dirFrom[i+1]]
+   * (undefined for linker scripts, whose statements span lines).
+   */
+  readonly dirFrom: Int32Array | undefined;
   /** Every directive and symbol assignment, in order (as extractDirectives gives them). */
   readonly directives: Directive[];
 }
@@ -38,6 +41,7 @@ let sEnds = new Int32Array(1024);
 let sEntry = new Uint8Array(1024);
 let sFlags = new Uint8Array(1024);
 let sNumFrom = new Int32Array(1025);
+let sDirFrom = new Int32Array(1025);
 let sNums = new Int32Array(2048);
 
 function growLines(n: number): void {
@@ -47,6 +51,7 @@ function growLines(n: number): void {
   const g8 = (a: Uint8Array, len: number) => { const b = new Uint8Array(len); b.set(a); return b; };
   sStarts = g32(sStarts, size); sEnds = g32(sEnds, size); sEntry = g8(sEntry, size); sFlags = g8(sFlags, size);
   sNumFrom = g32(sNumFrom, size + 1);
+  sDirFrom = g32(sDirFrom, size + 1);
 }
 
 function growNums(n: number): void {
@@ -167,8 +172,11 @@ interface Pending {
   shape: number;
   spans: number[];
   toks?: LTok[];
-  name?: { text: string; start: number; end: number };
+  name?: { text: string; start: number };
 }
+
+/** LazyDefine bits of a defineShape. */
+const shapeBits = (shape: number) => (shape >= 2 ? LD_FN : 0) | (shape !== 3 ? LD_PARAMS_OK : 0);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -184,12 +192,13 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   // The region to lex: from the start of line `from` (old numbering) to the start of old line `b1`.
   let from = 0;
   let b1 = 0;
+  let p = 0;
   let r0 = 0, r1 = text.length;
   let atEnd = true;
   let delta = 0;
   if (prev) {
     const old = prev.src.text;
-    const p = commonPrefix(old, text);
+    p = commonPrefix(old, text);
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
     delta = text.length - old.length;
     from = lineAt(prev, Math.max(0, p - 1));
@@ -203,7 +212,7 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
 
   let n = 0; // lines lexed (region)
   let nNums = 0;
-  const regionDirs: (Directive | Directive[] | undefined)[] = [];
+  const regionDirs: (Directive | undefined)[] = []; // undefined: a directive still being collected, or none
   const withDirs = family !== 'ld';
   let pending: Pending | undefined;
   let state = prev && from > 0 ? prev.entry[from] : 0;
@@ -214,7 +223,8 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     pending = undefined;
     let d: Directive | undefined;
     if (pd.shape > 0 && pd.shape < 4) {
-      d = new LazyDefine(src, pd.line, endLine, pd.name!.text, pd.name!.start, pd.name!.end, pd.shape >= 2, pd.shape !== 3, pd.spans);
+      const sp = pd.spans;
+      d = new LazyDefine(src, pd.line, endLine, pd.name!.text, pd.name!.start, sp[0], sp[1], sp[2] | shapeBits(pd.shape), sp.slice(3));
     } else {
       d = makeDirective(pd.toks!, family, pd.line, endLine);
     }
@@ -227,6 +237,7 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     const fl = lexLine(text, start, end, family, state, hashImmediate);
     sStarts[n] = start; sEnds[n] = end; sEntry[n] = state; sFlags[n] = fl & 7;
     sNumFrom[n] = nNums;
+    sDirFrom[n] = regionDirs.length;
     for (let j = 0; j < tapeCount; j++) {
       if (tape[3 * j] !== TK_NUMBER) continue;
       growNums(2 * nNums + 2);
@@ -234,33 +245,34 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
       sNums[2 * nNums + 1] = tape[3 * j + 2] - start;
       nNums++;
     }
-    if (withDirs) {
+    // A line of the region before the edit (its line break and the next line's first character unchanged),
+    // not part of a continued directive: the same text in the same state, its directives are kept.
+    if (withDirs && prev && line + 1 < prev.count && prev.starts[line + 1] < p && !pending && (fl & (LEX_CONTINUES | LEX_CONTINUATION)) === 0) {
+      const pf = prev.dirFrom!;
+      for (let k = pf[line]; k < pf[line + 1]; k++) regionDirs.push(prev.directives[k]);
+    } else if (withDirs) {
       if (pending) {
         pending.spans.push(start, end, state);
         if (pending.toks) tapeLToks(text, start, line, pending.toks);
-        regionDirs.push(undefined);
         if ((fl & LEX_CONTINUES) === 0) finishPending(line);
       } else if ((fl & LEX_DIRECTIVE) !== 0) {
         const continues = (fl & LEX_CONTINUES) !== 0;
         const shape = defineShape(text, family, continues);
         if (!continues) {
           if (shape > 0 && shape < 4) {
-            const a = tape[7], b = tape[8];
-            regionDirs.push(new LazyDefine(src, line, line, text.slice(a, b), a - start, b - start, shape >= 2, shape !== 3, [start, end, state]));
+            regionDirs.push(new LazyDefine(src, line, line, text.slice(tape[7], tape[8]), tape[7] - start, start, end, state | shapeBits(shape), undefined));
           } else {
-            regionDirs.push(makeDirective(tapeLToks(text, start, line, []), family, line, line));
+            const d = makeDirective(tapeLToks(text, start, line, []), family, line, line);
+            if (d) regionDirs.push(d);
           }
         } else {
           pending = { line, slot: regionDirs.length, shape, spans: [start, end, state] };
-          if (shape > 0 && shape < 4) pending.name = { text: text.slice(tape[7], tape[8]), start: tape[7] - start, end: tape[8] - start };
+          if (shape > 0 && shape < 4) pending.name = { text: text.slice(tape[7], tape[8]), start: tape[7] - start };
           else pending.toks = tapeLToks(text, start, line, []);
           regionDirs.push(undefined);
         }
       } else if ((fl & LEX_CONTINUATION) === 0 && isAsm && asmCandidate(text, family)) {
-        const dirs = asmStatements(tapeLToks(text, start, line, []), family).map((d) => ({ ...d, line, endLine: line }));
-        regionDirs.push(dirs.length === 0 ? undefined : dirs.length === 1 ? dirs[0] : dirs);
-      } else {
-        regionDirs.push(undefined);
+        for (const d of asmStatements(tapeLToks(text, start, line, []), family)) regionDirs.push({ ...d, line, endLine: line });
       }
     }
     state = fl >> LEX_STATE_SHIFT;
@@ -336,30 +348,39 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   }
   numFrom[count] = headNums + nNums + tailNums;
 
-  let dirs: (Directive | Directive[] | undefined)[] | undefined;
+  let dirFrom: Int32Array | undefined;
   let directives: Directive[];
   if (withDirs) {
-    if (prev?.dirs) {
-      const after = prev.dirs.slice(oldResume);
-      dirs = prev.dirs.slice(0, from).concat(regionDirs, lineDelta === 0 ? after : after.map((x) => x && moveDirs(x, lineDelta)));
-    } else dirs = regionDirs;
-    directives = [];
-    for (let i = 0; i < dirs.length; i++) {
-      const x = dirs[i];
-      if (x === undefined) continue;
-      if (Array.isArray(x)) for (const d of x) directives.push(d); else directives.push(x);
+    // the region's directives without the holes (makeDirective said no to a continued directive)
+    sDirFrom[n] = regionDirs.length;
+    const region: Directive[] = [];
+    for (let i = 0; i < n; i++) {
+      const k0 = sDirFrom[i], k1 = sDirFrom[i + 1];
+      sDirFrom[i] = region.length;
+      for (let k = k0; k < k1; k++) { const d = regionDirs[k]; if (d) region.push(d); }
     }
+    const headDirs = prev ? prev.dirFrom![from] : 0;
+    dirFrom = new Int32Array(count + 1);
+    if (prev) {
+      const pf = prev.dirFrom!;
+      dirFrom.set(pf.subarray(0, from));
+      let tailDirs = prev.directives.slice(pf[oldResume]);
+      if (lineDelta !== 0) tailDirs = tailDirs.map((d) => moveDirective(d, lineDelta));
+      directives = prev.directives.slice(0, headDirs).concat(region, tailDirs);
+      const shift = headDirs + region.length - pf[oldResume];
+      for (let k = oldResume; k <= prev.count; k++) dirFrom[k + lineDelta] = pf[k] + shift;
+    } else {
+      directives = region;
+      dirFrom[count] = region.length;
+    }
+    for (let i = 0; i < n; i++) dirFrom[from + i] = headDirs + sDirFrom[i];
   } else {
     // Linker scripts: statements run across lines up to `;`, extracted from the tokens of every line.
     const scans: LineScan[] = new Array(count);
     for (let i = 0; i < count; i++) scans[i] = scanLine(text.slice(starts[i], ends[i]), family, entry[i], { hashImmediate });
     directives = extractDirectives(scans, family);
   }
-  return { src, count, starts, ends, entry, flags, numFrom, nums, dirs, directives };
-}
-
-function moveDirs(x: Directive | Directive[], delta: number): Directive | Directive[] {
-  return Array.isArray(x) ? x.map((d) => moveDirective(d, delta)) : moveDirective(x, delta);
+  return { src, count, starts, ends, entry, flags, numFrom, nums, dirFrom, directives };
 }
 
 /** A directive moved by `delta` lines. */

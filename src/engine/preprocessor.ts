@@ -44,101 +44,133 @@ export interface LexSource {
  * A `#define` found by the document lexer (see document.ts) without making its tokens: the name, its
  * position and whether a parameter list follows are known; the tokens are lexed again from the source
  * the first time something asks for them. Gives exactly the directive makeDirective gives for the same
- * tokens.
+ * tokens. (Kept small: there is one per #define of a file.)
  */
 export class LazyDefine implements Directive {
-  readonly kind: DirectiveKind = 'define';
-  readonly keyword = 'define';
-  readonly symKind: SymbolKind | undefined = undefined;
-  readonly target: string | undefined = undefined;
-  readonly system: boolean | undefined = undefined;
   memoDef: Directive['memoDef'] = undefined;
-  private toks: LTok[] | undefined = undefined;
-  private bodyToks: LTok[] | undefined = undefined;
-  private nameT: LTok | undefined = undefined;
+  private toks: { rest: LTok[]; body?: LTok[] } | undefined = undefined;
 
   constructor(
     readonly src: LexSource,
     readonly line: number,
     readonly endLine: number,
-    /** The macro name, on `line`, at columns nameStart..nameEnd. */
+    /** The macro name, on `line` from column nameStart. */
     readonly name: string,
     readonly nameStart: number,
-    readonly nameEnd: number,
-    /** `(` follows the name: a function-like macro. */
-    readonly fnLike: boolean,
-    /** The parameter list is well formed (parseDefine accepts it); always true for object-like macros. */
-    readonly paramsOk: boolean,
-    /** The physical lines: [start, end, entry state] (offsets into src.text) for each, in order. */
-    readonly spans: readonly number[],
+    /** The first physical line: offsets into src.text, and the lexer state at its start. */
+    private readonly start: number,
+    private readonly end: number,
+    /** State | LD_FN | LD_PARAMS_OK. */
+    private readonly bits: number,
+    /** The further physical lines of a continued directive: [start, end, state] for each. */
+    private readonly more: readonly number[] | undefined,
   ) {}
+
+  get kind(): DirectiveKind { return 'define'; }
+  get keyword(): string { return 'define'; }
+  get symKind(): SymbolKind | undefined { return undefined; }
+  get target(): string | undefined { return undefined; }
+  get system(): boolean | undefined { return undefined; }
+  /** `(` follows the name: a function-like macro. */
+  get fnLike(): boolean { return (this.bits & LD_FN) !== 0; }
+  /** The parameter list is well formed (parseDefine accepts it); always true for object-like macros. */
+  get paramsOk(): boolean { return (this.bits & LD_PARAMS_OK) !== 0; }
 
   get tokens(): LTok[] {
     if (!this.toks) {
       const all: LTok[] = [];
       const { text, family, hashImmediate } = this.src;
-      for (let k = 0; k < this.spans.length; k += 3) {
-        const from = this.spans[k], to = this.spans[k + 1];
-        lexLine(text, from, to, family, this.spans[k + 2], hashImmediate);
-        const line = this.line + k / 3;
+      const lex = (from: number, to: number, state: number, line: number) => {
+        lexLine(text, from, to, family, state, hashImmediate);
         for (let j = 0; j < tapeCount; j++) {
           const a = tape[3 * j + 1], b = tape[3 * j + 2];
           all.push({ kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - from, end: b - from, line });
         }
-      }
-      const rest = all.slice(2);
-      if (this.nameT) rest[0] = this.nameT; else this.nameT = rest[0];
-      this.toks = rest;
+      };
+      lex(this.start, this.end, this.bits & 3, this.line);
+      const more = this.more ?? [];
+      for (let k = 0; k < more.length; k += 3) lex(more[k], more[k + 1], more[k + 2], this.line + 1 + k / 3);
+      this.toks = { rest: all.slice(2) };
     }
-    return this.toks;
+    return this.toks.rest;
   }
 
   get nameTok(): LTok {
-    return (this.nameT ??= { kind: 'ident', text: this.name, start: this.nameStart, end: this.nameEnd, line: this.line });
+    return this.tokens[0];
   }
 
   get body(): LTok[] {
-    return (this.bodyToks ??= this.tokens.slice(1));
+    const rest = this.tokens;
+    return (this.toks!.body ??= rest.slice(1));
   }
 
   /** The same directive moved by `delta` lines (its text unchanged). */
   moved(delta: number): LazyDefine {
-    return new LazyDefine(this.src, this.line + delta, this.endLine + delta, this.name, this.nameStart, this.nameEnd, this.fnLike, this.paramsOk, this.spans);
+    return new LazyDefine(this.src, this.line + delta, this.endLine + delta, this.name, this.nameStart, this.start, this.end, this.bits, this.more);
   }
 }
 
+/** LazyDefine bits above the start state. */
+export const LD_FN = 4, LD_PARAMS_OK = 8;
+
+type DefMemo = NonNullable<Directive['memoDef']>;
+
 /**
  * The definition a LazyDefine makes: name and conditions at once, the rest (parameters, body, text,
- * signature) parsed by parseDefine the first time it is read.
+ * signature) parsed by parseDefine the first time it is read. It is also the directive's definition
+ * memo (see defFor).
  */
-export class LazyMacroDef implements MacroDef {
-  readonly kind = 'macro' as const;
+export class LazyMacroDef implements MacroDef, DefMemo {
   private parsed: MacroDef | undefined = undefined;
   private originObj: MacroDef['origin'] = undefined;
-  constructor(readonly directive: LazyDefine, readonly name: string, readonly conditions: CondAtom[], private readonly file: string | undefined) {}
+  key: string | undefined = undefined;
+  list: MacroDef[] | undefined = undefined;
+  constructor(readonly directive: LazyDefine, readonly conditions: CondAtom[], readonly file: string | undefined) {}
 
   private get p(): MacroDef {
     if (!this.parsed) {
       const d = this.directive;
-      const r = parseDefine(d.nameTok, d.body, this.conditions, this.origin);
+      const body = d.body;
+      const r = parseDefine(d.nameTok, body, this.conditions, this.origin);
       // paramsOk was checked on the same tokens; keep a definition whatever happens
       this.parsed = r ?? { name: this.name, body: [], bodyText: '', conditions: this.conditions, kind: 'macro', origin: this.origin, sig: macroSig(this.name, undefined, '', this.conditions, 'macro') };
     }
     return this.parsed;
   }
 
+  get name(): string { return this.directive.name; }
+  get kind(): 'macro' { return 'macro'; }
   get origin(): MacroDef['origin'] { return (this.originObj ??= { file: this.file, line: this.directive.line }); }
   get params(): string[] | undefined { return this.directive.fnLike ? this.p.params : undefined; }
   get variadic(): string | undefined { return this.directive.fnLike ? this.p.variadic : undefined; }
   get body() { return this.p.body; }
   get bodyText(): string { return this.p.bodyText; }
   get sig(): string { return this.p.sig; }
+  // the memo view
+  get atoms(): CondAtom[] { return this.conditions; }
+  get def(): MacroDef { return this; }
 }
 
 /** A plain copy of a definition (to spread: a LazyMacroDef keeps its fields behind getters). */
 export function plainDef(d: MacroDef): MacroDef {
   if (!(d instanceof LazyMacroDef)) return d;
   return { name: d.name, params: d.params, variadic: d.variadic, body: d.body, bodyText: d.bodyText, conditions: d.conditions, kind: d.kind, origin: d.origin, sig: d.sig };
+}
+
+/** Index of the record a directive made (records are in line order), or -1. */
+function recordOf(defs: readonly DefinitionRecord[], d: Directive): number {
+  let lo = 0, hi = defs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (defs[mid].directive.line < d.line) lo = mid + 1; else hi = mid;
+  }
+  for (let i = lo; i < defs.length && defs[i].directive.line === d.line; i++) if (defs[i].directive === d) return i;
+  return defs.findIndex((r) => r.directive === d);
+}
+
+/** The name a definition directive defines. */
+function dirName(d: Directive): string | undefined {
+  return d instanceof LazyDefine ? d.name : d.nameTok?.text;
 }
 
 /** Whether a definition is function-like, without parsing a lazy one. */
@@ -173,64 +205,53 @@ export type DefinitionKind = 'define' | 'function-macro' | SymbolKind;
  * analysis gives (DefinitionInfo in analysis.ts). Body positions and text are derived when first read.
  */
 export class DefinitionRecord {
-  readonly name: string;
-  readonly kind: DefinitionKind;
   /** Line and columns of the name. */
   readonly line: number;
   readonly nameStart: number;
   readonly nameEnd: number;
-  readonly conditions: CondAtom[];
-  /** Last line of the directive (continuations included). */
-  readonly endLine: number;
-  private bodyRange: { first?: LTok; last?: LTok } | undefined = undefined;
-  private bodyStartPos: { line: number; character: number } | undefined = undefined;
-  private bodyEndPos: { line: number; character: number } | undefined = undefined;
+  private lazy: { first?: LTok; last?: LTok; start?: { line: number; character: number }; end?: { line: number; character: number } } | undefined = undefined;
 
   constructor(readonly def: MacroDef, readonly directive: Directive, readonly activity: Activity) {
     const d = directive;
-    this.name = def.name;
-    this.kind = d.kind === 'define' ? (isFunctionLike(def) ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
     if (d instanceof LazyDefine) {
       this.line = d.line;
       this.nameStart = d.nameStart;
-      this.nameEnd = d.nameStart + def.name.length;
+      this.nameEnd = d.nameStart + d.name.length;
     } else {
       const t = d.nameTok!;
       this.line = t.line;
       this.nameStart = t.start;
-      this.nameEnd = t.start + (this.kind === 'ld-origin' || this.kind === 'ld-length' ? t.end - t.start : def.name.length);
+      this.nameEnd = t.start + (d.symKind === 'ld-origin' || d.symKind === 'ld-length' ? t.end - t.start : def.name.length);
     }
-    this.conditions = def.conditions;
-    this.endLine = d.endLine;
   }
 
+  get name(): string { return this.def.name; }
+  get kind(): DefinitionKind {
+    const d = this.directive;
+    return d.kind === 'define' ? (isFunctionLike(this.def) ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
+  }
+  get conditions(): CondAtom[] { return this.def.conditions; }
+  /** Last line of the directive (continuations included). */
+  get endLine(): number { return this.directive.endLine; }
   get nameTok(): LTok { return this.directive.nameTok!; }
 
-  private range(): { first?: LTok; last?: LTok } {
-    if (!this.bodyRange) {
+  private range(): NonNullable<DefinitionRecord['lazy']> {
+    if (!this.lazy) {
       const body = this.directive.body ?? [];
       let bodyStart = 0;
       if (isFunctionLike(this.def)) bodyStart = body.findIndex((t) => t.text === ')') + 1;
-      this.bodyRange = { first: body[bodyStart], last: body.length > bodyStart ? body[body.length - 1] : undefined };
+      const first = body[bodyStart], last = body.length > bodyStart ? body[body.length - 1] : undefined;
+      this.lazy = { first, last, start: first && { line: first.line, character: first.start }, end: last && { line: last.line, character: last.end } };
     }
-    return this.bodyRange;
+    return this.lazy;
   }
 
   /** First and last body tokens (undefined for an empty body). */
   get bodyFirst(): LTok | undefined { return this.range().first; }
   get bodyLast(): LTok | undefined { return this.range().last; }
-
   /** Body range (line/character), undefined for an empty body. */
-  get bodyStart(): { line: number; character: number } | undefined {
-    const t = this.bodyFirst;
-    return t && (this.bodyStartPos ??= { line: t.line, character: t.start });
-  }
-
-  get bodyEnd(): { line: number; character: number } | undefined {
-    const t = this.bodyLast;
-    return t && (this.bodyEndPos ??= { line: t.line, character: t.end });
-  }
-
+  get bodyStart(): { line: number; character: number } | undefined { return this.range().start; }
+  get bodyEnd(): { line: number; character: number } | undefined { return this.range().end; }
   get bodyText(): string { return this.def.bodyText; }
   get params(): string[] | undefined { return this.def.params; }
 }
@@ -267,6 +288,19 @@ export interface PreprocessResult {
   lookup: (name: string) => readonly MacroDef[] | undefined;
   /** Identifiers used by #if/#elif conditions (for incremental updates). */
   conditionNames?: Set<string>;
+  /**
+   * @internal After patchPreprocess: the table as a base table and the names changed since (null: no
+   * longer defined). `table` is then made from them when first read.
+   */
+  tableParts?: { base: Map<string, MacroDef[]>; changed: Map<string, MacroDef[] | null> };
+}
+
+/** One name's candidates in a preprocessing result's table (without making a patched table). */
+function tableGet(r: PreprocessResult, name: string): MacroDef[] | undefined {
+  const parts = r.tableParts;
+  if (!parts) return r.table.get(name);
+  const c = parts.changed.get(name);
+  return c === undefined ? parts.base.get(name) : c ?? undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +643,11 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
     let atomsMemoOf: CondAtom[][] = [];
     const currentAtoms = (): CondAtom[] => {
       if (stack.length === 0) return baseAtoms;
-      if (atomsMemo && atomsMemoOf.length === stack.length && stack.every((f, i) => f.atoms === atomsMemoOf[i])) return atomsMemo;
+      if (atomsMemo && atomsMemoOf.length === stack.length) {
+        let same = true;
+        for (let i = 0; i < stack.length && same; i++) same = stack[i].atoms === atomsMemoOf[i];
+        if (same) return atomsMemo;
+      }
       const out = baseAtoms.slice();
       for (const f of stack) out.push(...f.atoms);
       atomsMemo = out;
@@ -621,7 +659,8 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
       const f = stack[stack.length - 1];
       if (isMain && f) branches.push({ startLine: f.startLine, endLine, activity: f.dead ? 'inactive' : f.activity, conditions: f.atoms, text: f.text });
     };
-    for (const d of dirs) {
+    for (let di = 0; di < dirs.length; di++) {
+      const d = dirs[di];
       switch (d.kind) {
         case 'if': case 'ifdef': case 'ifndef': {
           const parentDead = dead();
@@ -759,7 +798,6 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   return { table, definitions, branches, includes, problems, lookup, conditionNames: conditionNamesOf(directives) };
 }
 
-type DefMemo = NonNullable<Directive['memoDef']>;
 const defCache = {
   get: (d: Directive) => d.memoDef,
   set: (d: Directive, v: DefMemo) => { d.memoDef = v; },
@@ -769,12 +807,15 @@ const defCache = {
 function defFor(d: Directive, atoms: CondAtom[], file: string | undefined): MacroDef | undefined {
   const hit = defCache.get(d);
   if (hit && hit.file === file && (hit.atoms === atoms || (atoms.length === 0 && hit.atoms.length === 0) || (hit.key ??= atomsKey(hit.atoms)) === atomsKey(atoms))) return hit.def;
-  let def: MacroDef | undefined;
-  if (d instanceof LazyDefine) def = d.paramsOk ? new LazyMacroDef(d, d.name, atoms, file) : undefined;
-  else {
-    const origin = { file, line: d.line };
-    def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
+  if (d instanceof LazyDefine) {
+    if (!d.paramsOk) { defCache.set(d, { key: undefined, file, atoms, def: undefined }); return undefined; }
+    const lazy = new LazyMacroDef(d, atoms, file);
+    if (atoms.length === 0) lazy.list = [lazy];
+    defCache.set(d, lazy);
+    return lazy;
   }
+  const origin = { file, line: d.line };
+  const def = d.kind === 'define' ? parseDefine(d.nameTok!, d.body ?? [], atoms, origin) : makeSymbol(d.nameTok!.text, d.body ?? [], atoms, origin);
   defCache.set(d, { key: undefined, file, atoms, def, list: def && atoms.length === 0 ? [def] : undefined });
   return def;
 }
@@ -810,7 +851,8 @@ export function preprocessText(text: string, opts: PreprocessOptions): Preproces
 
 function conditionNamesOf(directives: readonly Directive[]): Set<string> {
   const out = new Set<string>();
-  for (const d of directives) {
+  for (let i = 0; i < directives.length; i++) {
+    const d = directives[i];
     if (d.kind === 'if' || d.kind === 'elif' || d.kind === 'ifdef' || d.kind === 'ifndef' || d.kind === 'elifdef' || d.kind === 'elifndef') {
       for (const t of d.tokens) if (t.kind === 'ident') out.add(t.text);
     }
@@ -834,15 +876,16 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
   if (k < 0) return prev;
   const a = prevDirs[k], b = dirs[k];
   if (a.kind !== b.kind || (a.kind !== 'define' && a.kind !== 'symbol') || a.symKind === 'ld-dot' || b.symKind === 'ld-dot') return undefined;
-  const name = b.nameTok?.text;
-  if (!name || a.nameTok?.text !== name || a.line !== b.line) return undefined;
+  const name = dirName(b);
+  if (!name || dirName(a) !== name || a.line !== b.line) return undefined;
   if (prev.conditionNames?.has(name) || (opts.defines && name in opts.defines)) return undefined;
-  const idx = prev.definitions.findIndex((r) => r.directive === a);
+  const idx = recordOf(prev.definitions, a);
   if (idx < 0) return undefined;
   const old = prev.definitions[idx];
   // every candidate of the name must come from this file's records (not from an include)
-  const records = prev.definitions.filter((r) => r.def.name === name);
-  const cands = prev.table.get(name) ?? [];
+  const records: DefinitionRecord[] = [];
+  for (let i = 0; i < prev.definitions.length; i++) if (prev.definitions[i].name === name) records.push(prev.definitions[i]);
+  const cands = tableGet(prev, name) ?? [];
   if (cands.some((c) => c.origin?.file !== opts.file || !records.some((r) => r.def.sig === c.sig || c.sig.startsWith(r.def.sig)))) return undefined;
   const def = defFor(b, old.def.conditions, opts.file);
   if (!def) return undefined;
@@ -851,8 +894,9 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
   definitions[idx] = rec;
   // replay the table rule for this name
   let list: MacroDef[] | undefined;
-  for (const r of definitions) {
-    if (r.def.name !== name || r.activity === 'inactive') continue;
+  for (let i = 0; i < definitions.length; i++) {
+    const r = definitions[i];
+    if (r.name !== name || r.activity === 'inactive') continue;
     const atoms = r.def.conditions;
     if (atoms.length === 0) list = [r.def];
     else {
@@ -863,9 +907,32 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
       list = [...adjusted, r.def];
     }
   }
-  const table = new Map(prev.table);
-  if (list) table.set(name, list); else table.delete(name);
+  // The new table: the previous one with this name's candidates replaced, kept as a base table and the
+  // changed names (merged into a new base once many names changed).
+  const parts = prev.tableParts ?? { base: prev.table, changed: new Map<string, MacroDef[] | null>() };
+  let base = parts.base;
+  let changed = new Map(parts.changed);
+  changed.set(name, list ?? null);
+  if (changed.size > 64) {
+    base = new Map(base);
+    for (const [n, l] of changed) if (l) base.set(n, l); else base.delete(n);
+    changed = new Map();
+  }
   const fallback = opts.fallback;
-  const lookup = (n: string) => table.get(n) ?? fallback?.(n);
-  return { ...prev, table, definitions, lookup };
+  const lookup = (n: string) => {
+    const c = changed.get(n);
+    return (c === undefined ? base.get(n) : c ?? undefined) ?? fallback?.(n);
+  };
+  let table: Map<string, MacroDef[]> | undefined;
+  return {
+    get table() {
+      if (!table) {
+        table = new Map(base);
+        for (const [n, l] of changed) if (l) table.set(n, l); else table.delete(n);
+      }
+      return table;
+    },
+    tableParts: { base, changed },
+    definitions, branches: prev.branches, includes: prev.includes, problems: prev.problems, lookup, conditionNames: prev.conditionNames,
+  };
 }
