@@ -22,28 +22,55 @@ export function familyOfPath(file: string): Family {
   return familyFor(undefined, file) ?? 'c';
 }
 
-/** Files under the given paths (directories recursively, dot-directories skipped), sorted per directory. */
-export function listFiles(paths: string[]): { files: string[]; problems: string[] } {
-  const files: string[] = [];
-  const problems: string[] = [];
-  const walk = (dir: string) => {
+/**
+ * Files under the given paths (directories recursively, dot-directories skipped, entries sorted per
+ * directory), yielded as the walk finds them; a path that cannot be read yields a problem instead.
+ */
+export function* walkFiles(paths: string[]): Generator<{ file?: string; problem?: string }> {
+  function* walk(dir: string): Generator<{ file?: string; problem?: string }> {
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { problems.push(`${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code})`); return; }
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { yield { problem: `${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code})` }; return; }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const p = dir === '.' ? e.name : path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && SOURCE.test(e.name)) files.push(p);
+      if (e.isDirectory()) yield* walk(p);
+      else if (e.isFile() && SOURCE.test(e.name)) yield { file: p };
     }
-  };
+  }
   for (const p of paths) {
     let st: fs.Stats;
-    try { st = fs.statSync(p); } catch (e) { problems.push(`${p}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`); continue; }
-    if (st.isDirectory()) walk(p);
-    else files.push(p);
+    try { st = fs.statSync(p); } catch (e) { yield { problem: `${p}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` }; continue; }
+    if (st.isDirectory()) yield* walk(p);
+    else yield { file: p };
   }
-  return { files, problems };
+}
+
+/** Files of a walk, pulled in batches as workers ask for them; `files` keeps the walk order. */
+class FileQueue {
+  readonly files: string[] = [];
+  readonly problems: string[] = [];
+  private next = 0;
+  private done = false;
+  constructor(private readonly walk: Iterator<{ file?: string; problem?: string }>) {}
+
+  /** Walk until `n` files are waiting (or the walk ends); whether that many are. */
+  fill(n: number): boolean {
+    while (!this.done && this.files.length - this.next < n) {
+      const r = this.walk.next();
+      if (r.done) this.done = true;
+      else if (r.value.file) this.files.push(r.value.file);
+      else this.problems.push(r.value.problem!);
+    }
+    return this.files.length - this.next >= n;
+  }
+
+  take(n: number): string[] {
+    this.fill(n);
+    const out = this.files.slice(this.next, this.next + n);
+    this.next += out.length;
+    return out;
+  }
 }
 
 interface CheckSettings {
@@ -174,13 +201,12 @@ function startWorker(init: WorkerInit): void {
 
 if (!isMainThread && (workerData as WorkerInit | undefined)?.role === 'paging-layout-check') startWorker(workerData as WorkerInit);
 
-/** Check files on `jobs` worker threads, handing out batches as workers free up. */
-async function checkParallel(files: string[], s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
+/** Check the queue's files on `jobs` worker threads, handing out batches as workers free up. */
+async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
   const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities };
   const out: Reported[] = [];
   const unreadable: string[] = [];
   let bytes = 0;
-  let next = 0;
   const BATCH = 32;
   // The module re-requires itself (also when bundled into dist/cli.js): its top level starts the worker loop.
   const code = `require(${JSON.stringify(__filename)});`;
@@ -188,23 +214,21 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   // A bounded heap per worker keeps the whole-tree peak low; a batch whose worker runs out of it is
   // checked again on the main thread, and a fresh worker takes the worker's place.
   const spawn = (): Promise<void> => new Promise<void>((resolve) => {
-    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const w = new Worker(code, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
     let current: string[] = [];
     let failed = false;
     const feed = () => {
-      if (next >= files.length) { current = []; w.postMessage({}); return; }
-      current = files.slice(next, next + BATCH);
-      next += BATCH;
-      w.postMessage({ files: current });
+      current = queue.take(BATCH);
+      w.postMessage(current.length ? { files: current } : {});
     };
     w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number }) => {
       for (const r of m.out) out.push(r);
-      unreadable.push(...m.unreadable);
+      for (const u of m.unreadable) unreadable.push(u);
       bytes += m.bytes;
       feed();
     });
     w.on('error', () => { failed = true; retry.push(...current); current = []; });
-    w.on('exit', () => { if (failed && next < files.length) spawn().then(resolve); else resolve(); });
+    w.on('exit', () => { if (failed && queue.fill(1)) spawn().then(resolve); else resolve(); });
     feed();
   });
   await Promise.all(Array.from({ length: jobs }, spawn));
@@ -222,6 +246,9 @@ async function checkParallel(files: string[], s: CheckSettings, jobs: number): P
   }
   return { out, unreadable, bytes };
 }
+
+/** Worker heap: bounded so that the whole-tree peak stays low (a file is at most 32 MB). */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 192 };
 
 // ---------------------------------------------------------------------------------------------
 // Output
@@ -308,27 +335,31 @@ export const check: Command = async (args: string[], io: IO) => {
   const jobs = jobsText ? Number(jobsText) : Math.max(1, Math.min(os.cpus().length, 8));
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive number, not '${jobsText}'`);
 
-  const { files, problems } = listFiles(p.positional);
+  const queue = new FileQueue(walkFiles(p.positional));
   const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true };
   let rep: Reported[];
   let unreadable: string[];
   let bytes = 0;
-  if (jobs > 1 && files.length >= 256) {
-    ({ out: rep, unreadable, bytes } = await checkParallel(files, settings, jobs));
+  // Worker threads for trees (256 files and more), started while the walk goes on.
+  if (jobs > 1 && queue.fill(256)) {
+    ({ out: rep, unreadable, bytes } = await checkParallel(queue, settings, jobs));
   } else {
     rep = [];
     unreadable = [];
     const cache = new Map<string, Collected | null>();
     const reader = new FileReader();
-    for (const f of files) {
-      try {
-        for (const r of checkFile(f, settings, cache, reader)) rep.push(r);
-      } catch (e) {
-        unreadable.push(failureText(f, e));
+    for (let batch = queue.take(256); batch.length; batch = queue.take(256)) {
+      for (const f of batch) {
+        try {
+          for (const r of checkFile(f, settings, cache, reader)) rep.push(r);
+        } catch (e) {
+          unreadable.push(failureText(f, e));
+        }
       }
     }
     bytes = reader.bytes;
   }
+  const { files, problems } = queue;
   const order = new Map(files.map((f, i) => [f, i]));
   rep.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.f.range.line - b.f.range.line || a.f.range.character - b.f.range.character);
   io.out(format === 'json' ? formatJson(rep) : format === 'sarif' ? formatSarif(rep) : formatText(rep));

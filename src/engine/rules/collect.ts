@@ -58,7 +58,7 @@ export interface Collected {
   values: RuleValue[];
   /** Macro definitions of this file (for files that include it). */
   macros: Map<string, MacroDef[]>;
-  /** Include targets as written: `asm/page.h` (angle) or `"page_64.h"` (quoted). */
+  /** Include targets as written: `asm/page.h` (angle) or `"page_64.h"` (quoted); the fast C scan does not list them. */
   includes: { path: string; angle: boolean; line: number }[];
 }
 
@@ -163,12 +163,12 @@ export function mayHaveFindings(text: string, family: Family, addressBits: 32 | 
 
 
 /**
- * Lines of C that can matter: directives other than `#define` (conditionals, includes), definitions
- * whose names can matter (C_DIRECTIVE_Y, tried after each `#` that starts a line), and lines with a
+ * Lines of C that can matter: conditionals (`#if…`, `#el…`, `#endif`), definitions whose names can
+ * matter (C_DIRECTIVE_Y, tried after each `#` that starts a line), and lines with a
  * literal of at least 2^32 or a pointer cast of a hex literal (C_LITERAL_G). Two searches rather than
  * one alternation: a `^` alternative would be tried at every character.
  */
-const C_DIRECTIVE_Y = new RegExp(`(?![ \\t]*define\\b)|[ \\t]*${RULE_DEFINE}`, 'y');
+const C_DIRECTIVE_Y = new RegExp(`[ \\t]*(?:if|el|endif\\b|${RULE_DEFINE})`, 'y');
 const C_LITERAL_G = /0[xX](?:0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<=\*\s*\)\s*0[xX]))|(?<![\w.])[1-9][0-9]{9}/g;
 
 /** Offset of the next `#` at or after `from` that starts a candidate directive line, or -1. */
