@@ -339,9 +339,13 @@ export class DocumentAnalyzer {
     // The same directive objects in the same order (an edit outside directives and definitions):
     // the preprocessing result is unchanged. Included files are re-read only when directives change.
     const prev = this.last;
-    const same = prev !== undefined && sameList(prev.directives, directives);
+    // (The lexer says how the list changed when it lexed an edit of the previous version.)
+    const ch = prev && doc.dirChange?.before === prev.directives ? doc.dirChange : undefined;
+    const same = prev !== undefined && (prev.directives === directives || (!ch && sameList(prev.directives, directives)));
     const popts = { ...this.opts, family: this.family };
-    const pre = same ? prev.pre : (prev && patchPreprocess(prev.pre, prev.directives, directives, popts)) || preprocess(directives, popts);
+    const changedAt = ch && ch.removed === 1 && ch.added === 1 ? ch.at : undefined;
+    const patched = !same && prev && (!ch || changedAt !== undefined) ? patchPreprocess(prev.pre, prev.directives, directives, popts, changedAt) : undefined;
+    const pre = same ? prev.pre : patched || preprocess(directives, popts);
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
     if (this.valueCache.size > 20_000) this.valueCache.clear();
     const next = new DocumentAnalysis(this.family, doc, directives, pre, same ? prev!.options : evalOpts, this);

@@ -31,6 +31,11 @@ export interface DocLex {
   readonly dirFrom: Int32Array | undefined;
   /** Every directive and symbol assignment, in order (as extractDirectives gives them). */
   readonly directives: Directive[];
+  /**
+   * How `directives` differs from the previous version's list `before` (when this version was lexed as
+   * an edit of it): `removed` directives at `at` replaced by `added` new ones, the rest the same objects.
+   */
+  readonly dirChange?: { before: readonly Directive[]; at: number; removed: number; added: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +191,9 @@ const shapeBits = (shape: number) => (shape >= 2 ? LD_FN : 0) | (shape !== 3 ? L
  */
 export function lexDocument(prev: DocLex | undefined, text: string, family: Family, hashImmediate: boolean): DocLex {
   if (prev && (prev.src.family !== family || prev.src.hashImmediate !== hashImmediate)) prev = undefined;
+  // A text made by concatenation is flattened once here (reading a character does it), not by every
+  // slice of it below.
+  text.charCodeAt(0);
   if (prev && prev.src.text === text) return prev;
   const src: LexSource = { text, family, hashImmediate };
 
@@ -320,8 +328,11 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   const tail = prev ? prev.count - oldResume : 0;
   const count = from + n + tail;
   const lineDelta = from + n - oldResume;
-  const starts = new Int32Array(count), ends = new Int32Array(count), entry = new Uint8Array(count), flags = new Uint8Array(count);
-  const numFrom = new Int32Array(count + 1);
+  // (one buffer for the per-line numbers, one for the per-line bytes: allocating typed arrays is not cheap)
+  const ints = new Int32Array(4 * count + 2);
+  const starts = ints.subarray(0, count), ends = ints.subarray(count, 2 * count), numFrom = ints.subarray(2 * count, 3 * count + 1);
+  const bytes = new Uint8Array(2 * count);
+  const entry = bytes.subarray(0, count), flags = bytes.subarray(count, 2 * count);
   const headNums = prev ? prev.numFrom[from] : 0;
   const tailNums = prev ? prev.numFrom[prev.count] - prev.numFrom[oldResume] : 0;
   const nums = new Int32Array(2 * (headNums + nNums + tailNums));
@@ -338,11 +349,17 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   if (prev) {
     const base = from + n;
     const numShift = headNums + nNums - prev.numFrom[oldResume];
-    for (let k = 0; k < tail; k++) {
-      starts[base + k] = prev.starts[oldResume + k] + delta;
-      ends[base + k] = prev.ends[oldResume + k] + delta;
-      numFrom[base + k] = prev.numFrom[oldResume + k] + numShift;
+    if (delta === 0) {
+      starts.set(prev.starts.subarray(oldResume), base);
+      ends.set(prev.ends.subarray(oldResume), base);
+    } else {
+      for (let k = 0; k < tail; k++) {
+        starts[base + k] = prev.starts[oldResume + k] + delta;
+        ends[base + k] = prev.ends[oldResume + k] + delta;
+      }
     }
+    if (numShift === 0) numFrom.set(prev.numFrom.subarray(oldResume, prev.count), base);
+    else for (let k = 0; k < tail; k++) numFrom[base + k] = prev.numFrom[oldResume + k] + numShift;
     entry.set(prev.entry.subarray(oldResume), base); flags.set(prev.flags.subarray(oldResume), base);
     nums.set(prev.nums.subarray(2 * prev.numFrom[oldResume], 2 * prev.numFrom[prev.count]), 2 * (headNums + nNums));
   }
@@ -350,6 +367,7 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
 
   let dirFrom: Int32Array | undefined;
   let directives: Directive[];
+  let dirChange: DocLex['dirChange'];
   if (withDirs) {
     // the region's directives without the holes (makeDirective said no to a continued directive)
     sDirFrom[n] = regionDirs.length;
@@ -360,7 +378,11 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
       for (let k = k0; k < k1; k++) { const d = regionDirs[k]; if (d) region.push(d); }
     }
     const headDirs = prev ? prev.dirFrom![from] : 0;
-    dirFrom = new Int32Array(count + 1);
+    if (prev && lineDelta === 0 && sameDirectives(prev, region, from, n, headDirs, oldResume)) {
+      // the edit left every directive as it was: the same list (and preprocessing result)
+      return { src, count, starts, ends, entry, flags, numFrom, nums, dirFrom: prev.dirFrom, directives: prev.directives };
+    }
+    dirFrom = ints.subarray(3 * count + 1, 4 * count + 2);
     if (prev) {
       const pf = prev.dirFrom!;
       dirFrom.set(pf.subarray(0, from));
@@ -368,7 +390,9 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
       if (lineDelta !== 0) tailDirs = tailDirs.map((d) => moveDirective(d, lineDelta));
       directives = prev.directives.slice(0, headDirs).concat(region, tailDirs);
       const shift = headDirs + region.length - pf[oldResume];
-      for (let k = oldResume; k <= prev.count; k++) dirFrom[k + lineDelta] = pf[k] + shift;
+      if (shift === 0) dirFrom.set(pf.subarray(oldResume), oldResume + lineDelta);
+      else for (let k = oldResume; k <= prev.count; k++) dirFrom[k + lineDelta] = pf[k] + shift;
+      if (lineDelta === 0) dirChange = { before: prev.directives, at: headDirs, removed: pf[oldResume] - headDirs, added: region.length };
     } else {
       directives = region;
       dirFrom[count] = region.length;
@@ -380,7 +404,16 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     for (let i = 0; i < count; i++) scans[i] = scanLine(text.slice(starts[i], ends[i]), family, entry[i], { hashImmediate });
     directives = extractDirectives(scans, family);
   }
-  return { src, count, starts, ends, entry, flags, numFrom, nums, dirFrom, directives };
+  return { src, count, starts, ends, entry, flags, numFrom, nums, dirFrom, directives, dirChange };
+}
+
+/** The region's directives are the previous version's, line by line (same objects). */
+function sameDirectives(prev: DocLex, region: Directive[], from: number, n: number, headDirs: number, oldResume: number): boolean {
+  const pf = prev.dirFrom!;
+  if (region.length !== pf[oldResume] - headDirs) return false;
+  for (let i = 0; i < region.length; i++) if (region[i] !== prev.directives[headDirs + i]) return false;
+  for (let i = 0; i < n; i++) if (headDirs + sDirFrom[i] !== pf[from + i]) return false;
+  return true;
 }
 
 /** A directive moved by `delta` lines. */

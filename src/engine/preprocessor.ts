@@ -209,10 +209,14 @@ export class DefinitionRecord {
   readonly line: number;
   readonly nameStart: number;
   readonly nameEnd: number;
+  /** The definition, or (for a LazyDefine, until it is first read) the conditions to make it with. */
+  private defOrAtoms: MacroDef | CondAtom[];
   private lazy: { first?: LTok; last?: LTok; start?: { line: number; character: number }; end?: { line: number; character: number } } | undefined = undefined;
 
-  constructor(readonly def: MacroDef, readonly directive: Directive, readonly activity: Activity) {
+  /** `def` may be left out for a LazyDefine: it is made (defFor, with `atoms`) when first read. */
+  constructor(readonly directive: Directive, readonly activity: Activity, atoms: CondAtom[], private readonly file: string | undefined, def?: MacroDef) {
     const d = directive;
+    this.defOrAtoms = def ?? atoms;
     if (d instanceof LazyDefine) {
       this.line = d.line;
       this.nameStart = d.nameStart;
@@ -221,25 +225,38 @@ export class DefinitionRecord {
       const t = d.nameTok!;
       this.line = t.line;
       this.nameStart = t.start;
-      this.nameEnd = t.start + (d.symKind === 'ld-origin' || d.symKind === 'ld-length' ? t.end - t.start : def.name.length);
+      this.nameEnd = t.start + (d.symKind === 'ld-origin' || d.symKind === 'ld-length' ? t.end - t.start : def!.name.length);
     }
   }
 
-  get name(): string { return this.def.name; }
+  get def(): MacroDef {
+    const x = this.defOrAtoms;
+    if (!Array.isArray(x)) return x;
+    const def = defFor(this.directive, x, this.file)!;
+    this.defOrAtoms = def;
+    return def;
+  }
+
+  get name(): string { const d = this.directive; return d instanceof LazyDefine ? d.name : this.def.name; }
   get kind(): DefinitionKind {
     const d = this.directive;
-    return d.kind === 'define' ? (isFunctionLike(this.def) ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
+    return d.kind === 'define' ? (this.functionLike() ? 'function-macro' : 'define') : (d.symKind ?? 'assign');
   }
-  get conditions(): CondAtom[] { return this.def.conditions; }
+  get conditions(): CondAtom[] { const x = this.defOrAtoms; return Array.isArray(x) ? x : x.conditions; }
   /** Last line of the directive (continuations included). */
   get endLine(): number { return this.directive.endLine; }
   get nameTok(): LTok { return this.directive.nameTok!; }
+
+  private functionLike(): boolean {
+    const d = this.directive;
+    return d instanceof LazyDefine ? d.fnLike : this.def.params !== undefined;
+  }
 
   private range(): NonNullable<DefinitionRecord['lazy']> {
     if (!this.lazy) {
       const body = this.directive.body ?? [];
       let bodyStart = 0;
-      if (isFunctionLike(this.def)) bodyStart = body.findIndex((t) => t.text === ')') + 1;
+      if (this.functionLike()) bodyStart = body.findIndex((t) => t.text === ')') + 1;
       const first = body[bodyStart], last = body.length > bodyStart ? body[body.length - 1] : undefined;
       this.lazy = { first, last, start: first && { line: first.line, character: first.start }, end: last && { line: last.line, character: last.end } };
     }
@@ -278,8 +295,8 @@ export interface IncludeRecord {
 }
 
 export interface PreprocessResult {
-  /** Final definitions: user defines, included files, this file. */
-  table: Map<string, MacroDef[]>;
+  /** Final definitions: user defines, included files, this file. (Made from tableParts when first read.) */
+  readonly table: Map<string, MacroDef[]>;
   definitions: DefinitionRecord[];
   branches: BranchRecord[];
   includes: IncludeRecord[];
@@ -289,18 +306,59 @@ export interface PreprocessResult {
   /** Identifiers used by #if/#elif conditions (for incremental updates). */
   conditionNames?: Set<string>;
   /**
-   * @internal After patchPreprocess: the table as a base table and the names changed since (null: no
-   * longer defined). `table` is then made from them when first read.
+   * @internal The table as a base table whose entries may be LazyDefines of the main file (defined
+   * without conditions; their definition is made when looked up) and the names changed since by
+   * patchPreprocess (null: no longer defined).
    */
-  tableParts?: { base: Map<string, MacroDef[]>; changed: Map<string, MacroDef[] | null> };
+  tableParts?: TableParts;
 }
 
-/** One name's candidates in a preprocessing result's table (without making a patched table). */
-function tableGet(r: PreprocessResult, name: string): MacroDef[] | undefined {
-  const parts = r.tableParts;
-  if (!parts) return r.table.get(name);
+type TableEntry = MacroDef[] | LazyDefine;
+
+interface TableParts {
+  base: Map<string, TableEntry>;
+  changed: Map<string, TableEntry | null>;
+  file: string | undefined;
+}
+
+/** A table entry's candidates (a LazyDefine's definition is made now). */
+function entryList(e: TableEntry | undefined, file: string | undefined): MacroDef[] | undefined {
+  if (e === undefined || Array.isArray(e)) return e;
+  const def = defFor(e, NO_ATOMS, file)!;
+  return (e.memoDef!.list ??= [def]);
+}
+
+function partsGet(parts: TableParts, name: string): MacroDef[] | undefined {
   const c = parts.changed.get(name);
-  return c === undefined ? parts.base.get(name) : c ?? undefined;
+  return entryList(c === undefined ? parts.base.get(name) : c ?? undefined, parts.file);
+}
+
+/** One name's candidates in a preprocessing result's table (without making the whole table). */
+function tableGet(r: PreprocessResult, name: string): MacroDef[] | undefined {
+  return r.tableParts ? partsGet(r.tableParts, name) : r.table.get(name);
+}
+
+/** The candidates of every name, from table parts. */
+function partsTable(parts: TableParts): Map<string, MacroDef[]> {
+  const table = new Map<string, MacroDef[]>();
+  for (const [n, e] of parts.base) table.set(n, entryList(e, parts.file)!);
+  for (const [n, l] of parts.changed) if (l) table.set(n, entryList(l, parts.file)!); else table.delete(n);
+  return table;
+}
+
+/** A preprocessing result over table parts; `table` is made when first read. */
+function resultOf(parts: TableParts, rest: Omit<PreprocessResult, 'table' | 'tableParts' | 'lookup'>, fallback: PreprocessOptions['fallback']): PreprocessResult {
+  let table: Map<string, MacroDef[]> | undefined;
+  const { base, changed, file } = parts;
+  const lookup = changed.size === 0
+    ? (n: string) => entryList(base.get(n), file) ?? fallback?.(n)
+    : (n: string) => partsGet(parts, n) ?? fallback?.(n);
+  return {
+    get table() { return (table ??= partsTable(parts)); },
+    tableParts: parts,
+    lookup,
+    ...rest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,16 +669,17 @@ export function includeCandidates(target: string, system: boolean, fromFile: str
  * opts.readFile. Never throws.
  */
 export function preprocess(directives: readonly Directive[], opts: PreprocessOptions): PreprocessResult {
-  const table = userTable(opts.defines);
+  const table: Map<string, TableEntry> = userTable(opts.defines);
+  const get = (name: string) => entryList(table.get(name), opts.file);
   const definitions: DefinitionRecord[] = [];
   const branches: BranchRecord[] = [];
   const includes: IncludeRecord[] = [];
   const problems: { line: number; message: string }[] = [];
   const fallback = opts.fallback;
-  const lookup = (name: string) => table.get(name) ?? fallback?.(name);
+
   // Conditions see the file's own definitions, its includes, the user's defines and the built-ins, never
   // the workspace index: another file's include guard or #ifdef branch says nothing about this build.
-  const withBuiltins = layeredLookup({ lookup: (name) => table.get(name), mode: opts.mode }, opts.family === 'c' ? 'c' : 'gas');
+  const withBuiltins = layeredLookup({ lookup: get, mode: opts.mode }, opts.family === 'c' ? 'c' : 'gas');
   const visited = new Set<string>();
   const maxDepth = opts.maxIncludeDepth ?? 40;
   const maxFiles = opts.maxFiles ?? 400;
@@ -692,14 +751,21 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
           const isDead = dead();
           const atoms = isDead ? NO_ATOMS : currentAtoms();
           const activity: Activity = isDead ? 'inactive' : atoms.length > 0 ? 'conditional' : 'active';
+          if (d instanceof LazyDefine && isMain && (isDead || atoms.length === 0)) {
+            // the definition is made when something reads it
+            if (!d.paramsOk) { problems.push({ line: d.line, message: `malformed definition of ${d.name}` }); break; }
+            definitions.push(new DefinitionRecord(d, activity, atoms, file));
+            if (!isDead) table.set(d.name, d);
+            break;
+          }
           if (!(d instanceof LazyDefine) && !d.nameTok) break;
           const def = defFor(d, atoms, file);
           if (!def) { if (isMain) problems.push({ line: d.line, message: `malformed definition of ${d.nameTok!.text}` }); break; }
-          if (isMain) definitions.push(new DefinitionRecord(def, d, activity));
+          if (isMain) definitions.push(new DefinitionRecord(d, activity, atoms, file, def));
           if (isDead || d.symKind === 'ld-dot') break;
           if (atoms.length === 0) table.set(def.name, d.memoDef?.list ?? [def]);
           else {
-            const prev = table.get(def.name) ?? [];
+            const prev = get(def.name) ?? [];
             const extra = atoms.slice(baseAtoms.length);
             const adjusted = extra.length === 1
               ? prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...plainDef(p), conditions: [...p.conditions, { ...extra[0], negated: !extra[0].negated }], sig: p.sig + '&' + condText({ ...extra[0], negated: !extra[0].negated }) }))
@@ -795,7 +861,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   } catch (e) {
     problems.push({ line: 0, message: `preprocessing stopped: ${(e as Error).message}` });
   }
-  return { table, definitions, branches, includes, problems, lookup, conditionNames: conditionNamesOf(directives) };
+  return resultOf({ base: table, changed: new Map(), file: opts.file }, { definitions, branches, includes, problems, conditionNames: conditionNamesOf(directives) }, fallback);
 }
 
 const defCache = {
@@ -865,13 +931,16 @@ function conditionNamesOf(directives: readonly Directive[]): Set<string> {
  * and nothing else: the previous result with that name's candidates rebuilt. Undefined when the edit
  * needs a full run (conditions or includes involved, the name defined elsewhere, or by the user).
  */
-export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Directive[], dirs: readonly Directive[], opts: PreprocessOptions): PreprocessResult | undefined {
+export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Directive[], dirs: readonly Directive[], opts: PreprocessOptions, changedAt?: number): PreprocessResult | undefined {
   if (prevDirs.length !== dirs.length) return undefined;
   let k = -1;
-  for (let i = 0; i < dirs.length; i++) {
-    if (dirs[i] === prevDirs[i]) continue;
-    if (k >= 0) return undefined;
-    k = i;
+  if (changedAt !== undefined) k = changedAt; // the caller knows that only this directive differs
+  else {
+    for (let i = 0; i < dirs.length; i++) {
+      if (dirs[i] === prevDirs[i]) continue;
+      if (k >= 0) return undefined;
+      k = i;
+    }
   }
   if (k < 0) return prev;
   const a = prevDirs[k], b = dirs[k];
@@ -882,14 +951,22 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
   const idx = recordOf(prev.definitions, a);
   if (idx < 0) return undefined;
   const old = prev.definitions[idx];
+  const parts = prev.tableParts ?? { base: prev.table, changed: new Map<string, TableEntry | null>(), file: opts.file };
+  if (a instanceof LazyDefine && b instanceof LazyDefine && parts.file === opts.file && !parts.changed.has(name) && parts.base.get(name) === a) {
+    // `a` made the name's only candidate and nothing after it changed that: `b` makes it now.
+    if (!b.paramsOk) return undefined;
+    const definitions = prev.definitions.slice();
+    definitions[idx] = new DefinitionRecord(b, old.activity, old.conditions, opts.file);
+    return patchedResult(prev, parts, name, b, definitions, opts);
+  }
   // every candidate of the name must come from this file's records (not from an include)
   const records: DefinitionRecord[] = [];
   for (let i = 0; i < prev.definitions.length; i++) if (prev.definitions[i].name === name) records.push(prev.definitions[i]);
   const cands = tableGet(prev, name) ?? [];
   if (cands.some((c) => c.origin?.file !== opts.file || !records.some((r) => r.def.sig === c.sig || c.sig.startsWith(r.def.sig)))) return undefined;
-  const def = defFor(b, old.def.conditions, opts.file);
+  const def = defFor(b, old.conditions, opts.file);
   if (!def) return undefined;
-  const rec = new DefinitionRecord(def, b, old.activity);
+  const rec = new DefinitionRecord(b, old.activity, old.conditions, opts.file, def);
   const definitions = prev.definitions.slice();
   definitions[idx] = rec;
   // replay the table rule for this name
@@ -907,32 +984,21 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
       list = [...adjusted, r.def];
     }
   }
-  // The new table: the previous one with this name's candidates replaced, kept as a base table and the
-  // changed names (merged into a new base once many names changed).
-  const parts = prev.tableParts ?? { base: prev.table, changed: new Map<string, MacroDef[] | null>() };
+  return patchedResult(prev, parts, name, list ?? null, definitions, opts);
+}
+
+/**
+ * The previous result with one name's table entry replaced: kept as the base table and the changed
+ * names (merged into a new base once many names changed).
+ */
+function patchedResult(prev: PreprocessResult, parts: TableParts, name: string, entry: TableEntry | null, definitions: DefinitionRecord[], opts: PreprocessOptions): PreprocessResult {
   let base = parts.base;
   let changed = new Map(parts.changed);
-  changed.set(name, list ?? null);
+  changed.set(name, entry);
   if (changed.size > 64) {
     base = new Map(base);
     for (const [n, l] of changed) if (l) base.set(n, l); else base.delete(n);
     changed = new Map();
   }
-  const fallback = opts.fallback;
-  const lookup = (n: string) => {
-    const c = changed.get(n);
-    return (c === undefined ? base.get(n) : c ?? undefined) ?? fallback?.(n);
-  };
-  let table: Map<string, MacroDef[]> | undefined;
-  return {
-    get table() {
-      if (!table) {
-        table = new Map(base);
-        for (const [n, l] of changed) if (l) table.set(n, l); else table.delete(n);
-      }
-      return table;
-    },
-    tableParts: { base, changed },
-    definitions, branches: prev.branches, includes: prev.includes, problems: prev.problems, lookup, conditionNames: prev.conditionNames,
-  };
+  return resultOf({ base, changed, file: parts.file }, { definitions, branches: prev.branches, includes: prev.includes, problems: prev.problems, conditionNames: prev.conditionNames }, opts.fallback);
 }
