@@ -173,11 +173,6 @@ function dirName(d: Directive): string | undefined {
   return d instanceof LazyDefine ? d.name : d.nameTok?.text;
 }
 
-/** Whether a definition is function-like, without parsing a lazy one. */
-function isFunctionLike(def: MacroDef): boolean {
-  return def instanceof LazyMacroDef ? def.directive.fnLike : def.params !== undefined;
-}
-
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
 
 export interface PreprocessOptions {
@@ -374,7 +369,7 @@ const NASM_KINDS: Record<string, DirectiveKind> = {
   '%elifdef': 'elifdef', '%elifndef': 'elifndef', '%else': 'else', '%endif': 'endif',
 };
 
-export const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
+const withLine = (t: Token, line: number): LTok => ({ kind: t.kind, text: t.text, start: t.start, end: t.end, line });
 
 /** Per-LineScan cache of single-line directive extraction (LineScan objects are shared by LineScanCache). */
 type LineDirs = { dirs: Omit<Directive, 'line' | 'endLine'>[]; at?: number; placed?: Directive[] };
@@ -554,7 +549,7 @@ export function asmStatements(toks: LTok[], family: Family): Omit<Directive, 'li
   return out;
 }
 
-export function ldStatement(st: LTok[]): Directive | undefined {
+function ldStatement(st: LTok[]): Directive | undefined {
   if (st.length < 3) return undefined;
   let s = st;
   // PROVIDE(NAME = expr), PROVIDE_HIDDEN(...), HIDDEN(...)
@@ -952,7 +947,8 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
   if (idx < 0) return undefined;
   const old = prev.definitions[idx];
   const parts = prev.tableParts ?? { base: prev.table, changed: new Map<string, TableEntry | null>(), file: opts.file };
-  if (a instanceof LazyDefine && b instanceof LazyDefine && parts.file === opts.file && !parts.changed.has(name) && parts.base.get(name) === a) {
+  const entry = parts.changed.has(name) ? parts.changed.get(name) : parts.base.get(name);
+  if (a instanceof LazyDefine && b instanceof LazyDefine && parts.file === opts.file && entry === a) {
     // `a` made the name's only candidate and nothing after it changed that: `b` makes it now.
     if (!b.paramsOk) return undefined;
     const definitions = prev.definitions.slice();

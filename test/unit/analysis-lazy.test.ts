@@ -128,6 +128,32 @@ test('re-analysis after edits = a fresh analysis = full tokenization (examples, 
   }
 });
 
+test('typing into a line and deleting it again, keystroke by keystroke = full tokenization', () => {
+  const base = generateHeader(300, 4);
+  const opts: AnalysisOptions = { languageId: 'c', mode };
+  const az = new DocumentAnalyzer(opts);
+  az.analyze(base);
+  let s = 5;
+  const rnd = (n: number) => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s % n; };
+  const typed = ['1', '2', 'x', ' ', '+', '(', 'A', ')', '\n', '#', 'd', 'e', 'f', 'i', 'n', 'e', ' ', 'N', 'E', 'W', ' ', '7', '/', '*', '*', '/', '\\'];
+  let text = base;
+  for (let round = 0; round < 12; round++) {
+    let at = rnd(text.length);
+    const count = 3 + rnd(typed.length - 3);
+    for (let k = 0; k < count; k++) {
+      text = text.slice(0, at) + typed[k] + text.slice(at);
+      at++;
+      assertMatches(az.analyze(text), text, opts, `round ${round} typed ${k}`, k % 4 === 0);
+    }
+    for (let k = 0; k < count; k++) {
+      text = text.slice(0, at - 1) + text.slice(at);
+      at--;
+      assertMatches(az.analyze(text), text, opts, `round ${round} deleted ${k}`, k % 4 === 0);
+    }
+    assert.equal(text, base);
+  }
+});
+
 test('re-analysis after random edits in every family = full tokenization (property)', () => {
   const line = fc.array(fc.constantFrom(...PIECES, 'A', 'B', '0x10', '+', ' ', '\t', 'equ', '=', ';', '%define', '.equ'), { maxLength: 8 }).map((a) => a.join(' '));
   const doc = fc.array(line, { maxLength: 25 }).map((ls) => ls.join('\n'));
