@@ -1,6 +1,9 @@
 // Analysis of one document: numeric literals, definitions (`#define`, `.set`/`.equ`, `NAME = expr`,
 // NASM `equ`/`%define`, ld assignments) with ranges, and their values on demand (cached, with
-// dependency-checked invalidation). Re-analysis after an edit reuses the scans of unchanged lines.
+// dependency-checked invalidation). The document is lexed without token objects (document.ts); a
+// line's tokens, a definition's body and a literal's value are made when something asks for them.
+// Re-analysis after an edit lexes only the lines the edit touched and, when one definition changed,
+// patches the preprocessing result instead of running it again.
 
 import {
   CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup,
@@ -59,8 +62,8 @@ interface CacheEntry<T> {
 }
 
 /**
- * A literal of the `literals` list: position and text at once, the parsed value when first read (the
- * list is of every number of the file; most are never looked at).
+ * A literal of the `literals` list: its position; its text and parsed value when first read (the list
+ * has every number of the file; most are never looked at).
  */
 class ListedLiteral implements LiteralInfo {
   private cache: string | ParsedLiteral | undefined = undefined;
@@ -83,6 +86,7 @@ class ListedLiteral implements LiteralInfo {
   get value(): bigint { return this.p.value; }
   get radix(): ParsedLiteral['radix'] { return this.p.radix; }
   get suffix(): string { return this.p.suffix; }
+  toJSON(): LiteralInfo { return { line: this.line, start: this.start, end: this.end, text: this.text, value: this.value, radix: this.radix, suffix: this.suffix }; }
 }
 
 /** The result of analysing one version of a document. Values are computed on demand and cached. */

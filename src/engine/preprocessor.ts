@@ -104,6 +104,10 @@ export class LazyDefine implements Directive {
     return (this.toks!.body ??= rest.slice(1));
   }
 
+  toJSON(): Directive {
+    return { kind: this.kind, line: this.line, endLine: this.endLine, tokens: this.tokens, keyword: this.keyword, nameTok: this.nameTok, body: this.body };
+  }
+
   /** The same directive moved by `delta` lines (its text unchanged). */
   moved(delta: number): LazyDefine {
     return new LazyDefine(this.src, this.line + delta, this.endLine + delta, this.name, this.nameStart, this.start, this.end, this.bits, this.more);
@@ -149,6 +153,7 @@ export class LazyMacroDef implements MacroDef, DefMemo {
   // the memo view
   get atoms(): CondAtom[] { return this.conditions; }
   get def(): MacroDef { return this; }
+  toJSON(): MacroDef { return plainDef(this); }
 }
 
 /** A plain copy of a definition (to spread: a LazyMacroDef keeps its fields behind getters). */
@@ -266,6 +271,12 @@ export class DefinitionRecord {
   get bodyEnd(): { line: number; character: number } | undefined { return this.range().end; }
   get bodyText(): string { return this.def.bodyText; }
   get params(): string[] | undefined { return this.def.params; }
+
+  /** The DefinitionInfo fields (analysis.ts). */
+  toJSON(): object {
+    const { name, kind, line, nameStart, nameEnd, bodyStart, bodyEnd, bodyText, params, activity, conditions, endLine, def } = this;
+    return { name, kind, line, nameStart, nameEnd, bodyStart, bodyEnd, bodyText, params, activity, conditions, endLine, def: plainDef(def) };
+  }
 }
 
 export interface BranchRecord {

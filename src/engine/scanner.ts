@@ -126,8 +126,9 @@ function ensureTape(tokens: number): void {
   if (tape.length < 3 * tokens) tape = new Int32Array(Math.max(3 * tokens, tape.length * 2));
 }
 
-// Comment-close search memo for lexing a whole document line by line (lexDocumentLines): the next `*/` at or after
-// `closeFrom` is at `closeAt` (-1: none). Keeps long block comments linear. Only used while `closeText` is set.
+// Comment-close search memo for lexing the lines of a whole document text (see lexDocumentRun): the next
+// `*/` at or after `closeFrom` is at `closeAt` (-1: none). Keeps long block comments linear: without it
+// every line of a comment would search the text up to the comment's end.
 let closeText: string | undefined;
 let closeFrom = 0;
 let closeAt = -1;
@@ -145,11 +146,6 @@ function findClose(text: string, i: number): number {
   closeFrom = i;
   closeAt = text.indexOf('*/', i);
   return closeAt;
-}
-
-/** The position of the next comment close (star, slash) at or after `from` in a document being lexed (see lexDocumentRun). */
-export function nextCommentClose(text: string, from: number): number {
-  return findClose(text, from);
 }
 
 /** 2- and 3-character punctuators as numbers (character codes are below 128). */
