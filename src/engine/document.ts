@@ -6,7 +6,7 @@
 
 import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './preprocessor';
 import {
-  Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine,
+  detach, Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine,
   tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT,
 } from './scanner';
 
@@ -121,11 +121,12 @@ function firstLineFrom(doc: DocLex, pos: number): number {
 
 const GAS_SET_NAMES = new Set(['.set', '.equ', '.equiv', '.eqv']);
 
-/** Tokens of the tape as LTok (columns relative to lineStart). */
-function tapeLToks(text: string, lineStart: number, line: number, out: LTok[]): LTok[] {
+/** Tokens of the tape as LTok (columns relative to lineStart); `copies`: texts that do not hold `text`. */
+function tapeLToks(text: string, lineStart: number, line: number, out: LTok[], copies: boolean): LTok[] {
   for (let j = 0; j < tapeCount; j++) {
     const a = tape[3 * j + 1], b = tape[3 * j + 2];
-    out.push({ kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - lineStart, end: b - lineStart, line });
+    const t = text.slice(a, b);
+    out.push({ kind: TAPE_KINDS[tape[3 * j]], text: copies ? detach(t) : t, start: a - lineStart, end: b - lineStart, line });
   }
   return out;
 }
@@ -177,7 +178,7 @@ interface Pending {
   shape: number;
   spans: number[];
   toks?: LTok[];
-  name?: { text: string; start: number };
+  name?: { start: number; length: number };
 }
 
 /** LazyDefine bits of a defineShape. */
@@ -225,6 +226,21 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   let pending: Pending | undefined;
   let state = prev && from > 0 ? prev.entry[from] : 0;
   const isAsm = family === 'gas' || family === 'nasm';
+  // Directives made for an edit outlive this version of the text (the next versions keep them while their
+  // lines are unchanged): they read their own copy of their lines, not the whole text.
+  const copies = prev !== undefined;
+  // (start, end, state: the first line; more: [start, end, state] of further lines)
+  const lazyDefine = (start: number, end: number, state: number, more: number[] | undefined, line: number, endLine: number, nameCol: number, nameLen: number, shape: number) => {
+    let from = 0;
+    let dsrc = src;
+    if (copies) {
+      from = start;
+      dsrc = { text: detach(text.slice(from, more ? more[more.length - 2] : end)), family, hashImmediate };
+      if (more) more = more.map((v, k) => (k % 3 === 2 ? v : v - from));
+    }
+    const at = start - from + nameCol;
+    return new LazyDefine(dsrc, line, endLine, dsrc.text.slice(at, at + nameLen), nameCol, start - from, end - from, state | shapeBits(shape), more);
+  };
 
   const finishPending = (endLine: number) => {
     const pd = pending!;
@@ -232,7 +248,7 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     let d: Directive | undefined;
     if (pd.shape > 0 && pd.shape < 4) {
       const sp = pd.spans;
-      d = new LazyDefine(src, pd.line, endLine, pd.name!.text, pd.name!.start, sp[0], sp[1], sp[2] | shapeBits(pd.shape), sp.slice(3));
+      d = lazyDefine(sp[0], sp[1], sp[2], sp.length > 3 ? sp.slice(3) : undefined, pd.line, endLine, pd.name!.start, pd.name!.length, pd.shape);
     } else {
       d = makeDirective(pd.toks!, family, pd.line, endLine);
     }
@@ -261,26 +277,26 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     } else if (withDirs) {
       if (pending) {
         pending.spans.push(start, end, state);
-        if (pending.toks) tapeLToks(text, start, line, pending.toks);
+        if (pending.toks) tapeLToks(text, start, line, pending.toks, copies);
         if ((fl & LEX_CONTINUES) === 0) finishPending(line);
       } else if ((fl & LEX_DIRECTIVE) !== 0) {
         const continues = (fl & LEX_CONTINUES) !== 0;
         const shape = defineShape(text, family, continues);
         if (!continues) {
           if (shape > 0 && shape < 4) {
-            regionDirs.push(new LazyDefine(src, line, line, text.slice(tape[7], tape[8]), tape[7] - start, start, end, state | shapeBits(shape), undefined));
+            regionDirs.push(lazyDefine(start, end, state, undefined, line, line, tape[7] - start, tape[8] - tape[7], shape));
           } else {
-            const d = makeDirective(tapeLToks(text, start, line, []), family, line, line);
+            const d = makeDirective(tapeLToks(text, start, line, [], copies), family, line, line);
             if (d) regionDirs.push(d);
           }
         } else {
           pending = { line, slot: regionDirs.length, shape, spans: [start, end, state] };
-          if (shape > 0 && shape < 4) pending.name = { text: text.slice(tape[7], tape[8]), start: tape[7] - start };
-          else pending.toks = tapeLToks(text, start, line, []);
+          if (shape > 0 && shape < 4) pending.name = { start: tape[7] - start, length: tape[8] - tape[7] };
+          else pending.toks = tapeLToks(text, start, line, [], copies);
           regionDirs.push(undefined);
         }
       } else if ((fl & LEX_CONTINUATION) === 0 && isAsm && asmCandidate(text, family)) {
-        for (const d of asmStatements(tapeLToks(text, start, line, []), family)) regionDirs.push({ ...d, line, endLine: line });
+        for (const d of asmStatements(tapeLToks(text, start, line, [], copies), family)) regionDirs.push({ ...d, line, endLine: line });
       }
     }
     state = fl >> LEX_STATE_SHIFT;

@@ -352,6 +352,14 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * A copy of a string that does not keep the string it was cut from alive (a slice of a long text is a
+ * view that holds the whole text). For what outlives the version of a document it was read from.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}
+
 /** Split text into lines (LF, CRLF or CR). */
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
@@ -393,19 +401,20 @@ export function tokenize(text: string, family: Family = 'c'): Token[] {
  */
 export class LineScanCache {
   /** line text -> scan in state 0 (the common case), and scans in other states. */
-  private map = new Map<string, { s0?: LineScan; other?: Map<number, LineScan> }>();
+  private map = new Map<string, { text: string; s0?: LineScan; other?: Map<number, LineScan> }>();
   constructor(private readonly family: Family, private readonly opts: ScanOptions = {}, private readonly limit = 200_000) {}
 
   scan(line: string, state: number): LineScan {
     let e = this.map.get(line);
     if (!e) {
       if (this.map.size >= this.limit) this.map.clear();
-      e = {};
-      this.map.set(line, e);
+      // the cache outlives the text the line was cut from: keep (and scan) a copy
+      e = { text: detach(line) };
+      this.map.set(e.text, e);
     }
     let s = state === 0 ? e.s0 : e.other?.get(state);
     if (!s) {
-      s = scanLine(line, this.family, state, this.opts);
+      s = scanLine(e.text, this.family, state, this.opts);
       if (state === 0) e.s0 = s;
       else (e.other ??= new Map()).set(state, s);
     }

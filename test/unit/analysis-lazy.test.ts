@@ -13,7 +13,7 @@ import { commonPrefix, commonSuffix } from '../../src/engine/document';
 import { deriveName } from '../../src/engine/evaluate';
 import { LiteralDialect, parseLiteral } from '../../src/engine/literals';
 import { getMode } from '../../src/engine/modes';
-import { extractDirectives, preprocess, PreprocessResult } from '../../src/engine/preprocessor';
+import { extractDirectives, LazyDefine, preprocess, PreprocessResult } from '../../src/engine/preprocessor';
 import { familyFor, LineScan, scanOptionsFor, scanText } from '../../src/engine/scanner';
 import { generateHeader } from '../../bench/analysis.bench';
 
@@ -152,6 +152,22 @@ test('typing into a line and deleting it again, keystroke by keystroke = full to
     }
     assert.equal(text, base);
   }
+});
+
+test('what an edit makes does not hold that version of the text', () => {
+  // Directives of an edited line outlive the version of the text they were read from (later versions keep
+  // them while the line is unchanged): they keep a copy of their lines, not the whole text.
+  const base = generateHeader(2000, 6);
+  const az = new DocumentAnalyzer({ languageId: 'c', mode });
+  az.analyze(base);
+  const lines = base.split('\n');
+  const ln = lines.findIndex((l, i) => i > 100 && l.startsWith('#define') && !l.endsWith('\\'));
+  lines[ln] = lines[ln].replace('#define R', '#define Q');
+  const a = az.analyze(lines.join('\n'));
+  const rec = a.pre.definitions.find((x) => x.line === ln)!;
+  assert.ok(rec.name.startsWith('Q'));
+  assert.equal((rec.directive as LazyDefine).src.text, lines[ln]);
+  assert.equal(rec.bodyText, reference(lines.join('\n'), { languageId: 'c', mode }).pre.definitions.find((x) => x.line === ln)!.bodyText);
 });
 
 test('re-analysis after random edits in every family = full tokenization (property)', () => {
