@@ -10,7 +10,7 @@ import {
 } from './evaluate';
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
-import { DefinitionKind, Directive, patchPreprocess, plainDef, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
+import { DefinitionKind, definitionsNamed, Directive, patchPreprocess, plainDef, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from './types';
 
@@ -167,7 +167,7 @@ export class DocumentAnalysis {
   }
 
   definitionsOf(name: string): DefinitionInfo[] {
-    return this.owner.byName(this.pre).get(name) ?? [];
+    return definitionsNamed(this.pre, name) ?? [];
   }
 
   /** The token under a position (line, character), end-inclusive for the cursor after a word. */
@@ -312,7 +312,6 @@ export class DocumentAnalyzer {
   private valueCache = new Map<string, CacheEntry<unknown>>();
   private last?: DocumentAnalysis;
   private doc?: DocLex;
-  private names?: { pre: PreprocessResult; map: Map<string, DefinitionInfo[]> };
   private readonly scanCache: LineScanCache;
 
   constructor(private opts: AnalysisOptions) {
@@ -355,19 +354,6 @@ export class DocumentAnalyzer {
     const next = new DocumentAnalysis(this.family, doc, directives, pre, same ? prev!.options : evalOpts, this);
     this.last = next;
     return next;
-  }
-
-  /** @internal definitions by name (one map per preprocessing result). */
-  byName(pre: PreprocessResult): Map<string, DefinitionInfo[]> {
-    if (this.names?.pre !== pre) {
-      const map = new Map<string, DefinitionInfo[]>();
-      for (const d of pre.definitions) {
-        const list = map.get(d.name);
-        if (list) list.push(d); else map.set(d.name, [d]);
-      }
-      this.names = { pre, map };
-    }
-    return this.names.map;
   }
 
   /** @internal memoise a computation whose result depends on the definitions named in deps. */

@@ -231,15 +231,15 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   const copies = prev !== undefined;
   // (start, end, state: the first line; more: [start, end, state] of further lines)
   const lazyDefine = (start: number, end: number, state: number, more: number[] | undefined, line: number, endLine: number, nameCol: number, nameLen: number, shape: number) => {
-    let from = 0;
+    let base = 0; // offset of dsrc.text in text
     let dsrc = src;
     if (copies) {
-      from = start;
-      dsrc = { text: detach(text.slice(from, more ? more[more.length - 2] : end)), family, hashImmediate };
-      if (more) more = more.map((v, k) => (k % 3 === 2 ? v : v - from));
+      base = start;
+      dsrc = { text: detach(text.slice(base, more ? more[more.length - 2] : end)), family, hashImmediate };
+      if (more) more = more.map((v, k) => (k % 3 === 2 ? v : v - base));
     }
-    const at = start - from + nameCol;
-    return new LazyDefine(dsrc, line, endLine, dsrc.text.slice(at, at + nameLen), nameCol, start - from, end - from, state | shapeBits(shape), more);
+    const at = start - base + nameCol;
+    return new LazyDefine(dsrc, line, endLine, dsrc.text.slice(at, at + nameLen), nameCol, start - base, end - base, state | shapeBits(shape), more);
   };
 
   const finishPending = (endLine: number) => {

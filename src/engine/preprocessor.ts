@@ -317,6 +317,21 @@ export interface PreprocessResult {
    * patchPreprocess (null: no longer defined).
    */
   tableParts?: TableParts;
+  /** @internal Definition records by name (made on first use; kept up to date by patchPreprocess). */
+  byName?: { base: Map<string, DefinitionRecord[]>; changed: Map<string, DefinitionRecord[]> };
+}
+
+/** The definition records of a name, in order (inactive ones included). */
+export function definitionsNamed(r: PreprocessResult, name: string): DefinitionRecord[] | undefined {
+  if (!r.byName) {
+    const base = new Map<string, DefinitionRecord[]>();
+    for (const d of r.definitions) {
+      const list = base.get(d.name);
+      if (list) list.push(d); else base.set(d.name, [d]);
+    }
+    r.byName = { base, changed: new Map() };
+  }
+  return r.byName.changed.get(name) ?? r.byName.base.get(name);
 }
 
 type TableEntry = MacroDef[] | LazyDefine;
@@ -964,7 +979,7 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
     if (!b.paramsOk) return undefined;
     const definitions = prev.definitions.slice();
     definitions[idx] = new DefinitionRecord(b, old.activity, old.conditions, opts.file);
-    return patchedResult(prev, parts, name, b, definitions, opts);
+    return patchedResult(prev, parts, name, b, definitions, idx, opts);
   }
   // every candidate of the name must come from this file's records (not from an include)
   const records: DefinitionRecord[] = [];
@@ -991,14 +1006,14 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
       list = [...adjusted, r.def];
     }
   }
-  return patchedResult(prev, parts, name, list ?? null, definitions, opts);
+  return patchedResult(prev, parts, name, list ?? null, definitions, idx, opts);
 }
 
 /**
  * The previous result with one name's table entry replaced: kept as the base table and the changed
  * names (merged into a new base once many names changed).
  */
-function patchedResult(prev: PreprocessResult, parts: TableParts, name: string, entry: TableEntry | null, definitions: DefinitionRecord[], opts: PreprocessOptions): PreprocessResult {
+function patchedResult(prev: PreprocessResult, parts: TableParts, name: string, entry: TableEntry | null, definitions: DefinitionRecord[], idx: number, opts: PreprocessOptions): PreprocessResult {
   let base = parts.base;
   let changed = new Map(parts.changed);
   changed.set(name, entry);
@@ -1007,5 +1022,21 @@ function patchedResult(prev: PreprocessResult, parts: TableParts, name: string, 
     for (const [n, l] of changed) if (l) base.set(n, l); else base.delete(n);
     changed = new Map();
   }
-  return resultOf({ base, changed, file: parts.file }, { definitions, branches: prev.branches, includes: prev.includes, problems: prev.problems, conditionNames: prev.conditionNames }, opts.fallback);
+  // the records by name: the previous index with this name's list updated (record idx replaced)
+  let byName: PreprocessResult['byName'];
+  if (prev.byName) {
+    const old = prev.definitions[idx], rec = definitions[idx];
+    let names = prev.byName;
+    const list = (definitionsNamed(prev, name) ?? []).map((r) => (r === old ? rec : r));
+    const ch = new Map(names.changed);
+    ch.set(name, list);
+    names = { base: names.base, changed: ch };
+    if (ch.size > 64) {
+      const merged = new Map(names.base);
+      for (const [n, l] of ch) merged.set(n, l);
+      names = { base: merged, changed: new Map() };
+    }
+    byName = names;
+  }
+  return resultOf({ base, changed, file: parts.file }, { definitions, branches: prev.branches, includes: prev.includes, problems: prev.problems, conditionNames: prev.conditionNames, byName }, opts.fallback);
 }

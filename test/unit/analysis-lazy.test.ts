@@ -61,6 +61,10 @@ function assertMatches(a: DocumentAnalysis, text: string, opts: AnalysisOptions,
   assert.equal(json(tableRows(a.pre)), json(tableRows(ref.pre)), `${label}: table`);
   assert.equal(json([a.branches, a.includes, a.problems]), json([ref.pre.branches, ref.pre.includes, ref.pre.problems]), `${label}: branches, includes, problems`);
   assert.equal(a.lineCount, ref.scans.length, `${label}: lines`);
+  for (const d of a.definitions.filter((_, i) => i % 9 === 0).slice(0, 30)) {
+    const rows = (xs: readonly { line: number; nameStart: number; bodyText: string }[]) => xs.map((x) => [x.line, x.nameStart, x.bodyText]);
+    assert.equal(json(rows(a.definitionsOf(d.name))), json(rows(ref.pre.definitions.filter((r) => r.name === d.name))), `${label}: definitions of ${d.name}`);
+  }
   const scanRows = (xs: readonly LineScan[]) => xs.map((x) => [x.tokens, x.directive, x.continuation, x.continues, x.endState]);
   assert.equal(json(scanRows(a.scans)), json(scanRows(ref.scans)), `${label}: scans`);
   if (!values) return;
