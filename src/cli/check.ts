@@ -9,6 +9,7 @@ import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine'
 import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
 import { Collected, mayHaveFindings } from '../engine/rules/collect';
 import { modeOf } from '../engine/decode';
+import { detach } from '../engine/addressLike';
 import { Family, familyFor } from '../engine/scanner';
 import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 
@@ -87,7 +88,6 @@ export interface Reported {
   f: Omit<Finding, 'fixes'>;
 }
 
-/** Check one file; quoted includes next to it are read for overlaps and evaluation. */
 /** A file left out on purpose (too large, binary): reported on stderr, not an error. */
 export class SkippedFile extends Error {}
 
@@ -107,15 +107,18 @@ export class FileReader {
   /** Bytes read so far. */
   bytes = 0;
 
+  constructor(private readonly limit = DEFAULT_CLI_MAX_FILE_BYTES) {}
+
   /** The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are. */
-  read(file: string, limit = DEFAULT_CLI_MAX_FILE_BYTES): string {
+  read(file: string): string {
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
       this.bytes += size;
-      const tooLarge = tooLargeReason(size, limit);
+      const tooLarge = tooLargeReason(size, this.limit);
       if (tooLarge) throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' });
-      if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2));
+      // Grown to fit (in whole MB), and back to 1 MB after a large file.
+      if (size > this.buf.length || (this.buf.length > 4 << 20 && size <= 1 << 20)) this.buf = Buffer.allocUnsafe(Math.max(1 << 20, Math.ceil(size / (1 << 20)) << 20));
       // Exactly the size fstat gave (one read call); a file that grew meanwhile is read to that size.
       let n = 0;
       for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
@@ -123,6 +126,15 @@ export class FileReader {
       return this.buf.toString('latin1', 0, n);
     } finally {
       fs.closeSync(fd);
+    }
+  }
+
+  /** The texts of several files, or why each could not be read. */
+  *readAll(files: string[]): Generator<[string, string | Error]> {
+    for (const f of files) {
+      let text: string | Error;
+      try { text = this.read(f); } catch (e) { text = e as Error; }
+      yield [f, text];
     }
   }
 }
@@ -144,9 +156,8 @@ function quotedIncludes(text: string): string[] {
   return out;
 }
 
-/** Check one file; quoted includes next to it are read for overlaps and evaluation. */
-export function checkFile(file: string, s: CheckSettings, cache: Map<string, Collected | null>, reader = new FileReader()): Reported[] {
-  const text = reader.read(file);
+/** Check one file's text; quoted includes next to it are read for overlaps and evaluation. */
+export function checkLoaded(file: string, text: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
   const family = familyOfPath(file);
   // Nothing in the file can be a finding: the includes do not matter either.
   if (s.fast && !mayHaveFindings(text, family, modeOf(s.layout).addressBits)) return [];
@@ -166,7 +177,20 @@ export function checkFile(file: string, s: CheckSettings, cache: Map<string, Col
     if (c) included.push(c);
   }
   const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });
-  return findings.map(({ fixes: _fixes, ...f }) => ({ file, f }));
+  // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
+  return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
+}
+
+/** Check files in the order given, reading them in chunks. */
+function checkAll(files: string[], s: CheckSettings, cache: Map<string, Collected | null>, reader: FileReader, out: Reported[], unreadable: string[]): void {
+  for (const [f, text] of reader.readAll(files)) {
+    if (typeof text !== 'string') { unreadable.push(failureText(f, text)); continue; }
+    try {
+      for (const r of checkLoaded(f, text, s, cache)) out.push(r);
+    } catch (e) {
+      unreadable.push(failureText(f, e));
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,13 +212,7 @@ function startWorker(init: WorkerInit): void {
     const out: Reported[] = [];
     const unreadable: string[] = [];
     reader.bytes = 0;
-    for (const f of msg.files) {
-      try {
-        for (const r of checkFile(f, s, cache, reader)) out.push(r);
-      } catch (e) {
-        unreadable.push(failureText(f, e));
-      }
-    }
+    checkAll(msg.files, s, cache, reader, out, unreadable);
     parentPort!.postMessage({ out, unreadable, bytes: reader.bytes });
   });
 }
@@ -207,7 +225,7 @@ async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): 
   const out: Reported[] = [];
   const unreadable: string[] = [];
   let bytes = 0;
-  const BATCH = 32;
+  const BATCH = 128;
   // The module re-requires itself (also when bundled into dist/cli.js): its top level starts the worker loop.
   const code = `require(${JSON.stringify(__filename)});`;
   const retry: string[] = [];
@@ -233,15 +251,8 @@ async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): 
   });
   await Promise.all(Array.from({ length: jobs }, spawn));
   if (retry.length) {
-    const cache = new Map<string, Collected | null>();
     const reader = new FileReader();
-    for (const f of retry) {
-      try {
-        for (const r of checkFile(f, s, cache, reader)) out.push(r);
-      } catch (e) {
-        unreadable.push(failureText(f, e));
-      }
-    }
+    checkAll(retry, s, new Map(), reader, out, unreadable);
     bytes += reader.bytes;
   }
   return { out, unreadable, bytes };
@@ -348,15 +359,7 @@ export const check: Command = async (args: string[], io: IO) => {
     unreadable = [];
     const cache = new Map<string, Collected | null>();
     const reader = new FileReader();
-    for (let batch = queue.take(256); batch.length; batch = queue.take(256)) {
-      for (const f of batch) {
-        try {
-          for (const r of checkFile(f, settings, cache, reader)) rep.push(r);
-        } catch (e) {
-          unreadable.push(failureText(f, e));
-        }
-      }
-    }
+    for (let batch = queue.take(256); batch.length; batch = queue.take(256)) checkAll(batch, settings, cache, reader, rep, unreadable);
     bytes = reader.bytes;
   }
   const { files, problems } = queue;

@@ -395,6 +395,8 @@ interface RunCtx {
   unknownCond: boolean;
   assumptions: Set<string>;
   model: DataModel;
+  /** The empty hide set this run interns from. */
+  noHide: HideSet;
   dialect: Family;
   mode: PagingMode;
   entrySize: number;
@@ -409,18 +411,19 @@ function step(ctx: RunCtx, n = 1): void {
 
 /**
  * Interned, immutable hide sets: adding a name or uniting two sets is memoised, so the blue paint of
- * long expansions costs no allocation per token.
+ * long expansions costs no allocation per token. Each evaluation run interns from its own empty set
+ * (RunCtx.noHide): the sets, and the names they hold, go when the run ends.
  */
 class HideSet {
   private readonly children = new Map<string, HideSet>();
   private readonly unions = new Map<HideSet, HideSet>();
-  private constructor(readonly names: ReadonlySet<string>) {}
-  static readonly EMPTY = new HideSet(new Set());
+  private constructor(readonly names: ReadonlySet<string>, private readonly root?: HideSet) {}
+  static empty(): HideSet { return new HideSet(new Set()); }
   has(name: string): boolean { return this.names.has(name); }
   with(name: string): HideSet {
     if (this.names.has(name)) return this;
     let c = this.children.get(name);
-    if (!c) { c = new HideSet(new Set([...this.names, name])); this.children.set(name, c); }
+    if (!c) { c = new HideSet(new Set([...this.names, name]), this.root ?? this); this.children.set(name, c); }
     return c;
   }
   union(o: HideSet | undefined): HideSet {
@@ -435,8 +438,9 @@ class HideSet {
     return u;
   }
   intersect(o: HideSet | undefined): HideSet {
-    if (!o) return HideSet.EMPTY;
-    let r = HideSet.EMPTY;
+    const empty = this.root ?? this;
+    if (!o) return empty;
+    let r = empty;
     for (const n of this.names) if (o.has(n)) r = r.with(n);
     return r;
   }
@@ -512,7 +516,7 @@ function expand(input: XTok[], ctx: RunCtx, depth: number): XTok[] {
     if (def.origin?.note?.startsWith('from the active paging mode')) ctx.assumptions.add(`${name}${def.params ? '()' : ''} = ${def.bodyText} (${def.origin.note.replace(/^from the /, '')})`);
     step(ctx);
     if (def.params === undefined) {
-      const hs = (t.hide ?? HideSet.EMPTY).with(name);
+      const hs = (t.hide ?? ctx.noHide).with(name);
       const repl: XTok[] = [];
       if (def.kind === 'symbol') repl.push({ kind: 'punct', text: '(', hide: hs });
       for (const b of def.body) repl.push({ kind: b.kind, text: b.text, hide: hs });
@@ -546,7 +550,7 @@ function expand(input: XTok[], ctx: RunCtx, depth: number): XTok[] {
     if (args.length !== def.params.length) {
       throw new EvalError('syntax', `${name} expects ${def.params.length} argument${def.params.length === 1 ? '' : 's'}, got ${args.length}`);
     }
-    const hs = (t.hide ?? HideSet.EMPTY).intersect(close.hide).with(name);
+    const hs = (t.hide ?? ctx.noHide).intersect(close.hide).with(name);
     const repl = substitute(def, args, hs, ctx, depth);
     ctx.produced += repl.length;
     if (ctx.produced > ctx.maxTokens) throw new EvalError('too-many-steps', 'too many steps (expansion too large)');
@@ -1233,7 +1237,7 @@ export function evaluateTokens(tokens: readonly Token[], opts: EvalOptions = {})
     const encountered: [string, number][] = [];
     const chosenConds: CondAtom[] = [];
     const ctx: RunCtx = {
-      steps: 0, maxSteps: opts.maxSteps ?? 50_000, maxDepth: opts.maxDepth ?? 200, maxTokens: 200_000, produced: 0,
+      noHide: HideSet.empty(), steps: 0, maxSteps: opts.maxSteps ?? 50_000, maxDepth: opts.maxDepth ?? 200, maxTokens: 200_000, produced: 0,
       lookup, conditionMode: !!opts.condition, unresolved: new Set(), runtime: new Set(), unknownCond: false,
       assumptions: new Set(), model, dialect, mode, entrySize: mode.entrySize, isDefined,
       choose: (name, cands) => {
