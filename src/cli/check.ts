@@ -139,6 +139,8 @@ export class FileReader {
   }
 }
 
+const QUOTED_INCLUDE_Y = /include[ \t]*"([^"\n]{1,500})"/y;
+
 /** Quoted `#include "…"` targets of a text (angle includes are not followed). */
 function quotedIncludes(text: string): string[] {
   const out: string[] = [];
@@ -150,7 +152,8 @@ function quotedIncludes(text: string): string[] {
     j--;
     while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
     if (j >= 0 && text.charCodeAt(j) !== 10) continue;
-    const m = /^include[ \t]*"([^"\n]+)"/.exec(text.slice(i, i + 512));
+    QUOTED_INCLUDE_Y.lastIndex = i;
+    const m = QUOTED_INCLUDE_Y.exec(text);
     if (m) out.push(m[1]);
   }
   return out;
