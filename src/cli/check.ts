@@ -97,6 +97,10 @@ function failureText(file: string, e: unknown): string {
 }
 const isSkipNote = (note: string) => / skipped: /.test(note);
 
+/** Bytes as latin1 text: Buffer's own decoder without toString's argument handling (node >= 14). */
+const latin1 = (buf: Buffer, start: number, end: number): string =>
+  (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+
 /**
  * Reads whole files into one reused buffer (a whole-tree check reads tens of thousands of files:
  * a fresh buffer per file is most of the garbage). Text is decoded as latin1 (one byte, one character).
@@ -109,8 +113,13 @@ export class FileReader {
 
   constructor(private readonly limit = DEFAULT_CLI_MAX_FILE_BYTES) {}
 
-  /** The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are. */
-  read(file: string): string {
+  /**
+   * The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are.
+   * With a `gate`, a file over 1 MB is first decoded in line-aligned pieces of about 64 KB, and read
+   * as '' when no piece passes: the gate must look at single lines only. (A large register header then
+   * never becomes one large string.)
+   */
+  read(file: string, gate?: (text: string) => boolean): string {
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
@@ -123,17 +132,32 @@ export class FileReader {
       let n = 0;
       for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
       if (looksBinary(this.view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
-      return this.buf.toString('latin1', 0, n);
+      if (gate && n > 1 << 20) {
+        let passes = false;
+        for (let a = 0; a < n && !passes;) {
+          let b = Math.min(n, a + (64 << 10));
+          if (b < n) {
+            // Cut after the last line break in the piece (a longer line is taken whole).
+            const nl = this.buf.lastIndexOf(10, b - 1);
+            const next = this.buf.indexOf(10, b);
+            b = nl >= a ? nl + 1 : next < 0 || next >= n ? n : next + 1;
+          }
+          passes = gate(latin1(this.buf, a, b));
+          a = b;
+        }
+        if (!passes) return '';
+      }
+      return latin1(this.buf, 0, n);
     } finally {
       fs.closeSync(fd);
     }
   }
 
   /** The texts of several files, or why each could not be read. */
-  *readAll(files: string[]): Generator<[string, string | Error]> {
+  *readAll(files: string[], gate?: (file: string, text: string) => boolean): Generator<[string, string | Error]> {
     for (const f of files) {
       let text: string | Error;
-      try { text = this.read(f); } catch (e) { text = e as Error; }
+      try { text = this.read(f, gate && ((t) => gate(f, t))); } catch (e) { text = e as Error; }
       yield [f, text];
     }
   }
@@ -186,7 +210,8 @@ export function checkLoaded(file: string, text: string, s: CheckSettings, cache:
 
 /** Check files in the order given, reading them in chunks. */
 function checkAll(files: string[], s: CheckSettings, cache: Map<string, Collected | null>, reader: FileReader, out: Reported[], unreadable: string[]): void {
-  for (const [f, text] of reader.readAll(files)) {
+  const bits = modeOf(s.layout).addressBits;
+  for (const [f, text] of reader.readAll(files, s.fast ? (file, t) => mayHaveFindings(t, familyOfPath(file), bits) : undefined)) {
     if (typeof text !== 'string') { unreadable.push(failureText(f, text)); continue; }
     try {
       for (const r of checkLoaded(f, text, s, cache)) out.push(r);

@@ -152,8 +152,15 @@ function report(ctx: Ctx, f: Omit<Finding, 'severity' | 'related' | 'fixes'> & P
   ctx.out.push({ related: [], fixes: [], ...f, severity });
 }
 
+/** Likeness of each value, per address width (a value meets many others in the range rules). */
+const likenessCache = new WeakMap<RuleValue, { bits: number; value: bigint | undefined; like: Likeness }>();
+
 function likeness(v: RuleValue, mode: PagingMode): Likeness {
-  return classifyValue({ ...v.context, value: v.value!, name: v.name, text: v.literal?.text, addressBits: mode.addressBits });
+  const c = likenessCache.get(v);
+  if (c && c.bits === mode.addressBits && c.value === v.value) return c.like;
+  const like = classifyValue({ ...v.context, value: v.value!, name: v.name, text: v.literal?.text, addressBits: mode.addressBits });
+  likenessCache.set(v, { bits: mode.addressBits, value: v.value, like });
+  return like;
 }
 
 function holeName(name?: string): boolean {
