@@ -123,6 +123,19 @@ function main(): void {
     cur.literalAt(ln, pos);
     edits.push(performance.now() - t0);
   }
+  // Line breaks typed and deleted (Enter, then Backspace): the other one-character edit, which moves every later line.
+  const breaks: number[] = [];
+  let curText = lines.join('\n');
+  for (let r = 0; r < Math.max(RUNS, 30); r++) {
+    const at = curText.indexOf('\n', rnd(curText.length - 1)) + 1 || 1;
+    const withBreak = curText.slice(0, at) + '\n' + curText.slice(at);
+    for (const t of [withBreak, curText]) {
+      const t0 = performance.now();
+      cur = az.analyze(t);
+      void cur.definitions.length;
+      breaks.push(performance.now() - t0);
+    }
+  }
   // value of a definition after an edit (the cache is checked against its dependencies)
   const afterEdit: number[] = [];
   for (let r = 0; r < 30; r++) {
@@ -156,6 +169,7 @@ function main(): void {
     console.log(`  ratio full analysis / gcc -E -dM net: ${(median(cold) / net).toFixed(2)}x`);
   } else console.log('  peer: gcc not found, no ratio');
   console.log(`  re-analysis after a 1-char edit   median ${ms(median(edits))}   (target < 5 ms; analyze + definitions + the edited line's literals)`);
+  console.log(`  re-analysis after a line break typed or deleted  median ${ms(median(breaks))}  p90 ${ms(pct(breaks, 0.9))}`);
   console.log(`  value of a definition after edit  median ${ms(median(afterEdit))}`);
   console.log(`  all ${a.definitions.length} definitions evaluated eagerly  median ${ms(median(eager))} (reference)`);
 }
