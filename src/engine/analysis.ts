@@ -3,14 +3,15 @@
 // dependency-checked invalidation). The document is lexed without token objects (document.ts); a
 // line's tokens, a definition's body and a literal's value are made when something asks for them.
 // Re-analysis after an edit lexes only the lines the edit touched and, when one definition changed,
-// patches the preprocessing result instead of running it again.
+// patches the preprocessing result instead of running it again; when the edit added or removed lines
+// without changing a directive, the previous result is moved (shiftPreprocess).
 
 import {
   CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup,
 } from './evaluate';
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
-import { DefinitionKind, definitionsNamed, Directive, patchPreprocess, plainDef, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
+import { DefinitionKind, definitionsNamed, Directive, patchPreprocess, plainDef, shiftPreprocess, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from './types';
 
@@ -346,8 +347,12 @@ export class DocumentAnalyzer {
     const ch = prev && doc.dirChange?.before === prev.directives ? doc.dirChange : undefined;
     const same = prev !== undefined && (prev.directives === directives || (!ch && sameList(prev.directives, directives)));
     const popts = { ...this.opts, family: this.family };
-    const changedAt = ch && ch.removed === 1 && ch.added === 1 ? ch.at : undefined;
-    const patched = !same && prev && (!ch || changedAt !== undefined) ? patchPreprocess(prev.pre, prev.directives, directives, popts, changedAt) : undefined;
+    // An edit that added or removed lines: the directives after it moved (new objects with new lines).
+    const shifted = ch !== undefined && ch.lineDelta !== 0;
+    const changedAt = ch && !shifted && ch.removed === 1 && ch.added === 1 ? ch.at : undefined;
+    const patched = same || !prev ? undefined
+      : shifted ? shiftPreprocess(prev.pre, prev.directives, directives, popts, ch)
+      : !ch || changedAt !== undefined ? patchPreprocess(prev.pre, prev.directives, directives, popts, changedAt) : undefined;
     const pre = same ? prev.pre : patched || preprocess(directives, popts);
     const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
     if (this.valueCache.size > 20_000) this.valueCache.clear();

@@ -33,9 +33,12 @@ export interface DocLex {
   readonly directives: Directive[];
   /**
    * How `directives` differs from the previous version's list `before` (when this version was lexed as
-   * an edit of it): `removed` directives at `at` replaced by `added` new ones, the rest the same objects.
+   * an edit of it): `removed` directives at `at` replaced by `added` new ones, the rest the same objects;
+   * or, when the edit added or removed lines (`lineDelta` not 0), the directives after them the previous
+   * ones moved by `lineDelta` lines. The old lines `fromLine` .. `toLine` (exclusive) were lexed again;
+   * old lines from `toLine` on are the new lines from `toLine + lineDelta` on.
    */
-  readonly dirChange?: { before: readonly Directive[]; at: number; removed: number; added: number };
+  readonly dirChange?: { before: readonly Directive[]; at: number; removed: number; added: number; lineDelta: number; fromLine: number; toLine: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,7 +411,7 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
       const shift = headDirs + region.length - pf[oldResume];
       if (shift === 0) dirFrom.set(pf.subarray(oldResume), oldResume + lineDelta);
       else for (let k = oldResume; k <= prev.count; k++) dirFrom[k + lineDelta] = pf[k] + shift;
-      if (lineDelta === 0) dirChange = { before: prev.directives, at: headDirs, removed: pf[oldResume] - headDirs, added: region.length };
+      dirChange = { before: prev.directives, at: headDirs, removed: pf[oldResume] - headDirs, added: region.length, lineDelta, fromLine: from, toLine: oldResume };
     } else {
       directives = region;
       dirFrom[count] = region.length;
@@ -435,11 +438,52 @@ function sameDirectives(prev: DocLex, region: Directive[], from: number, n: numb
 /** A directive moved by `delta` lines. */
 function moveDirective(d: Directive, delta: number): Directive {
   if (d instanceof LazyDefine) return d.moved(delta);
-  const moved = new Map<LTok, LTok>();
-  const fix = (t: LTok): LTok => {
-    let m = moved.get(t);
-    if (!m) { m = { kind: t.kind, text: t.text, start: t.start, end: t.end, line: t.line + delta }; moved.set(t, m); }
-    return m;
-  };
-  return { ...d, memoDef: undefined, line: d.line + delta, endLine: d.endLine + delta, tokens: d.tokens.map(fix), nameTok: d.nameTok && fix(d.nameTok), body: d.body?.map(fix) };
+  if (d instanceof MovedDirective) return new MovedDirective(d.original, d.delta + delta);
+  return new MovedDirective(d, delta);
+}
+
+/**
+ * A directive (not a LazyDefine) moved by some lines, its text unchanged: its tokens are copied with
+ * their new lines when something reads them (after a line break typed above a long file's directives,
+ * most are never read).
+ */
+class MovedDirective implements Directive {
+  memoDef: Directive['memoDef'] = undefined;
+  readonly line: number;
+  readonly endLine: number;
+  private toks: { tokens: LTok[]; nameTok?: LTok; body?: LTok[] } | undefined = undefined;
+
+  constructor(readonly original: Directive, readonly delta: number) {
+    this.line = original.line + delta;
+    this.endLine = original.endLine + delta;
+  }
+
+  get kind(): Directive['kind'] { return this.original.kind; }
+  get keyword(): string { return this.original.keyword; }
+  get symKind(): Directive['symKind'] { return this.original.symKind; }
+  get target(): string | undefined { return this.original.target; }
+  get system(): boolean | undefined { return this.original.system; }
+
+  private moved(): NonNullable<MovedDirective['toks']> {
+    if (!this.toks) {
+      const d = this.original, delta = this.delta;
+      const moved = new Map<LTok, LTok>();
+      const fix = (t: LTok): LTok => {
+        let m = moved.get(t);
+        if (!m) { m = { kind: t.kind, text: t.text, start: t.start, end: t.end, line: t.line + delta }; moved.set(t, m); }
+        return m;
+      };
+      this.toks = { tokens: d.tokens.map(fix), nameTok: d.nameTok && fix(d.nameTok), body: d.body?.map(fix) };
+    }
+    return this.toks;
+  }
+
+  get tokens(): LTok[] { return this.moved().tokens; }
+  get nameTok(): LTok | undefined { return this.original.nameTok && this.moved().nameTok; }
+  get body(): LTok[] | undefined { return this.original.body && this.moved().body; }
+
+  toJSON(): Directive {
+    const { kind, line, endLine, tokens, keyword, symKind, nameTok, body, target, system } = this;
+    return { kind, line, endLine, tokens, keyword, symKind, nameTok, body, target, system };
+  }
 }

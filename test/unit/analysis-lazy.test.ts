@@ -213,3 +213,140 @@ test('common prefix and suffix of two texts', () => {
     assert.equal(commonSuffix(big, b, max), naiveSuffix(big, b, max));
   }), { seed, numRuns });
 });
+
+// Line breaks typed and deleted: the directives after the edit move (re-analysis moves the previous
+// preprocessing result instead of running it again when no directive changed but by its lines).
+const SHIFT_TEXT = [
+  '/* first line */',
+  '#define A 1',
+  '#define B (A + \\',
+  '   2)',
+  '#ifdef CONFIG_X',
+  '#define A 2',
+  '# define C(x, \\',
+  '   y) ((x) + (y))',
+  '#else',
+  '#define C(x, y) 0',
+  '#endif',
+  '/* block',
+  '   comment #define D 4',
+  '*/',
+  '#if A > 1',
+  '#define E 5',
+  '#elif defined(B)',
+  '#define E 6',
+  '#endif',
+  '#undef B',
+  '#define B 7',
+  '#include "missing.h"',
+  '#if 0',
+  '#define F 8',
+  '#endif',
+  '#ifndef G',
+  '#define G 0x1000',
+  '#endif',
+  '#ifdef CONFIG_Y',
+  '#define A 3',
+  '#if',
+  '#define LAST (G + A)',
+].join('\n');
+
+const ASM_SHIFT_TEXT = ['.set A, 1', 'B = A + 2', '#ifdef CONFIG_X', '.equ C, 3 ; D = 4', '#else', 'C = 5', '#endif', '/* x', '.set E, 1 */', 'F = C + B'].join('\n');
+const NASM_SHIFT_TEXT = ['A equ 1', '%define B 2', '%ifdef CONFIG_X', 'C equ 3', '%else', '%assign C 4', '%endif', 'D: equ C + B'].join('\n');
+
+/** Whether the analysis moved the previous preprocessing result (no full preprocessing run). */
+const wasMoved = (a: DocumentAnalysis) => a.pre.tableParts?.moved !== undefined;
+
+test('a line break typed and deleted anywhere = full tokenization (#if blocks, continuations, comments, first and last line)', () => {
+  let moved = 0;
+  const cases: [string, AnalysisOptions][] = [
+    [SHIFT_TEXT, { languageId: 'c', mode, file: '/src/shift.h', defines: { CONFIG_Y: true } }],
+    [SHIFT_TEXT.replace(/\n/g, '\r\n'), { languageId: 'c', mode }],
+    [ASM_SHIFT_TEXT, { languageId: 'asm', mode, file: '/src/shift.S' }],
+    [NASM_SHIFT_TEXT, { languageId: 'nasm', mode, file: '/src/shift.asm' }],
+  ];
+  for (const [base, opts] of cases) {
+    const br = base.includes('\r\n') ? '\r\n' : '\n';
+    const az = new DocumentAnalyzer(opts);
+    let a = az.analyze(base);
+    for (let at = 0; at <= base.length; at++) {
+      if (br === '\r\n' && base[at - 1] === '\r') continue;
+      const typed = base.slice(0, at) + br + base.slice(at);
+      a = az.analyze(typed);
+      if (wasMoved(a)) moved++;
+      assertMatches(a, typed, opts, `${opts.languageId} break typed at ${at}`, at % 3 === 0);
+      a = az.analyze(base);
+      if (wasMoved(a)) moved++;
+      assertMatches(a, base, opts, `${opts.languageId} break deleted at ${at}`, at % 3 === 1);
+    }
+    // Backspace at each line start (two lines joined), and Enter again
+    const starts = [...base.matchAll(/\r?\n/g)].map((m) => m.index! + m[0].length);
+    for (const s of starts) {
+      const joined = base.slice(0, s - br.length) + base.slice(s);
+      assertMatches(az.analyze(joined), joined, opts, `${opts.languageId} lines joined at ${s}`, true);
+      assertMatches(az.analyze(base), base, opts, `${opts.languageId} lines split again at ${s}`, true);
+    }
+  }
+  assert.ok(moved > 100, `the previous result was moved ${moved} times`);
+});
+
+test('many line breaks typed and deleted in a long header, values read between = full tokenization', () => {
+  const base = generateHeader(1200, 3);
+  for (const opts of [{ languageId: 'c', mode }, { languageId: 'c', mode, file: '/src/g.h', defines: { CONFIG_FEATURE_3: true, CONFIG_FEATURE_4: false } }] as AnalysisOptions[]) {
+    const az = new DocumentAnalyzer(opts);
+    let a = az.analyze(base);
+    void a.definitionsOf('R7_BASE');
+    let s = 11;
+    const rnd = (n: number) => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s % n; };
+    let text = base;
+    const typed: number[] = [];
+    let moved = 0;
+    // Enter at line starts and elsewhere, without deleting (moved results on moved results)
+    for (let r = 0; r < 30; r++) {
+      const at = rnd(3) === 0 ? rnd(text.length + 1) : text.indexOf('\n', rnd(text.length)) + 1;
+      text = text.slice(0, at) + '\n' + text.slice(at);
+      typed.push(at);
+      a = az.analyze(text);
+      if (wasMoved(a)) moved++;
+      if (r % 3 === 0) { const d = a.definitions[rnd(a.definitions.length)]; a.deriveDefinition(d); a.definitionsOf(d.name); }
+      assertMatches(a, text, opts, `typed ${r} at ${at}`, r % 5 === 0);
+      // now and then a one-character edit of a definition (the moved result patched)
+      if (r % 4 === 1) {
+        const i = text.indexOf('#define R', rnd(text.length));
+        if (i >= 0) {
+          const j = text.indexOf('0x', i);
+          if (j > 0 && j < text.indexOf('\n', i)) {
+            text = text.slice(0, j + 2) + '7' + text.slice(j + 2);
+            for (let k = 0; k < typed.length; k++) if (typed[k] > j) typed[k]++;
+            assertMatches(az.analyze(text), text, opts, `typed ${r}, then a digit at ${j}`, true);
+          }
+        }
+      }
+    }
+    // and Backspace on each of them, last first
+    for (let r = typed.length - 1; r >= 0; r--) {
+      const at = typed[r];
+      assert.equal(text[at], '\n');
+      text = text.slice(0, at) + text.slice(at + 1);
+      a = az.analyze(text);
+      if (wasMoved(a)) moved++;
+      assertMatches(a, text, opts, `deleted ${r} at ${at}`, r % 5 === 0);
+    }
+    assert.ok(moved > 20, `the previous result was moved ${moved} times`);
+  }
+});
+
+test('line breaks in example files with includes = full tokenization', () => {
+  for (const file of SOURCES.filter((f) => /\.(h|S|asm|inc)$/.test(f)).slice(0, 12)) {
+    const base = fs.readFileSync(file, 'utf8');
+    const opts: AnalysisOptions = { file, mode, readFile, includeDirs: [path.join(REPO, 'examples/include')] };
+    const az = new DocumentAnalyzer(opts);
+    void az.analyze(base).definitions.length;
+    const starts = [0, ...[...base.matchAll(/\n/g)].map((m) => m.index! + 1)];
+    for (let k = 0; k < starts.length; k += Math.max(1, Math.floor(starts.length / 15))) {
+      const typed = base.slice(0, starts[k]) + '\n' + base.slice(starts[k]);
+      assertMatches(az.analyze(typed), typed, opts, `${path.basename(file)} break at line ${k}`, k % 2 === 0);
+      assertMatches(az.analyze(base), base, opts, `${path.basename(file)} break deleted at line ${k}`, k % 2 === 1);
+    }
+  }
+});
