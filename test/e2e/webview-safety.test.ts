@@ -329,7 +329,11 @@ window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__sent.push(m),getState:()
     await send({ type: 'compare', v: 1, comparison: { a: layout(P[2]), b: layout(P[3]), lines: P, links: [] }, choices });
     await p.waitForTimeout(300);
     await assertSafe(p, [...P, `${P[2]} → ${P[3]}`], 'harness: compare');
-    // The SVG the webview exports, parsed by the browser.
+    // The map itself, fed every message, breaks no rule of its policy (styles included).
+    const mapViolations = await p.evaluate(() => (window as unknown as { __violations: string[] }).__violations.slice());
+    if (mapViolations.length) throw new Error(`CSP violations of the map: ${mapViolations.join('; ')}`);
+    // The SVG the webview exports, parsed by the browser. (A standalone SVG file carries its own <style>;
+    // parsing it in this page reports that element against the page's policy: expected, and not the map's.)
     for (const [i, m] of [{ type: 'compare', v: 1, comparison: { a: layout(P[2]), b: layout(P[3]), lines: P, links: [] }, choices }, { type: 'show', v: 1, layout: layout(P[1]), choices, markers, problems }].entries()) {
       await send(m);
       await send({ type: 'request', v: 1, requestId: 100 + i, request: { kind: 'svg' } });
@@ -346,7 +350,7 @@ window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__sent.push(m),getState:()
     // Negative control: the same inspection does see an element made from markup.
     await p.evaluate(() => { const d = document.createElement('div'); d.innerHTML = '<img src="data:," onerror="void 0">'; document.getElementById('details')!.append(d); });
     if (await assertSafe(p, [], 'control').then(() => true, () => false)) throw new Error('the inspection missed an injected <img onerror>');
-    console.log(`      harness: ${P.length} payloads in every field of show/markers/cursor/compare/svg; CSP violations: ${violations.length ? violations.join('; ') : 'none'}`);
+    console.log(`      harness: ${P.length} payloads in every field of show/markers/cursor/compare/svg; CSP violations of the map: none; while parsing the exported SVG files: ${violations.length ? violations.join('; ') : 'none'}`);
   } finally {
     await ctx.close();
     server.close();
