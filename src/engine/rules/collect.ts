@@ -171,10 +171,12 @@ export function mayHaveFindings(text: string, family: Family, addressBits: 32 | 
 const C_DIRECTIVE_Y = new RegExp(`[ \\t]*(?:if|el|endif\\b|${RULE_DEFINE})`, 'y');
 const C_LITERAL_G = /0[xX](?:0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<=\*\s*\)\s*0[xX]))|(?<![\w.])[1-9][0-9]{9}/g;
 
-/** `#endif` / `#else` at a line start (sticky), and the tokens that stand for them. */
-const C_GROUP_END_Y = /[ \t]*#[ \t]*(endif|else)\b/y;
+/** `#endif`, `#else`, `#ifdef NAME`, `#ifndef NAME` at a line start (sticky), and the tokens that stand for them. */
+const C_GROUP_END_Y = /[ \t]*#[ \t]*(?:(endif|else)\b|(ifn?def)[ \t]+([A-Za-z_]\w*)(?=[ \t]*(?:\r?\n|\r?$|\/\/|\/\*)))/y;
 const hashToken: LToken = Object.freeze({ kind: 'punct', text: '#', start: 0, end: 1, line: -1 }) as LToken;
 const ENDIF_TOKENS: LToken[] = Object.freeze([hashToken, Object.freeze({ kind: 'ident', text: 'endif', start: 1, end: 6, line: -1 })]) as LToken[];
+const IFDEF_TOKEN: LToken = Object.freeze({ kind: 'ident', text: 'ifdef', start: 1, end: 6, line: -1 }) as LToken;
+const IFNDEF_TOKEN: LToken = Object.freeze({ kind: 'ident', text: 'ifndef', start: 1, end: 7, line: -1 }) as LToken;
 const ELSE_TOKENS: LToken[] = Object.freeze([hashToken, Object.freeze({ kind: 'ident', text: 'else', start: 1, end: 5, line: -1 })]) as LToken[];
 
 /** Offset of the next `#` at or after `from` that starts a candidate directive line, or -1. */
@@ -241,7 +243,7 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     let start = ls;
     let line = lineNo;
     let l: Logical | undefined;
-    // `#endif` and `#else` (the most frequent candidates) only close or switch a group: not lexed.
+    // `#endif`, `#else`, `#ifdef NAME` and `#ifndef NAME` (the most frequent candidates) are not lexed.
     if (family === 'c' && state === 0) {
       C_GROUP_END_Y.lastIndex = ls;
       const g = C_GROUP_END_Y.exec(text);
@@ -249,7 +251,9 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
         let le = text.indexOf('\n', ls);
         if (le < 0) le = text.length;
         if (!continuesPrevious(text, le + 1)) {
-          out.push({ tokens: g[1] === 'endif' ? ENDIF_TOKENS : ELSE_TOKENS, directive: true, line, offset: ls });
+          const tokens = g[1] === 'endif' ? ENDIF_TOKENS : g[1] === 'else' ? ELSE_TOKENS
+            : [hashToken, g[2] === 'ifdef' ? IFDEF_TOKEN : IFNDEF_TOKEN, { kind: 'ident', text: g[3], start: g[0].length - g[3].length, end: g[0].length, line } as LToken];
+          out.push({ tokens, directive: true, line, offset: ls });
           lineNo = line + 1;
           counted = nextFree = Math.min(le + 1, text.length + 1);
           if (counted > text.length) counted = text.length;
