@@ -957,8 +957,9 @@ function defFor(d: Directive, atoms: CondAtom[], file: string | undefined): Macr
 
 const NO_ATOMS: CondAtom[] = [];
 
+/** A key that tells condition lists apart (an empty `#if` condition is not the absence of one). */
 function atomsKey(atoms: CondAtom[]): string {
-  return atoms.length ? atoms.map(condText).join('&&') : '';
+  return atoms.length ? `${atoms.length}\u0000${atoms.map(condText).join('\u0000')}` : '';
 }
 
 /** The condition as a person reads it: `CONFIG_X`, `!CONFIG_X`, or the `#if` expression. */

@@ -174,6 +174,19 @@ test('what an edit makes does not hold that version of the text', () => {
   assert.equal(rec.bodyText, reference(lines.join('\n'), { languageId: 'c', mode }).pre.definitions.find((x) => x.line === ln)!.bodyText);
 });
 
+test('an #if whose condition is edited away keeps its (empty) condition on the definitions under it', () => {
+  // Found by the property below at 20,000 runs: the definition cache took "no conditions" and "one empty
+  // condition" for the same list.
+  const opts: AnalysisOptions = { languageId: 'arm64', mode };
+  const before = '#if X\n 1 #define F(a) (a)\n 1 \r\n .set Z, 1\n #if X\n */';
+  const after = '#if\r\n 1 #define F(a) (a)\n 1 \r\n .set Z, 1\n #if X\n */';
+  const az = new DocumentAnalyzer(opts);
+  az.analyze(before);
+  const z = az.analyze(after).definitions.find((d) => d.name === 'Z');
+  assert.deepEqual(z?.conditions, [{ text: '', negated: false }]);
+  assertMatches(az.analyze(after), after, opts, 'edited #if', false);
+});
+
 test('re-analysis after random edits in every family = full tokenization (property)', () => {
   const line = fc.array(fc.constantFrom(...PIECES, 'A', 'B', '0x10', '+', ' ', '\t', 'equ', '=', ';', '%define', '.equ'), { maxLength: 8 }).map((a) => a.join(' '));
   const doc = fc.array(line, { maxLength: 25 }).map((ls) => ls.join('\n'));
