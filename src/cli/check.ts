@@ -115,9 +115,9 @@ export class FileReader {
 
   /**
    * The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are.
-   * With a `gate`, a file over 1 MB is first decoded in line-aligned pieces of about 64 KB, and read
-   * as '' when no piece passes: the gate must look at single lines only. (A large register header then
-   * never becomes one large string.)
+   * With a `gate`, a file the gate rejects is read as ''. A file over 1 MB is gated in line-aligned
+   * pieces of about 64 KB first (the gate must look at single lines only), so that a large register
+   * header never becomes one large string.
    */
   read(file: string, gate?: (text: string) => boolean): string {
     const fd = fs.openSync(file, 'r');
@@ -146,19 +146,12 @@ export class FileReader {
           a = b;
         }
         if (!passes) return '';
+        return latin1(this.buf, 0, n);
       }
-      return latin1(this.buf, 0, n);
+      const text = latin1(this.buf, 0, n);
+      return !gate || gate(text) ? text : '';
     } finally {
       fs.closeSync(fd);
-    }
-  }
-
-  /** The texts of several files, or why each could not be read. */
-  *readAll(files: string[], gate?: (file: string, text: string) => boolean): Generator<[string, string | Error]> {
-    for (const f of files) {
-      let text: string | Error;
-      try { text = this.read(f, gate && ((t) => gate(f, t))); } catch (e) { text = e as Error; }
-      yield [f, text];
     }
   }
 }
@@ -183,11 +176,8 @@ function quotedIncludes(text: string): string[] {
   return out;
 }
 
-/** Check one file's text; quoted includes next to it are read for overlaps and evaluation. */
-export function checkLoaded(file: string, text: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
-  const family = familyOfPath(file);
-  // Nothing in the file can be a finding: the includes do not matter either.
-  if (s.fast && !mayHaveFindings(text, family, modeOf(s.layout).addressBits)) return [];
+/** Check one file's text (already through the gate); quoted includes next to it are read for overlaps and evaluation. */
+function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
   const included: Collected[] = [];
   for (const name of quotedIncludes(text)) {
     const target = path.join(path.dirname(file), name);
@@ -208,13 +198,14 @@ export function checkLoaded(file: string, text: string, s: CheckSettings, cache:
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
 }
 
-/** Check files in the order given, reading them in chunks. */
+/** Check files in the order given. A file that cannot have a finding stops at the gate: its includes are not read either. */
 function checkAll(files: string[], s: CheckSettings, cache: Map<string, Collected | null>, reader: FileReader, out: Reported[], unreadable: string[]): void {
   const bits = modeOf(s.layout).addressBits;
-  for (const [f, text] of reader.readAll(files, s.fast ? (file, t) => mayHaveFindings(t, familyOfPath(file), bits) : undefined)) {
-    if (typeof text !== 'string') { unreadable.push(failureText(f, text)); continue; }
+  for (const f of files) {
     try {
-      for (const r of checkLoaded(f, text, s, cache)) out.push(r);
+      const family = familyOfPath(f);
+      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) : undefined);
+      if (text) for (const r of checkLoaded(f, family, text, s, cache)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));
     }

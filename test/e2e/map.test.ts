@@ -39,12 +39,8 @@ async function regionNames(wb: Workbench): Promise<string[]> {
 
 /** Picks an item of a quick pick that is followed by another one (pick() waits for the widget to close). */
 async function pickThenNext(wb: Workbench, label: string, nextPlaceholder: RegExp): Promise<void> {
+  await wb.choose(label);
   const input = wb.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(label);
-  const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
   const end = Date.now() + 15_000;
   while (Date.now() < end && !nextPlaceholder.test((await input.getAttribute('placeholder').catch(() => '')) ?? '')) await wb.page.waitForTimeout(200);
 }

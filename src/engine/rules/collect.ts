@@ -32,13 +32,13 @@ const anyCase = (w: string) => w.replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase(
  * register offset or field by naming convention (amdgpu `mm`/`ix`/`reg`/`cfg`/`smn` offsets, `*_MASK`,
  * `*__SHIFT`). Other definitions are not lexed; an evaluation that needs one finds it on demand.
  */
-const RULE_DEFINE = `define[ \\t]+(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
-/** Every `#define` line, with its name. */
-const ANY_DEFINE_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
+/** At a name: not a register offset or field by naming convention. */
+const NOT_REGISTER = '(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)';
+const RULE_DEFINE = `define[ \\t]+${NOT_REGISTER}(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
+/** Every `#define` line, with its name (the index of unlexed definitions, register-field windows). */
+const DEFINE_LINE_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 /** A `#define` line up to its name (sticky: tried at a line start). */
 const ANY_DEFINE_Y = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/y;
-/** Definition lines within a window of lines, with their names (register-field detection). */
-const DEFINE_IN_WINDOW_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 
 export interface CollectOptions {
   family: Family;
@@ -146,7 +146,7 @@ const GATE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0
  * The same for C, whose definitions are only `#define`s (assembler forms are not definitions there), and
  * whose register offsets and fields by naming convention are never lexed (see RULE_DEFINE).
  */
-const GATE_C = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|#[ \t]*define[ \t]+(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\b)\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)/;
+const GATE_C = new RegExp(`0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\\w.])[1-9][0-9]{9}|#[ \\t]*define[ \\t]+${NOT_REGISTER}\\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)`);
 /** Definitions whose names can matter to the rules. */
 const NAMED_DEFINITION = /(?:^|\n)[ \t]*(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|(?:^|\n)[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/;
 
@@ -240,9 +240,7 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
       while (nextClose >= 0 && nextClose < ls) { lastClose = nextClose; nextClose = text.indexOf('*/', nextClose + 2); }
       if (lastOpen >= 0 && lastClose < lastOpen) state = STATE_COMMENT;
     }
-    let start = ls;
-    let line = lineNo;
-    let l: Logical | undefined;
+    const line = lineNo;
     // `#endif`, `#else`, `#ifdef NAME` and `#ifndef NAME` (the most frequent candidates) are not lexed.
     if (family === 'c' && state === 0) {
       C_GROUP_END_Y.lastIndex = ls;
@@ -255,31 +253,41 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
             : [hashToken, g[2] === 'ifdef' ? IFDEF_TOKEN : IFNDEF_TOKEN, { kind: 'ident', text: g[3], start: g[0].length - g[3].length, end: g[0].length, line } as LToken];
           out.push({ tokens, directive: true, line, offset: ls });
           lineNo = line + 1;
-          counted = nextFree = Math.min(le + 1, text.length + 1);
-          if (counted > text.length) counted = text.length;
+          nextFree = le + 1;
+          counted = Math.min(nextFree, text.length);
           continue;
         }
       }
     }
-    for (;;) {
-      let le = text.indexOf('\n', start);
-      if (le < 0) le = text.length;
-      const lineText = text.charCodeAt(le - 1) === 13 ? text.slice(start, le - 1) : text.slice(start, le);
-      const sc = scanLine(lineText, family, state);
-      const toks = sc.tokens as LToken[];
-      for (const t of toks) t.line = line;
-      if (!l) { l = { tokens: toks, directive: sc.directive, line, offset: ls }; out.push(l); }
-      else for (const t of toks) l.tokens.push(t);
-      start = le + 1;
-      if (!sc.continues || start >= text.length) break;
-      state = sc.endState;
-      line++;
-    }
-    lineNo = line + 1;
-    counted = Math.min(start, text.length);
-    nextFree = start;
+    const lx = lexLogical(text, ls, lineNo, family, state);
+    out.push({ tokens: lx.tokens, directive: lx.directive, line: lineNo, offset: ls });
+    lineNo = lx.lastLine + 1;
+    counted = Math.min(lx.next, text.length);
+    nextFree = lx.next;
   }
   return out;
+}
+
+/**
+ * Lex the logical line that starts at `start` (line number `line`, lexer state `state`), continuation
+ * lines included: its tokens with their lines, whether it is a directive, the offset after it and its last line.
+ */
+function lexLogical(text: string, start: number, line: number, family: Family, state: number): { tokens: LToken[]; directive: boolean; next: number; lastLine: number } {
+  let tokens: LToken[] | undefined;
+  let directive = false;
+  for (;;) {
+    let le = text.indexOf('\n', start);
+    if (le < 0) le = text.length;
+    const sc = scanLine(text.charCodeAt(le - 1) === 13 ? text.slice(start, le - 1) : text.slice(start, le), family, state);
+    const toks = sc.tokens as LToken[];
+    for (const t of toks) t.line = line;
+    if (!tokens) { tokens = toks; directive = sc.directive; } else for (const t of toks) tokens.push(t);
+    start = le + 1;
+    if (!sc.continues || start >= text.length) break;
+    state = sc.endState;
+    line++;
+  }
+  return { tokens, directive, next: start, lastLine: line };
 }
 
 /**
@@ -547,8 +555,8 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     if (!l) continue;
     const d = v.nameRange.line - l.line;
     const around = linesAround(text, l.offset, Math.max(0, 3 - d), 3 + d);
-    DEFINE_IN_WINDOW_G.lastIndex = 0;
-    for (let m = DEFINE_IN_WINDOW_G.exec(around); m; m = DEFINE_IN_WINDOW_G.exec(around)) {
+    DEFINE_LINE_G.lastIndex = 0;
+    for (let m = DEFINE_LINE_G.exec(around); m; m = DEFINE_LINE_G.exec(around)) {
       if (FIELD.test(m[1]) && head(m[1]) === h) { v.registerField = true; break; }
     }
   }
@@ -587,8 +595,8 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     let searches = 0;
     const indexDefines = () => {
       const out = new Map<string, { offset: number; line: number }[]>();
-      ANY_DEFINE_G.lastIndex = 0;
-      for (let m = ANY_DEFINE_G.exec(text); m; m = ANY_DEFINE_G.exec(text)) {
+      DEFINE_LINE_G.lastIndex = 0;
+      for (let m = DEFINE_LINE_G.exec(text); m; m = DEFINE_LINE_G.exec(text)) {
         const ls = m.index;
         if (continuesPrevious(text, ls)) continue;
         const rec = { offset: ls, line: lineOf(ls) };
@@ -604,17 +612,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       if (recs.length === 0) { absent.add(name); return undefined; }
       const defs: MacroDef[] = [];
       for (const r of recs) {
-        const toks: LToken[] = [];
-        let state = inComment(r.offset) ? STATE_COMMENT : 0;
-        for (let start = r.offset, line = r.line; start < text.length; line++) {
-          let le = text.indexOf('\n', start);
-          if (le < 0) le = text.length;
-          const sc = scanLine(text.slice(start, text.charCodeAt(le - 1) === 13 ? le - 1 : le), family, state);
-          for (const t of sc.tokens as LToken[]) { t.line = line; toks.push(t); }
-          if (!sc.continues) break;
-          state = sc.endState;
-          start = le + 1;
-        }
+        const toks = lexLogical(text, r.offset, r.line, family, inComment(r.offset) ? STATE_COMMENT : 0).tokens;
         const md = toks[0]?.text === '#' && toks[2] ? parseDefine(toks[2], toks.slice(3), [], { file, line: r.line + 1 }) : undefined;
         if (md) defs.push(md);
       }

@@ -101,13 +101,18 @@ export class Workbench {
 
   /** Types into the open quick pick, waits for `label` and picks it. */
   async pick(label: string): Promise<void> {
+    await this.choose(label);
+    await this.quickInput().waitFor({ state: 'hidden' });
+  }
+
+  /** Types into the open quick pick, waits for `label` and clicks it (the widget may stay open for a next step). */
+  async choose(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(label);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
-    await this.quickInput().waitFor({ state: 'hidden' });
   }
 
   /** Types into the open input box and presses Enter. */
