@@ -115,9 +115,9 @@ export class FileReader {
 
   /**
    * The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are.
-   * With a `gate`, a file the gate rejects is read as ''. A file over 1 MB is gated in line-aligned
-   * pieces of about 64 KB first (the gate must look at single lines only), so that a large register
-   * header never becomes one large string.
+   * With a `gate`, a file the gate rejects is read as ''. The gate sees line-aligned pieces of about
+   * 64 KB (it must look at single lines only) and stops at the first piece it accepts: most files of a
+   * tree stop at the gate, and small strings are much cheaper to make and drop than one per file.
    */
   read(file: string, gate?: (text: string) => boolean): string {
     const fd = fs.openSync(file, 'r');
@@ -132,29 +132,28 @@ export class FileReader {
       let n = 0;
       for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
       if (looksBinary(this.view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
-      if (gate && n > 1 << 20) {
-        let passes = false;
-        for (let a = 0; a < n && !passes;) {
-          let b = Math.min(n, a + (64 << 10));
-          if (b < n) {
-            // Cut after the last line break in the piece (a longer line is taken whole).
-            const nl = this.buf.lastIndexOf(10, b - 1);
-            const next = this.buf.indexOf(10, b);
-            b = nl >= a ? nl + 1 : next < 0 || next >= n ? n : next + 1;
-          }
-          passes = gate(latin1(this.buf, a, b));
-          a = b;
+      if (!gate) return latin1(this.buf, 0, n);
+      for (let a = 0; a < n;) {
+        let b = Math.min(n, a + GATE_PIECE);
+        if (b < n) {
+          // Cut after the last line break in the piece (a longer line is taken whole).
+          const nl = this.buf.lastIndexOf(10, b - 1);
+          const next = this.buf.indexOf(10, b);
+          b = nl >= a ? nl + 1 : next < 0 || next >= n ? n : next + 1;
         }
-        if (!passes) return '';
-        return latin1(this.buf, 0, n);
+        const piece = latin1(this.buf, a, b);
+        if (gate(piece)) return a === 0 && b === n ? piece : latin1(this.buf, 0, n);
+        a = b;
       }
-      const text = latin1(this.buf, 0, n);
-      return !gate || gate(text) ? text : '';
+      return '';
     } finally {
       fs.closeSync(fd);
     }
   }
 }
+
+/** Size of the pieces the gate sees. */
+const GATE_PIECE = 64 << 10;
 
 const QUOTED_INCLUDE_Y = /include[ \t]*"([^"\n]{1,500})"/y;
 

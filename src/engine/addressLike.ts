@@ -305,9 +305,9 @@ export function classifyValue(ctx: AddressContext): Likeness {
   if (v !== 0n && v < MIN_ADDRESS_LIKE) return mk('small', `below 0x${MIN_ADDRESS_LIKE.toString(16)}`);
   if (name?.role === 'size') return mk('size', name.reason);
   // A block of ones in the middle of the word (0x000ffffffffff000): the address field of a register or an entry.
-  if (name?.role === 'address' && bits === 64 && v < 1n << 63n && contiguousOnes(v) >= 8) return mk('mask', `0x${v.toString(16)} is a contiguous block of one bits (a field mask)`);
+  if (name?.role === 'address' && bits === 64 && v < 0x8000000000000000n && contiguousOnes(v) >= 8) return mk('mask', `0x${v.toString(16)} is a contiguous block of one bits (a field mask)`);
   if (name?.role === 'address') {
-    if (name.offsetOnly && v < (1n << 32n)) return mk('size', `${name.reason}, but a small OFFSET is a displacement`);
+    if (name.offsetOnly && v < (0x100000000n)) return mk('size', `${name.reason}, but a small OFFSET is a displacement`);
     return mk('address', name.reason);
   }
   if (name?.role === 'limit') return mk('limit', name.reason);
@@ -316,7 +316,7 @@ export function classifyValue(ctx: AddressContext): Likeness {
   // Only a literal that is itself compared with or assigned to an address operand (not one inside a call such as cpu_to_le64(…)).
   const compared = ['<', '>', '<=', '>=', '='].includes(ctx.before ?? '') || ['<', '>', '<=', '>='].includes(ctx.after ?? '');
   const operand = compared ? ctx.neighbours?.find(addressIdentifier) : undefined;
-  if (operand && v >= 1n << 32n) return mk('address', `compared with or assigned to ${operand}`);
+  if (operand && v >= 0x100000000n) return mk('address', `compared with or assigned to ${operand}`);
   return mk('unknown', name ? name.reason : 'no name, cast or address operand');
 }
 

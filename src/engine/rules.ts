@@ -152,14 +152,15 @@ function report(ctx: Ctx, f: Omit<Finding, 'severity' | 'related' | 'fixes'> & P
   ctx.out.push({ related: [], fixes: [], ...f, severity });
 }
 
-/** Likeness of each value, per address width (a value meets many others in the range rules). */
-const likenessCache = new WeakMap<RuleValue, { bits: number; value: bigint | undefined; like: Likeness }>();
+/** Likeness of each value, per address width (a value meets many others in the range rules), kept on the value itself. */
+const LIKE = Symbol('likeness');
+type Cached = RuleValue & { [LIKE]?: { bits: number; value: bigint | undefined; like: Likeness } };
 
 function likeness(v: RuleValue, mode: PagingMode): Likeness {
-  const c = likenessCache.get(v);
+  const c = (v as Cached)[LIKE];
   if (c && c.bits === mode.addressBits && c.value === v.value) return c.like;
   const like = classifyValue({ ...v.context, value: v.value!, name: v.name, text: v.literal?.text, addressBits: mode.addressBits });
-  likenessCache.set(v, { bits: mode.addressBits, value: v.value, like });
+  (v as Cached)[LIKE] = { bits: mode.addressBits, value: v.value, like };
   return like;
 }
 
@@ -244,7 +245,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   if (v.value === undefined || v.inactive || !v.local) return;
   const mode = ctx.mode;
   // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
-  if (mode.addressBits === 64 && v.value < 1n << 32n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
+  if (mode.addressBits === 64 && v.value < 0x100000000n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
   const like = likeness(v, mode);
   const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const lit = v.literal;
@@ -261,7 +262,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   if (!like.address) return;
   const name = v.name ? readName(v.name) : undefined;
   const isLimit = like.role === 'limit';
-  if (applies && mode.addressBits === 32 && v.value > 0xffffffffn && !(isLimit && v.value === 1n << 32n)) {
+  if (applies && mode.addressBits === 32 && v.value > 0xffffffffn && !(isLimit && v.value === 0x100000000n)) {
     report(ctx, { code: 'PL008', file: v.file, range, value: v.value,
       message: `${v.name ?? lit?.text} = ${hex(v.value)} does not fit in the 32-bit address space of ${ctx.layout.id}` });
     return;
@@ -269,7 +270,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // PL001: non-canonical.
   // A lone bit above the VA width (1ULL << 61) is a flag, never a mistyped address.
   const loneBit = (v.value & (v.value - 1n)) === 0n && v.value >= 1n << BigInt(mode.vaBits);
-  if (applies && mode.addressBits === 64 && v.value >= 1n << 32n && !name?.physical && !loneBit) {
+  if (applies && mode.addressBits === 64 && v.value >= 0x100000000n && !name?.physical && !loneBit) {
     // A limit (exclusive end) may sit just past a canonical half: 0x0000800000000000 ends user space.
     if (!isCanonical(mode, v.value) && !(isLimit && isCanonical(mode, v.value - 1n))) {
       const cf = canonicalForm(mode, v.value);
@@ -288,7 +289,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
     if (isLimit && r && regionAt(ctx.layout, v.value - 1n) !== r) r = undefined;
     // A hypervisor's own interface headers (xen/interface/, xen/public/, asm/xen/, arch-x86/) describe the hole they own.
     const ownHole = r?.kind === 'hypervisor' && /(?:^|[\/])xen[\/](?:interface|public)[\/]|(?:^|[\/])(?:asm[\/]xen|arch-x86)[\/]/i.test(v.file);
-    if (r && !ownHole && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 1n << 32n : 0x1000n)) {
+    if (r && !ownHole && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 0x100000000n : 0x1000n)) {
       const first = topLevelIndex(mode, r.start), last = topLevelIndex(mode, r.end);
       const slots = mode.addressBits === 64 && levelSpan(mode, 0) <= r.end - r.start + 1n ? `, ${mode.levels[0].arch} slots ${first}–${last}` : '';
       report(ctx, { code: 'PL005', file: v.file, range, value: v.value,
@@ -438,7 +439,7 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
         for (const z of sizes) {
           const sum = s.value! + z.value!;
           // A SIZE written as 2^n - 1 (a mask of the offset bits) makes END = START + SIZE + 1.
-          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && e.value !== sum + 1n && (e.local || s.local || z.local) && e.value! - s.value! < (1n << 63n)) {
+          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && e.value !== sum + 1n && (e.local || s.local || z.local) && e.value! - s.value! < 0x8000000000000000n) {
             const at = e.local ? e : s.local ? s : z;
             report(ctx, { code: 'PL004', file: at.file, range: at.range, value: e.value,
               related: [s, z].filter((x) => x !== at).map((x) => ({ file: x.file, range: x.nameRange ?? x.range, message: `${x.name} = ${hex(x.value!, mode)}` })),

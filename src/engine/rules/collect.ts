@@ -35,6 +35,8 @@ const anyCase = (w: string) => w.replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase(
 /** At a name: not a register offset or field by naming convention. */
 const NOT_REGISTER = '(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)';
 const RULE_DEFINE = `define[ \\t]+${NOT_REGISTER}(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
+/** Names the range rules pair up (rules.ts: START_SUFFIX, END_SUFFIX, SIZE_SUFFIX), or a few more. */
+const RANGE_PART = /.(?:_START|_BASE|_VADDR|_BEGIN|_ADDR|_END|_LIMIT|_TOP|_SIZE|_LEN)$/i;
 /** Every `#define` line, with its name (the index of unlexed definitions, register-field windows). */
 const DEFINE_LINE_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 /** A `#define` line up to its name (sticky: tried at a line start). */
@@ -193,6 +195,11 @@ function nextCDirective(text: string, from: number): number {
 
 const CANDIDATE_ASM_G = /^[ \t]*(?:#|%|\.(?:set|equ|equiv|eqv)\b|\w+[ \t]*(?:=|:?[ \t]*equ\b))|0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0-9a-fA-F]{8,}[hH]\b/gim;
 
+/** [0-9A-Za-z_] */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** Whether the line starting at `ls` continues the previous one (the previous line ends with a backslash). */
 function continuesPrevious(text: string, ls: number): boolean {
   return ls >= 2 && (text.charCodeAt(ls - 2) === 92 || (text.charCodeAt(ls - 2) === 13 && ls >= 3 && text.charCodeAt(ls - 3) === 92));
@@ -214,8 +221,9 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     }
     if (nextDir !== -1 && nextDir < from) nextDir = nextCDirective(text, from);
     if (nextLit !== -1 && nextLit < from) {
+      // The end of the match stands for it: a match never spans lines, and only its line matters.
       C_LITERAL_G.lastIndex = from;
-      nextLit = C_LITERAL_G.exec(text)?.index ?? -1;
+      nextLit = C_LITERAL_G.test(text) ? C_LITERAL_G.lastIndex - 1 : -1;
     }
     return nextDir < 0 ? nextLit : nextLit < 0 ? nextDir : Math.min(nextDir, nextLit);
   };
@@ -244,13 +252,23 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
     // `#endif`, `#else`, `#ifdef NAME` and `#ifndef NAME` (the most frequent candidates) are not lexed.
     if (family === 'c' && state === 0) {
       C_GROUP_END_Y.lastIndex = ls;
-      const g = C_GROUP_END_Y.exec(text);
-      if (g) {
+      if (C_GROUP_END_Y.test(text)) {
         let le = text.indexOf('\n', ls);
         if (le < 0) le = text.length;
         if (!continuesPrevious(text, le + 1)) {
-          const tokens = g[1] === 'endif' ? ENDIF_TOKENS : g[1] === 'else' ? ELSE_TOKENS
-            : [hashToken, g[2] === 'ifdef' ? IFDEF_TOKEN : IFNDEF_TOKEN, { kind: 'ident', text: g[3], start: g[0].length - g[3].length, end: g[0].length, line } as LToken];
+          // Which of the four: the directive's second letter; for #ifdef/#ifndef the match ends with the name.
+          let h = text.indexOf('#', ls) + 1;
+          for (let c = text.charCodeAt(h); c === 32 || c === 9; c = text.charCodeAt(++h));
+          const second = text.charCodeAt(h + 1), third = text.charCodeAt(h + 2);
+          let tokens: LToken[];
+          if (second === 110 /* n: endif */) tokens = ENDIF_TOKENS;
+          else if (second === 108 /* l: else */) tokens = ELSE_TOKENS;
+          else {
+            const end = C_GROUP_END_Y.lastIndex;
+            let a = end;
+            while (a > h && isWordChar(text.charCodeAt(a - 1))) a--;
+            tokens = [hashToken, third === 100 /* d: ifdef */ ? IFDEF_TOKEN : IFNDEF_TOKEN, { kind: 'ident', text: text.slice(a, end), start: a - ls, end: end - ls, line } as LToken];
+          }
           out.push({ tokens, directive: true, line, offset: ls });
           lineNo = line + 1;
           nextFree = le + 1;
@@ -511,7 +529,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       if (!li) continue;
       const pointerCast = pointerCastBefore(t, i);
       const ldLocation = family === 'ld' && ((t[i - 1]?.text === '=' && t[i - 2]?.text === '.') || (i === 1 && t[0].text.startsWith('.') && t[2]?.text === ':'));
-      const big = li.value >= 1n << 32n || (li.radix === 16 && li.digits.length >= 9);
+      const big = li.value >= 0x100000000n || (li.radix === 16 && li.digits.length >= 9);
       if (!big && !pointerCast && !ldLocation) continue;
       const prev = t[i - 1], next = t[i + 1];
       const scaled = parseLiteral(tok.text, family === 'gas' ? 'gas' : family);
@@ -545,7 +563,8 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     if (a) a.push(v.nameRange!.line); else fields.set(k, [v.nameRange!.line]);
   }
   for (const v of values) {
-    if (!v.name || !v.nameRange) continue;
+    // Only the range rules read registerField.
+    if (!v.name || !v.nameRange || !RANGE_PART.test(v.name)) continue;
     if (/^[SGC]_[0-9A-F]{6}_/.test(v.name)) { v.registerField = true; continue; }
     const h = head(v.name);
     const near = fields.get(h);
@@ -575,8 +594,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     const definesOf = (name: string): { offset: number; line: number }[] => {
       const out: { offset: number; line: number }[] = [];
       for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-        const after = text.charCodeAt(i + name.length);
-        if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95) continue;
+        if (isWordChar(text.charCodeAt(i + name.length))) continue;
         const ls = text.lastIndexOf('\n', i - 1) + 1;
         ANY_DEFINE_Y.lastIndex = ls;
         const m = ANY_DEFINE_Y.exec(text);
