@@ -175,23 +175,29 @@ function quotedIncludes(text: string): string[] {
   return out;
 }
 
-/** Check one file's text (already through the gate); quoted includes next to it are read for overlaps and evaluation. */
+/**
+ * Check one file's text (already through the gate). The quoted includes next to it are read when the
+ * check first needs them (a macro the file does not define, a range the file has a part of).
+ */
 function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
-  const included: Collected[] = [];
-  for (const name of quotedIncludes(text)) {
-    const target = path.join(path.dirname(file), name);
-    let c = cache.get(target);
-    if (c === undefined) {
-      try {
-        const all = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true });
-        // What an including file uses: the named values (as another file's) and the macros.
-        c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
-      } catch { c = null; }
-      if (cache.size > 2000) cache.clear();
-      cache.set(target, c);
+  const included = (): Collected[] => {
+    const out: Collected[] = [];
+    for (const name of quotedIncludes(text)) {
+      const target = path.join(path.dirname(file), name);
+      let c = cache.get(target);
+      if (c === undefined) {
+        try {
+          const all = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true });
+          // What an including file uses: the named values (as another file's) and the macros.
+          c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
+        } catch { c = null; }
+        if (cache.size > 2000) cache.clear();
+        cache.set(target, c);
+      }
+      if (c) out.push(c);
     }
-    if (c) included.push(c);
-  }
+    return out;
+  };
   const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));

@@ -374,21 +374,34 @@ const START_SUFFIX = /^(.*?)_(START|BASE|VADDR|BEGIN|ADDR|START_ADDR|BASE_ADDR)$
 const END_SUFFIX = /^(.*?)_(END|LIMIT|TOP|END_ADDR)$/i;
 const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
 
+/** The prefix and part of a value the range rules can pair up (`VMALLOC` and 'start' for VMALLOC_START), if any. */
+function rangePart(v: RuleValue): [string, 'start' | 'end' | 'size'] | undefined {
+  if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField) return undefined;
+  let mm: RegExpExecArray | null;
+  if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'start'];
+  if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'end'];
+  if ((mm = SIZE_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'size'];
+  return undefined;
+}
+
 function rangeParts(values: RuleValue[]): Map<string, { start?: RuleValue[]; end?: RuleValue[]; size?: RuleValue[] }> {
   const m = new Map<string, { start?: RuleValue[]; end?: RuleValue[]; size?: RuleValue[] }>();
-  const put = (prefix: string, k: 'start' | 'end' | 'size', v: RuleValue) => {
-    const e = m.get(prefix) ?? {};
-    (e[k] ??= []).push(v);
-    m.set(prefix, e);
-  };
   for (const v of values) {
-    if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField) continue;
-    let mm: RegExpExecArray | null;
-    if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'start', v);
-    else if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'end', v);
-    else if ((mm = SIZE_SUFFIX.exec(v.name)) && mm[1]) put(mm[1].toUpperCase(), 'size', v);
+    const part = rangePart(v);
+    if (!part) continue;
+    const e = m.get(part[0]) ?? {};
+    (e[part[1]] ??= []).push(v);
+    m.set(part[0], e);
   }
   return m;
+}
+
+/**
+ * Whether other files' values can matter to this file's findings: every range rule reports only on a
+ * range with a local part (start, end or size), and every part is page-aligned or one below.
+ */
+function needsOtherValues(local: RuleValue[]): boolean {
+  return local.some((v) => v.local && rangePart(v) !== undefined && pageBoundary(v.value!));
 }
 
 /** Region boundaries are page-aligned (or one below a page boundary); register offsets and test data are not. */
@@ -507,8 +520,11 @@ export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
 
 export interface CheckTextOptions extends RuleOptions {
   family: Family;
-  /** Values and macros of included files (see includeResolver in the CLI). */
-  included?: Collected[];
+  /**
+   * Values and macros of included files (see includeResolver in the CLI), or a function that gives them
+   * when first needed: for a macro the file does not define, or for a range the file has a part of.
+   */
+  included?: Collected[] | (() => Collected[]);
   /** Override the path-based applicability of the layout. */
   layoutApplies?: boolean;
   /** Whole-tree mode: skip files that cannot have findings, lex only candidate lines. */
@@ -522,14 +538,17 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const mode = modeOf(opts.layout);
   if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
-  const included = opts.included ?? [];
+  let included = typeof opts.included === 'function' ? undefined : opts.included ?? [];
+  const getIncluded = () => (included ??= (opts.included as () => Collected[])());
   // The first include that defines a name wins (looked up on demand: includes can be large).
-  const includedMacros = { get: (name: string) => { for (const c of included) { const d = c.macros.get(name); if (d) return d; } return undefined; } };
-  const includedValues: RuleValue[] = [];
-  for (const c of included) {
-    for (const v of c.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
-  }
+  const includedMacros = { get: (name: string) => { for (const c of getIncluded()) { const d = c.macros.get(name); if (d) return d; } return undefined; } };
   const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros, fast: opts.fast };
   const c = collectValues(text, file, copts);
+  const includedValues: RuleValue[] = [];
+  if (needsOtherValues(c.values)) {
+    for (const inc of getIncluded()) {
+      for (const v of inc.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
+    }
+  }
   return runRules({ file, values: [...c.values, ...includedValues], layoutApplies: applies }, opts);
 }

@@ -111,3 +111,44 @@ test('usage errors and unreadable input exit 2 with one clear line', () => {
   r = run('test/fixtures/diagnostics/rules.h', '--layout', 'no-such-layout');
   assert.equal(r.code, 2);
 });
+
+test('quoted includes: a range overlapping one in the header (related information names it) and a value evaluated with its macros', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-inc-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'area.h'), [
+      '#define AREA_BASE_ADDR 0xffffc90000000000UL',
+      '#define SHADOW_START 0xffffc90000000000UL',
+      '#define SHADOW_END   0xffffc90040000000UL',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'user.c'), [
+      '#include "area.h"',
+      '/* starts inside the header\'s shadow area and runs past its end */',
+      '#define WINDOW_START 0xffffc90020000000UL',
+      '#define WINDOW_END   0xffffc90060000000UL',
+      '/* evaluated with the header\'s macro: 0xffff490000000000 is not canonical */',
+      '#define PROBE_ADDR (AREA_BASE_ADDR - 0x800000000000UL)',
+      '',
+    ].join('\n'));
+    // A file that needs nothing from its include: no range part, no foreign macro.
+    fs.writeFileSync(path.join(dir, 'quiet.c'), '#include "area.h"\n#define QUIET_ADDR 0xffff880000000000UL\n');
+    for (const jobs of ['1', '2']) {
+      const r = run(dir, '--layout', 'linux-x86_64-4level', '--format', 'json', '--jobs', jobs);
+      const a = JSON.parse(r.out) as { file: string; line: number; code: string; message: string }[];
+      const overlap = a.find((f) => f.code === 'PL003');
+      assert.ok(overlap, `jobs ${jobs}: no overlap in ${r.out}`);
+      assert.equal(path.basename(overlap.file), 'user.c');
+      assert.match(overlap.message, /WINDOW_START\.\.WINDOW_END .* overlaps SHADOW_START\.\.SHADOW_END/);
+      const probe = a.find((f) => f.code === 'PL001');
+      assert.ok(probe, `jobs ${jobs}: PROBE_ADDR not evaluated through the include: ${r.out}`);
+      assert.equal(probe.line, 6);
+      assert.match(probe.message, /PROBE_ADDR = 0xffff490000000000 is not canonical/);
+      assert.ok(!a.some((f) => path.basename(f.file) === 'area.h'), 'the header itself is clean');
+    }
+    const sarif = JSON.parse(run(path.join(dir, 'user.c'), '--layout', 'linux-x86_64-4level', '--format', 'sarif').out);
+    const res = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'PL003');
+    assert.ok(res.relatedLocations.some((l: { physicalLocation: { artifactLocation: { uri: string } } }) => l.physicalLocation.artifactLocation.uri.endsWith('area.h')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
