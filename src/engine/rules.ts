@@ -129,6 +129,8 @@ interface Ctx {
   out: Finding[];
   /** Ranges already reported (one finding per literal for the value rules). */
   claimed: Set<string>;
+  /** Likeness of the values seen so far. */
+  like: Map<RuleValue, Likeness>;
 }
 
 function key(r: SrcRange): string {
@@ -152,15 +154,17 @@ function report(ctx: Ctx, f: Omit<Finding, 'severity' | 'related' | 'fixes'> & P
   ctx.out.push({ related: [], fixes: [], ...f, severity });
 }
 
-/** Likeness of each value, per address width (a value meets many others in the range rules), kept on the value itself. */
-const LIKE = Symbol('likeness');
-type Cached = RuleValue & { [LIKE]?: { bits: number; value: bigint | undefined; like: Likeness } };
-
-function likeness(v: RuleValue, mode: PagingMode): Likeness {
-  const c = (v as Cached)[LIKE];
-  if (c && c.bits === mode.addressBits && c.value === v.value) return c.like;
-  const like = classifyValue({ ...v.context, value: v.value!, name: v.name, text: v.literal?.text, addressBits: mode.addressBits });
-  (v as Cached)[LIKE] = { bits: mode.addressBits, value: v.value, like };
+/** Likeness of a value (a value meets many others in the range rules: computed once per run). */
+function likeness(ctx: Ctx, v: RuleValue): Likeness {
+  let like = ctx.like.get(v);
+  if (!like) {
+    const c = v.context;
+    like = classifyValue({
+      value: v.value!, name: v.name, text: v.literal?.text, addressBits: ctx.mode.addressBits, pointerCast: c.pointerCast, linkerLocation: c.linkerLocation,
+      before: c.before, after: c.after, fromMaskMacro: c.fromMaskMacro, neighbours: c.neighbours,
+    });
+    ctx.like.set(v, like);
+  }
   return like;
 }
 
@@ -246,7 +250,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   const mode = ctx.mode;
   // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
   if (mode.addressBits === 64 && v.value < 0x100000000n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
-  const like = likeness(v, mode);
+  const like = likeness(ctx, v);
   const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const lit = v.literal;
   const range = v.range;
@@ -422,8 +426,8 @@ function exclusiveEnd(end: bigint): bigint {
   return (end + 1n) % 4096n === 0n ? end + 1n : end;
 }
 
-function addressish(v: RuleValue, mode: PagingMode): boolean {
-  const like = likeness(v, mode);
+function addressish(ctx: Ctx, v: RuleValue): boolean {
+  const like = likeness(ctx, v);
   return like.address || like.role === 'unknown';
 }
 
@@ -432,8 +436,8 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
   const ranges: RangeDef[] = [];
   for (const [prefix, parts] of rangeParts(values)) {
     for (const s of parts.start ?? []) {
-      if (!addressish(s, mode) || s.value! < 0x1000n && s.value !== 0n || !pageBoundary(s.value!)) continue;
-      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(e, mode) && pageBoundary(e.value!));
+      if (!addressish(ctx, s) || s.value! < 0x1000n && s.value !== 0n || !pageBoundary(s.value!)) continue;
+      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(ctx, e) && pageBoundary(e.value!));
       const sizes = (parts.size ?? []).filter((z) => compatible(s, z) && pageBoundary(z.value!));
       for (const e of ends) {
         // PL007: end below start.
@@ -511,7 +515,7 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
 
 /** Run every rule over the values of one file. Findings are for local values only, sorted by position. */
 export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
-  const ctx: Ctx = { input, mode: modeOf(opts.layout), layout: opts.layout, opts, out: [], claimed: new Set() };
+  const ctx: Ctx = { input, mode: modeOf(opts.layout), layout: opts.layout, opts, out: [], claimed: new Set(), like: new Map() };
   const local = input.values.filter((v) => v.local);
   for (const v of local) checkValue(ctx, v, local);
   checkRanges(ctx, input.values);
