@@ -81,15 +81,27 @@ export const MIN_ADDRESS_LIKE = 0x1000n;
 
 /** Split an identifier into upper-case words: `__PAGE_OFFSET_BASE_L4` → PAGE OFFSET BASE L4, `vmallocStart` → VMALLOC START. */
 export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length > 0)
-    .map((w) => w.toUpperCase());
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= name.length; i++) {
+    const c = i < name.length ? name.charCodeAt(i) : 0;
+    const upper = c >= 65 && c <= 90;
+    const alnum = upper || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (start >= 0 && (!alnum || (upper && isLowerOrDigit(name.charCodeAt(i - 1))))) {
+      words.push(name.slice(start, i).toUpperCase());
+      start = -1;
+    }
+    if (alnum && start < 0) start = i;
+  }
+  return words;
+}
+
+function isLowerOrDigit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** Words that veto an address reading whatever else the name says. */
-const VETO: Record<string, ValueRole> = {
+const VETO = new Map<string, ValueRole>(Object.entries({
   MASK: 'mask', MSK: 'mask', BITMASK: 'mask', GENMASK: 'mask', BITS: 'count', BIT: 'flag', BITNR: 'count',
   FLAG: 'flag', FLAGS: 'flag', FL: 'flag', ENABLE: 'flag', ENABLED: 'flag', EN: 'flag', DISABLE: 'flag', ATTR: 'flag', ATTRS: 'flag',
   PROT: 'flag', PERM: 'flag', PERMS: 'flag', CAP: 'flag', CAPS: 'flag', FEAT: 'flag', FEATURE: 'flag', FEATURES: 'flag', MODE: 'flag',
@@ -103,7 +115,7 @@ const VETO: Record<string, ValueRole> = {
   NONCE: 'hash', IV: 'hash', SALT: 'hash', RANDOM: 'hash', RAND: 'hash', XOR: 'hash', ROUND: 'hash',
   SHIFT: 'count', ORDER: 'count', NR: 'count', NUM: 'count', COUNT: 'count', CNT: 'count', IDX: 'count', INDEX: 'count',
   ENTRIES: 'count', PTRS: 'count', SLOTS: 'count', LEVELS: 'count', WIDTH: 'count', ALIGN: 'size', ALIGNMENT: 'size',
-};
+} as Record<string, ValueRole>));
 
 /** Words that make an address (or a limit) of a name. OFFSET only counts when the value is large. */
 const START_WORDS = new Set(['START', 'BASE', 'ADDR', 'ADDRESS', 'VADDR', 'PADDR', 'KADDR', 'VA', 'PA', 'BEGIN', 'BOTTOM', 'LOW', 'VIRT', 'PHYS', 'PHYSADDR', 'PHYSICAL', 'LOAD', 'LINK', 'OFFSET', 'ORIGIN', 'ORG']);
@@ -115,11 +127,11 @@ const END_WORDS = new Set(['END', 'TOP', 'LIMIT', 'HIGH', 'CEILING']);
 const SIZE_WORDS = new Set(['SIZE', 'LEN', 'LENGTH', 'SPAN', 'BYTES', 'SZ', 'RESERVE', 'GAP', 'PAD', 'PADDING']);
 
 /** Names that are an address or a limit as a whole (kernel idioms). */
-const WHOLE_NAMES: Record<string, 'address' | 'limit'> = {
+const WHOLE_NAMES = new Map<string, 'address' | 'limit'>(Object.entries({
   PAGE_OFFSET: 'address', __PAGE_OFFSET: 'address', __START_KERNEL_MAP: 'address', __START_KERNEL: 'address',
   TASK_SIZE: 'limit', TASK_SIZE_MAX: 'limit', TASK_SIZE64: 'limit', TASK_SIZE_32: 'limit', STACK_TOP: 'limit', STACK_TOP_MAX: 'limit',
   DEFAULT_MAP_WINDOW: 'limit', USER_DS: 'limit', KERNEL_DS: 'limit', MAXMEM: 'limit', HIGH_MEMORY: 'limit',
-};
+} as Record<string, 'address' | 'limit'>));
 
 export interface NameReading {
   role: ValueRole;
@@ -135,6 +147,8 @@ export interface NameReading {
 }
 
 const nameCache = new Map<string, NameReading>();
+/** Names repeat within a file (a value is read by several rules), rarely across a tree. */
+const NAME_CACHE_SIZE = 4096;
 
 /**
  * A copy of a string that does not share storage with a larger one. (Engines represent a slice of a
@@ -149,7 +163,7 @@ export function readName(name: string): NameReading {
   let r = nameCache.get(name);
   if (!r) {
     r = readNameUncached(name);
-    if (nameCache.size > 100_000) nameCache.clear();
+    if (nameCache.size >= NAME_CACHE_SIZE) nameCache.clear();
     // A name sliced out of a document would keep the whole document alive in the cache: store a copy.
     nameCache.set(detach(name), r);
   }
@@ -163,7 +177,7 @@ function readNameUncached(name: string): NameReading {
   const virtual = words.some((w) => w === 'VIRT' || w === 'VADDR' || w === 'VA' || w === 'KADDR' || w === 'VMALLOC');
   const physical = !virtual && words.some((w) => w === 'PHYS' || w === 'PADDR' || w === 'PA' || w === 'PHYSADDR' || w === 'PHYSICAL');
   const user = words.some((w) => w === 'USER' || w === 'TASK' || w === 'UADDR' || w === 'USR') || upper.startsWith('STACK_TOP');
-  const whole = WHOLE_NAMES[upper] ?? WHOLE_NAMES[upper.replace(/^_+/, '')];
+  const whole = WHOLE_NAMES.get(upper) ?? (upper.charCodeAt(0) === 95 ? WHOLE_NAMES.get(upper.replace(/^_+/, '')) : undefined);
   if (whole) return { role: whole, boundary: whole === 'limit' ? 'end' : 'start', physical, user, offsetOnly: false, reason: `${name} is a kernel address idiom` };
   const last = words[words.length - 1];
   if (last && INDEX_LAST_WORDS.has(last)) return { role: 'count', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${last}: an index, not an address` };
@@ -171,8 +185,9 @@ function readNameUncached(name: string): NameReading {
   if (/^(?:mm|ix|reg|cfg|smn)[A-Z0-9]/.test(name)) return { role: 'magic', physical, user, offsetOnly: false, reason: `${name} is a register offset (${name.match(/^[a-z]+/)![0]} prefix)` };
   for (const word of words) {
     // FLAGS2, MASK64, ID3: the word without its trailing number.
-    const w = VETO[word] ? word : word.replace(/\d+$/, '');
-    const veto = VETO[w];
+    const tail = word.charCodeAt(word.length - 1);
+    const w = VETO.has(word) || tail < 48 || tail > 57 ? word : word.replace(/\d+$/, '');
+    const veto = VETO.get(w);
     if (veto) return { role: veto, physical, user, offsetOnly: false, reason: `the name ${name} contains ${w}` };
   }
   // The last boundary-ish word decides (VMALLOC_START_SIZE is a size, MODULES_END_ADDR an end address).
