@@ -377,10 +377,12 @@ interface RangeDef {
 const START_SUFFIX = /^(.*?)_(START|BASE|VADDR|BEGIN|ADDR|START_ADDR|BASE_ADDR)$/i;
 const END_SUFFIX = /^(.*?)_(END|LIMIT|TOP|END_ADDR)$/i;
 const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
+/** Any of the three (a cheap test first: most names are none). */
+const RANGE_SUFFIX = /_(?:START|BASE|VADDR|BEGIN|ADDR|END|LIMIT|TOP|SIZE|LEN)$/i;
 
 /** The prefix and part of a value the range rules can pair up (`VMALLOC` and 'start' for VMALLOC_START), if any. */
 function rangePart(v: RuleValue): [string, 'start' | 'end' | 'size'] | undefined {
-  if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField) return undefined;
+  if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField || !RANGE_SUFFIX.test(v.name)) return undefined;
   let mm: RegExpExecArray | null;
   if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'start'];
   if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'end'];

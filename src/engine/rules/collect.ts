@@ -64,6 +64,7 @@ export interface Collected {
   includes: { path: string; angle: boolean; line: number }[];
 }
 
+const NO_TOKENS: LToken[] = Object.freeze([]) as unknown as LToken[];
 const WRAPPERS = new Set(['_AC', 'UL', 'ULL', '_UL', '_ULL', '_AT', 'ASM_CONST', 'U64_C', 'UINT64_C', 'INT64_C', 'U32_C', 'UINT32_C', 'INT32_C', '_BITUL']);
 const TYPE_WORDS = new Set([
   'unsigned', 'signed', 'long', 'int', 'short', 'char', 'void', 'const', 'volatile', 'u8', 'u16', 'u32', 'u64', 's32', 's64',
@@ -88,7 +89,17 @@ export function literalInfo(tok: Token, line: number, family: Family): LiteralIn
   const suffix = p.suffix;
   let digits = t.slice(prefix.length, t.length - suffix.length).replace(/[_']/g, '');
   if (p.radix === 8 && digits.startsWith('0') && digits.length > 1) digits = digits.slice(1);
-  return { text: t, digits, radix: p.radix, prefix, suffix, value: p.value / (p.scale || 1n), range: range(line, tok.start, tok.end) };
+  const info: LiteralInfo = { text: t, digits, radix: p.radix, prefix, suffix, value: p.value / (p.scale || 1n), range: range(line, tok.start, tok.end) };
+  if (p.scale) SCALED.set(info, p.value);
+  return info;
+}
+
+/** Values of literals with a scale suffix (`4K` in a linker script) as scaled: kept aside, LiteralInfo holds the digits' value. */
+const SCALED = new WeakMap<LiteralInfo, bigint>();
+
+/** What a literal stands for: its value with any scale suffix applied. */
+function scaledValue(li: LiteralInfo): bigint {
+  return SCALED.get(li) ?? li.value;
 }
 
 /** Whether `tokens[i]` is the operand of a pointer cast `(type *)`. */
@@ -431,25 +442,35 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   const stack: Group[] = [];
   let nextGroup = 0;
   const pending: { value: RuleValue; body: LToken[] }[] = [];
-  const branches = () => stack.map((g) => `g${g.id}:${g.branch}`);
-  const conds = () => (stack.length ? stack.flatMap((g) => g.atoms) : undefined);
-  const inactive = () => stack.some((g) => g.truth === false);
+  // The enclosing groups as values see them, made once per group state (values share them: read-only).
+  let state: { branches: string[]; conds: string[] | undefined; inactive: true | undefined } | undefined;
+  const groups = () => (state ??= {
+    branches: stack.map((g) => `g${g.id}:${g.branch}`),
+    conds: stack.length ? stack.flatMap((g) => g.atoms) : undefined,
+    inactive: stack.some((g) => g.truth === false) || undefined,
+  });
 
   /** Offset of the first line of each named value's logical line (register-field detection). */
   const valueOffsets = new Map<RuleValue, Logical>();
+  const addMacro = (md: MacroDef) => {
+    const list = macros.get(md.name);
+    if (list) list.push(md); else macros.set(md.name, [md]);
+  };
   for (const l of logical) {
     const t = l.tokens;
     if (t.length === 0) continue;
     // Conditionals (cpp and NASM).
     let kw: string | undefined;
-    let rest: LToken[] = [];
-    if (l.directive && family !== 'nasm' && t[0].text === '#') { kw = t[1]?.text; rest = t.slice(2); }
-    else if (family === 'nasm' && t[0].text.startsWith('%')) { kw = t[0].text.slice(1); rest = t.slice(1); }
-    if (kw !== undefined) {
+    let restFrom = 0;
+    if (l.directive && family !== 'nasm' && t[0].text === '#') { kw = t[1]?.text; restFrom = 2; }
+    else if (family === 'nasm' && t[0].text.startsWith('%')) { kw = t[0].text.slice(1); restFrom = 1; }
+    if (kw !== undefined && kw !== 'define') {
+      const rest = t.slice(restFrom);
       if (/^if/.test(kw)) {
         const truth = conditionTruth(kw, rest, config);
         const a = family === 'nasm' ? kw : condAtom(kw, rest);
         stack.push({ id: nextGroup++, branch: 0, truth, taken: truth === true, seen: [a], atoms: [a] });
+        state = undefined;
         continue;
       }
       if (/^elif/.test(kw) || kw === 'else') {
@@ -466,10 +487,11 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
             g.truth = g.truth === false ? truth : (truth === false ? false : undefined);
             if (g.truth === true) g.taken = true;
           }
+          state = undefined;
         }
         continue;
       }
-      if (kw === 'endif') { stack.pop(); continue; }
+      if (kw === 'endif') { stack.pop(); state = undefined; continue; }
       if ((kw === 'include' || kw === 'include_next') && family !== 'nasm') {
         const h = rest[0];
         if (h?.kind === 'header') includes.push({ path: h.text.slice(1, -1), angle: true, line: l.line });
@@ -478,20 +500,22 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       }
     }
     const def = definitionAt(l, family);
-    const bodyTokens = def ? t.slice(def.bodyIdx, def.bodyEnd) : [];
+    const bodyTokens = def ? t.slice(def.bodyIdx, def.bodyEnd) : NO_TOKENS;
     if (def) {
       const nameTok = t[def.nameIdx];
       // Function-like macros are not values.
       if (def.cpp && bodyTokens[0]?.text === '(' && bodyTokens[0].start === nameTok.end && bodyTokens[0].line === nameTok.line) {
         const md = parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 });
-        if (md) macros.set(md.name, [...(macros.get(md.name) ?? []), md]);
+        if (md) addMacro(md);
         continue;
       }
       const md = def.cpp ? parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 }) : makeSymbol(nameTok.text, bodyTokens, [], { file, line: l.line + 1 });
-      if (md) macros.set(md.name, [...(macros.get(md.name) ?? []), md]);
+      if (md) addMacro(md);
+      const g = groups();
+      const nameRange = range(nameTok.line, nameTok.start, nameTok.end);
       const v: RuleValue = {
-        name: nameTok.text, file, range: range(nameTok.line, nameTok.start, nameTok.end), nameRange: range(nameTok.line, nameTok.start, nameTok.end),
-        branches: branches(), conds: conds(), inactive: inactive() || undefined, context: {}, local: true,
+        name: nameTok.text, file, range: nameRange, nameRange,
+        branches: g.branches, conds: g.conds, inactive: g.inactive, context: {}, local: true,
       };
       if (/(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i.test(nameTok.text) && growsDown(l, nameTok.line)) v.growsDown = true;
       if (bodyTokens.some((x) => x.kind === 'ident' && /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_ULL_MASK)$/.test(x.text))) v.context.fromMaskMacro = true;
@@ -501,9 +525,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
         const li = literalInfo(lt, lt.line, family);
         if (li) {
           v.literal = li;
-          v.value = li.value * (li.radix ? 1n : 1n);
-          const scaled = parseLiteral(lt.text, family === 'gas' ? 'gas' : family);
-          if (scaled) v.value = scaled.value;
+          v.value = scaledValue(li);
           v.range = li.range;
           if (single.pointerCast) v.context.pointerCast = true;
           const prev = bodyTokens[single.index - 1];
@@ -532,9 +554,9 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       const big = li.value >= 0x100000000n || (li.radix === 16 && li.digits.length >= 9);
       if (!big && !pointerCast && !ldLocation) continue;
       const prev = t[i - 1], next = t[i + 1];
-      const scaled = parseLiteral(tok.text, family === 'gas' ? 'gas' : family);
+      const g = groups();
       values.push({
-        file, range: li.range, literal: li, value: scaled?.value ?? li.value, branches: branches(), inactive: inactive() || undefined, local: true,
+        file, range: li.range, literal: li, value: scaledValue(li), branches: g.branches, inactive: g.inactive, local: true,
         context: {
           pointerCast, linkerLocation: ldLocation,
           before: prev?.kind === 'punct' ? prev.text : undefined,
