@@ -6,8 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine';
-import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
-import { Collected, mayHaveFindings } from '../engine/rules/collect';
+import { checkText, collectValues, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
+import { Collected, mayDefineName, mayHaveFindings } from '../engine/rules/collect';
+import { MacroDef } from '../engine/evaluate';
 import { modeOf } from '../engine/decode';
 import { detach } from '../engine/addressLike';
 import { Family, familyFor } from '../engine/scanner';
@@ -175,28 +176,54 @@ function quotedIncludes(text: string): string[] {
   return out;
 }
 
+/** A quoted include: its text now, what the fast scan collects from it when first needed. */
+class IncludedFile {
+  private c?: Collected;
+  private readonly family: Family;
+  constructor(readonly file: string, private readonly text: string) {
+    this.family = familyOfPath(file);
+  }
+
+  /** What an including file uses: the named values (as another file's) and the macros. */
+  get collected(): Collected {
+    if (!this.c) {
+      const all = collectValues(this.text, this.file, { family: this.family, evaluate: false, fast: true });
+      this.c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
+    }
+    return this.c;
+  }
+
+  /** Its definitions of `name` (collected only when the text may define it). */
+  macro(name: string): readonly MacroDef[] | undefined {
+    return this.c || mayDefineName(this.text, this.family, name) ? this.collected.macros.get(name) : undefined;
+  }
+}
+
 /**
  * Check one file's text (already through the gate). The quoted includes next to it are read when the
- * check first needs them (a macro the file does not define, a range the file has a part of).
+ * check first needs them (a macro the file does not define, a range the file has a part of), and
+ * collected only when they may define the macro.
  */
-function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, Collected | null>): Reported[] {
-  const included = (): Collected[] => {
-    const out: Collected[] = [];
+function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>): Reported[] {
+  let files: IncludedFile[] | undefined;
+  const list = (): IncludedFile[] => {
+    if (files) return files;
+    files = [];
     for (const name of quotedIncludes(text)) {
       const target = path.join(path.dirname(file), name);
-      let c = cache.get(target);
-      if (c === undefined) {
-        try {
-          const all = collectValues(fs.readFileSync(target, 'latin1'), target, { family: familyOfPath(target), evaluate: false, fast: true });
-          // What an including file uses: the named values (as another file's) and the macros.
-          c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
-        } catch { c = null; }
+      let f = cache.get(target);
+      if (f === undefined) {
+        try { f = new IncludedFile(target, fs.readFileSync(target, 'latin1')); } catch { f = null; }
         if (cache.size > 2000) cache.clear();
-        cache.set(target, c);
+        cache.set(target, f);
       }
-      if (c) out.push(c);
+      if (f) files.push(f);
     }
-    return out;
+    return files;
+  };
+  const included: IncludedSource = {
+    macro: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
+    all: () => list().map((f) => f.collected),
   };
   const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
@@ -204,7 +231,7 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
 }
 
 /** Check files in the order given. A file that cannot have a finding stops at the gate: its includes are not read either. */
-function checkAll(files: string[], s: CheckSettings, cache: Map<string, Collected | null>, reader: FileReader, out: Reported[], unreadable: string[]): void {
+function checkAll(files: string[], s: CheckSettings, cache: Map<string, IncludedFile | null>, reader: FileReader, out: Reported[], unreadable: string[]): void {
   const bits = modeOf(s.layout).addressBits;
   for (const f of files) {
     try {
@@ -229,7 +256,7 @@ interface WorkerInit {
 
 function startWorker(init: WorkerInit): void {
   const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true };
-  const cache = new Map<string, Collected | null>();
+  const cache = new Map<string, IncludedFile | null>();
   const reader = new FileReader();
   parentPort!.on('message', (msg: { files?: string[] }) => {
     if (!msg.files) { process.exit(0); }
@@ -381,7 +408,7 @@ export const check: Command = async (args: string[], io: IO) => {
   } else {
     rep = [];
     unreadable = [];
-    const cache = new Map<string, Collected | null>();
+    const cache = new Map<string, IncludedFile | null>();
     const reader = new FileReader();
     for (let batch = queue.take(256); batch.length; batch = queue.take(256)) checkAll(batch, settings, cache, reader, rep, unreadable);
     bytes = reader.bytes;

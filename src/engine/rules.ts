@@ -9,6 +9,7 @@ import { formatHex, formatSize, U64_MAX } from './numbers';
 import { Layout, PagingMode } from './types';
 import { collectValues, Collected, CollectOptions, mayHaveFindings } from './rules/collect';
 import { Family } from './scanner';
+import { MacroDef } from './evaluate';
 import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './rules/types';
 
 export * from './rules/types';
@@ -524,13 +525,21 @@ export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
   return ctx.out.sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character || a.code.localeCompare(b.code));
 }
 
+/** Included files, collected when first needed. */
+export interface IncludedSource {
+  /** The definitions of a name in the first included file that defines it. */
+  macro(name: string): readonly MacroDef[] | undefined;
+  /** Every included file's values and macros, in include order. */
+  all(): Collected[];
+}
+
 export interface CheckTextOptions extends RuleOptions {
   family: Family;
   /**
-   * Values and macros of included files (see includeResolver in the CLI), or a function that gives them
-   * when first needed: for a macro the file does not define, or for a range the file has a part of.
+   * Values and macros of included files (see includeResolver in the CLI), or a source that collects
+   * them when first needed: a macro the file does not define, a range the file has a part of.
    */
-  included?: Collected[] | (() => Collected[]);
+  included?: Collected[] | IncludedSource;
   /** Override the path-based applicability of the layout. */
   layoutApplies?: boolean;
   /** Whole-tree mode: skip files that cannot have findings, lex only candidate lines. */
@@ -544,16 +553,17 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const mode = modeOf(opts.layout);
   if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
-  let included = typeof opts.included === 'function' ? undefined : opts.included ?? [];
-  const getIncluded = () => (included ??= (opts.included as () => Collected[])());
+  const inc = opts.included ?? [];
+  const source: IncludedSource = Array.isArray(inc)
+    ? { macro: (name) => { for (const c of inc) { const d = c.macros.get(name); if (d) return d; } return undefined; }, all: () => inc }
+    : inc;
   // The first include that defines a name wins (looked up on demand: includes can be large).
-  const includedMacros = { get: (name: string) => { for (const c of getIncluded()) { const d = c.macros.get(name); if (d) return d; } return undefined; } };
-  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros, fast: opts.fast };
+  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros: { get: (name) => source.macro(name) }, fast: opts.fast };
   const c = collectValues(text, file, copts);
   const includedValues: RuleValue[] = [];
   if (needsOtherValues(c.values)) {
-    for (const inc of getIncluded()) {
-      for (const v of inc.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
+    for (const other of source.all()) {
+      for (const v of other.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
     }
   }
   return runRules({ file, values: [...c.values, ...includedValues], layoutApplies: applies }, opts);

@@ -83,14 +83,17 @@ export function literalInfo(tok: Token, line: number, family: Family): LiteralIn
   if (!p) return undefined;
   const t = tok.text;
   let prefix = '';
-  if (/^0[xXbB]/.test(t) && p.radix !== 10) prefix = t.slice(0, 2);
-  else if (/^\$/.test(t)) prefix = '$';
-  else if (/^0[hH]/.test(t) && p.radix === 16) prefix = t.slice(0, 2);
+  const c0 = t.charCodeAt(0), c1 = t.charCodeAt(1) | 0x20;
+  if (c0 === 48 && (c1 === 120 || c1 === 98) && p.radix !== 10) prefix = t.slice(0, 2); // 0x 0b
+  else if (c0 === 36) prefix = '$';
+  else if (c0 === 48 && c1 === 104 && p.radix === 16) prefix = t.slice(0, 2); // 0h
   const suffix = p.suffix;
-  let digits = t.slice(prefix.length, t.length - suffix.length).replace(/[_']/g, '');
+  let digits = t.slice(prefix.length, t.length - suffix.length);
+  if (digits.includes('_') || digits.includes("'")) digits = digits.replace(/[_']/g, '');
   if (p.radix === 8 && digits.startsWith('0') && digits.length > 1) digits = digits.slice(1);
-  const info: LiteralInfo = { text: t, digits, radix: p.radix, prefix, suffix, value: p.value / (p.scale || 1n), range: range(line, tok.start, tok.end) };
-  if (p.scale) SCALED.set(info, p.value);
+  const scaled = p.scale !== 1n && p.scale !== 0n;
+  const info: LiteralInfo = { text: t, digits, radix: p.radix, prefix, suffix, value: scaled ? p.value / p.scale : p.value, range: range(line, tok.start, tok.end) };
+  if (scaled) SCALED.set(info, p.value);
   return info;
 }
 
@@ -422,6 +425,32 @@ function definitionAt(l: Logical, family: Family): { nameIdx: number; bodyIdx: n
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the fast scan of `text` (a C-family file) can define macro `name`: false only when no
+ * occurrence of the name can be the name of a `#define` (one preceded, blanks aside, by `define`, a
+ * comment's end or a continued line). Other families always may. Lets a caller skip collecting an
+ * included file for a name it does not define.
+ */
+export function mayDefineName(text: string, family: Family, name: string): boolean {
+  if (family !== 'c' || name.length === 0) return true;
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
+    let j = i - 1;
+    for (let c = text.charCodeAt(j); c === 32 || c === 9; c = text.charCodeAt(--j));
+    if (j < 0) continue;
+    const c = text.charCodeAt(j);
+    if (c === 101 /* e */ && text.startsWith('define', j - 5)) return true;
+    if (c === 47 /* / */) return true;
+    if (c === 10 || c === 13) {
+      // The line before ends with a backslash: this line continues it.
+      let k = j - 1;
+      if (c === 10 && text.charCodeAt(k) === 13) k--;
+      if (text.charCodeAt(k) === 92) return true;
+    }
+  }
+  return false;
 }
 
 /**
