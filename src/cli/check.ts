@@ -121,17 +121,27 @@ export class FileReader {
    * tree stop at the gate, and small strings are much cheaper to make and drop than one per file.
    */
   read(file: string, gate?: (text: string) => boolean): string {
+    // Back to 1 MB after a large file.
+    if (this.buf.length > 4 << 20) this.buf = Buffer.allocUnsafe(1 << 20);
     const fd = fs.openSync(file, 'r');
     try {
-      const size = fs.fstatSync(fd).size;
-      this.bytes += size;
-      const tooLarge = tooLargeReason(size, this.limit);
-      if (tooLarge) throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' });
-      // Grown to fit (in whole MB), and back to 1 MB after a large file.
-      if (size > this.buf.length || (this.buf.length > 4 << 20 && size <= 1 << 20)) this.buf = Buffer.allocUnsafe(Math.max(1 << 20, Math.ceil(size / (1 << 20)) << 20));
-      // Exactly the size fstat gave (one read call); a file that grew meanwhile is read to that size.
+      // Read into the buffer first; the size is asked only of a file that fills it (most files fit).
       let n = 0;
-      for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
+      for (let r; n < this.buf.length && (r = fs.readSync(fd, this.view, n, this.buf.length - n, null)) > 0;) n += r;
+      if (n === this.buf.length || n > this.limit) {
+        const size = Math.max(fs.fstatSync(fd).size, n);
+        const tooLarge = tooLargeReason(size, this.limit);
+        if (tooLarge) { this.bytes += size; throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' }); }
+        if (size > this.buf.length) {
+          // Grown to fit (in whole MB); the bytes read so far move along.
+          const grown = Buffer.allocUnsafe(Math.ceil(size / (1 << 20)) << 20);
+          (grown as unknown as Uint8Array).set(this.view.subarray(0, n));
+          this.buf = grown;
+        }
+        // Up to the size fstat gave (a file that grows meanwhile is read to that size).
+        for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
+      }
+      this.bytes += n;
       if (looksBinary(this.view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
       if (!gate) return latin1(this.buf, 0, n);
       for (let a = 0; a < n;) {

@@ -152,3 +152,20 @@ test('quoted includes: a range overlapping one in the header (related informatio
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a 3 MB header (read past the first megabyte, gated in pieces) reports a finding on its last line, then a small file after it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-big-'));
+  try {
+    const filler = '/* filler line without numbers of interest, only words and 0x10 */\n'.repeat(50_000);
+    const lines = filler.split('\n').length;
+    fs.writeFileSync(path.join(dir, 'a_big.h'), filler + '#define LATE_VADDR 0xffff7fffffff0000UL\n');
+    fs.writeFileSync(path.join(dir, 'b_small.h'), '#define EARLY_VADDR 0xffff7fffffff0000UL\n');
+    assert.ok(fs.statSync(path.join(dir, 'a_big.h')).size > 3 << 20);
+    const r = run(dir, '--layout', 'linux-x86_64-4level', '--format', 'json', '--jobs', '1', '--stats');
+    const a = JSON.parse(r.out) as { file: string; line: number; code: string }[];
+    assert.deepEqual(a.map((f) => [path.basename(f.file), f.line, f.code]), [['a_big.h', lines, 'PL001'], ['b_small.h', 1, 'PL001']]);
+    assert.match(r.err, new RegExp(`2 files \\(${fs.statSync(path.join(dir, 'a_big.h')).size + fs.statSync(path.join(dir, 'b_small.h')).size} bytes\\)`));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
