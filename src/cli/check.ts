@@ -67,8 +67,10 @@ class FileQueue {
     return this.files.length - this.next >= n;
   }
 
+  /** Up to `n` files; once the walk has ended, smaller batches, so that the workers finish together. */
   take(n: number): string[] {
     this.fill(n);
+    if (this.done) n = Math.min(n, Math.max(8, Math.ceil((this.files.length - this.next) / 4)));
     const out = this.files.slice(this.next, this.next + n);
     this.next += out.length;
     return out;
