@@ -7,7 +7,7 @@ import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine';
 import { checkText, collectValues, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
-import { Collected, mayDefineName, mayHaveFindings } from '../engine/rules/collect';
+import { Collected, definedNames, mayHaveFindings } from '../engine/rules/collect';
 import { MacroDef } from '../engine/evaluate';
 import { modeOf } from '../engine/decode';
 import { detach } from '../engine/addressLike';
@@ -205,16 +205,19 @@ class IncludedFile {
     return this.c;
   }
 
+  private defines?: (name: string) => boolean;
+
   /** Its definitions of `name` (collected only when the text may define it). */
   macro(name: string): readonly MacroDef[] | undefined {
-    return this.c || mayDefineName(this.text, this.family, name) ? this.collected.macros.get(name) : undefined;
+    if (!this.c && !(this.defines ??= definedNames(this.text, this.family))(name)) return undefined;
+    return this.collected.macros.get(name);
   }
 }
 
 /**
  * Check one file's text (already through the gate). The quoted includes next to it are read when the
  * check first needs them (a macro the file does not define, a range the file has a part of), and
- * collected only when they may define the macro.
+ * collected only when they may define the macro (definedNames).
  */
 function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>): Reported[] {
   let files: IncludedFile[] | undefined;

@@ -428,29 +428,39 @@ function definitionAt(l: Logical, family: Family): { nameIdx: number; bodyIdx: n
 }
 
 /**
- * Whether the fast scan of `text` (a C-family file) can define macro `name`: false only when no
- * occurrence of the name can be the name of a `#define` (one preceded, blanks aside, by `define`, a
- * comment's end or a continued line). Other families always may. Lets a caller skip collecting an
- * included file for a name it does not define.
+ * Which macros the fast scan of `text` can define, as a test on a name: false only for a name that
+ * no `#define` of a C-family file can introduce (the identifier after a `define`, blanks and line
+ * continuations aside; a comment right after `define` makes every name possible). Other families
+ * define symbols in many ways: every name is possible. Lets a caller skip collecting an included
+ * file for a name it does not define.
  */
-export function mayDefineName(text: string, family: Family, name: string): boolean {
-  if (family !== 'c' || name.length === 0) return true;
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
-    let j = i - 1;
-    for (let c = text.charCodeAt(j); c === 32 || c === 9; c = text.charCodeAt(--j));
-    if (j < 0) continue;
-    const c = text.charCodeAt(j);
-    if (c === 101 /* e */ && text.startsWith('define', j - 5)) return true;
-    if (c === 47 /* / */) return true;
-    if (c === 10 || c === 13) {
-      // The line before ends with a backslash: this line continues it.
-      let k = j - 1;
-      if (c === 10 && text.charCodeAt(k) === 13) k--;
-      if (text.charCodeAt(k) === 92) return true;
+export function definedNames(text: string, family: Family): (name: string) => boolean {
+  if (family !== 'c') return () => true;
+  const names = new Set<string>();
+  for (let i = text.indexOf('define'); i >= 0; i = text.indexOf('define', i + 6)) {
+    if ((i > 0 && isWordChar(text.charCodeAt(i - 1))) || isWordChar(text.charCodeAt(i + 6))) continue;
+    // Blanks and line continuations up to the name.
+    let j = i + 6;
+    for (;;) {
+      let c = text.charCodeAt(j);
+      while (c === 32 || c === 9) c = text.charCodeAt(++j);
+      if (c !== 92 /* \ */) break;
+      const k = text.charCodeAt(j + 1) === 13 ? j + 2 : j + 1;
+      if (text.charCodeAt(k) !== 10) break;
+      j = k + 1;
     }
+    const c = text.charCodeAt(j);
+    if (c === 47 /* / */ || c === 92 /* \ */) return () => true;
+    let e = j;
+    while (isWordChar(text.charCodeAt(e))) e++;
+    if (e > j) names.add(text.slice(j, e));
   }
-  return false;
+  return (name) => names.has(name);
+}
+
+/** definedNames for one name. */
+export function mayDefineName(text: string, family: Family, name: string): boolean {
+  return definedNames(text, family)(name);
 }
 
 /**
