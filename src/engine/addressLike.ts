@@ -258,7 +258,17 @@ export function valueShape(value: bigint, addressBits: 32 | 64 = 64): Shape {
   // High entropy: many different nibbles and no alignment. Addresses end in zeros or ones (inclusive ends).
   const trailingZeros = hex.length - hex.replace(/0+$/, '').length;
   const trailingOnes = hex.length - hex.replace(/f+$/, '').length;
-  const distinct = new Set(hex.replace(/^f+/, '')).size;
+  let distinct = 0;
+  {
+    // Distinct hex digits after the leading f's.
+    let seen = 0, i = 0;
+    while (i < hex.length && hex.charCodeAt(i) === 102) i++;
+    for (; i < hex.length; i++) {
+      const c = hex.charCodeAt(i);
+      const bit = 1 << (c <= 57 ? c - 48 : c - 87);
+      if (!(seen & bit)) { seen |= bit; distinct++; }
+    }
+  }
   if (hex.length >= 8 && trailingZeros < 2 && trailingOnes < 2 && distinct >= 7) return { role: 'hash', reason: `0x${hex} has ${distinct} distinct digits and no alignment` };
   if (addressBits === 64 && hex.length >= 12 && trailingZeros === 0 && trailingOnes === 0 && distinct >= 5) return { role: 'hash', reason: `0x${hex} is an unaligned pattern` };
   // Alternating bit patterns: 0x5555…, 0xaaaa…, 0x3333…, 0xcccc…, 0x0f0f…, 0xf0f0….
