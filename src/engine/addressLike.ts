@@ -339,10 +339,23 @@ export function classifyValue(ctx: AddressContext): Likeness {
   if (ctx.pointerCast) return mk('address', 'cast to a pointer type');
   if (ctx.linkerLocation) return mk('address', 'a linker-script location');
   // Only a literal that is itself compared with or assigned to an address operand (not one inside a call such as cpu_to_le64(…)).
-  const compared = ['<', '>', '<=', '>=', '='].includes(ctx.before ?? '') || ['<', '>', '<=', '>='].includes(ctx.after ?? '');
-  const operand = compared ? ctx.neighbours?.find(addressIdentifier) : undefined;
+  const operand = addressOperand(ctx);
   if (operand && v >= 0x100000000n) return mk('address', `compared with or assigned to ${operand}`);
   return mk('unknown', name ? name.reason : 'no name, cast or address operand');
+}
+
+/** The address identifier a literal is compared with or assigned to (`vaddr >= 0x…`), if any. */
+function addressOperand(ctx: Partial<AddressContext>): string | undefined {
+  const compared = ['<', '>', '<=', '>=', '='].includes(ctx.before ?? '') || ['<', '>', '<=', '>='].includes(ctx.after ?? '');
+  return compared ? ctx.neighbours?.find(addressIdentifier) : undefined;
+}
+
+/**
+ * Whether the code around a literal says it is an address: a pointer cast, a linker-script location
+ * or an address operand. Without a name, nothing else makes a number an address (classifyValue).
+ */
+export function addressEvidence(ctx: Partial<AddressContext>): boolean {
+  return !!ctx.pointerCast || !!ctx.linkerLocation || addressOperand(ctx) !== undefined;
 }
 
 /** For hovers: whether a literal is worth a layout hover at all (the old 0x1000 threshold, plus vetoes). */

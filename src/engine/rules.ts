@@ -1,7 +1,7 @@
 // Diagnostics rules PL001–PL009: real layout mistakes in address constants, and silence on masks,
 // flags, poison values, magic numbers and hash constants (see addressLike.ts and docs/rules.md).
 // Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
-import { classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
+import { addressEvidence, classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
 import { modeOf } from './decode';
 import { regionAt } from './layouts';
 import { canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan } from './modes';
@@ -132,6 +132,8 @@ interface Ctx {
   claimed: Set<string>;
   /** Likeness of the values seen so far. */
   like: Map<RuleValue, Likeness>;
+  /** Whether the file's addresses are the CPU's (cpuAddressContext), once per run. */
+  cpuContext?: boolean;
 }
 
 function key(r: SrcRange): string {
@@ -251,9 +253,12 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   const mode = ctx.mode;
   // Every single-value rule of a 64-bit mode needs a value of at least 2^32, except a kernel base in the user half.
   if (mode.addressBits === 64 && v.value < 0x100000000n && !(v.literal && v.literal.radix === 16 && v.literal.digits.length >= 15) && !(v.name && kernelBaseName(v.name))) return;
-  const like = likeness(ctx, v);
-  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && (cpuAddressContext(ctx.input.file) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const lit = v.literal;
+  // A bare literal without a cast, a linker location or an address operand is no address: only the
+  // digit-count rule (15 or 17 hex digits) and the 64-bit overflow can apply to it.
+  if (!v.name && v.value <= U64_MAX && !(lit && lit.radix === 16 && (lit.digits.length === 15 || lit.digits.length === 17)) && !addressEvidence(v.context)) return;
+  const like = likeness(ctx, v);
+  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && ((ctx.cpuContext ??= cpuAddressContext(ctx.input.file)) || (!!v.name && KERNEL_IDIOM.test(v.name)));
   const range = v.range;
   if (checkTypo(ctx, v, like, neighbours)) return;
   // PL008: a literal past 64 bits (always), an address past 32 bits in a 32-bit layout.

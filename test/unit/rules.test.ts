@@ -336,3 +336,23 @@ test('definedNames: never false for a macro the fast scan collects; false for na
   // Assembler files define symbols in many ways: always collected.
   assert.equal(mayDefineName('x = 1\n', 'gas', 'y'), true);
 });
+
+test('fast mode keeps the bare literals a rule can read: casts, address operands, 15-17 hex digits, past 64 bits', () => {
+  const text = [
+    'static void *probe = (void *)0xffff7fffffff0000UL;           /* cast: non-canonical */',
+    'static int in_hole(unsigned long vaddr) { return vaddr >= 0xffff808000000000UL; } /* operand: in the hypervisor hole */',
+    'static const u64 table[] = { 0xffffffff8000000, 0x0000000012345678 }; /* 15 digits: a typo with a kernel prefix */',
+    'static const u64 big = 184467440737095516160;              /* past 64 bits */',
+    'static const u64 seeds[] = { 0x9e3779b97f4a7c15, 140344440319999, 0x7fffffff0000 }; /* data: no finding */',
+    '',
+  ].join('\n');
+  const key = (f: Finding[]) => f.map((x) => `${x.code}@${x.range.line}:${x.range.character}`);
+  const slow = check(text, L27, 'x.c');
+  const fast = check(text, L27, 'x.c', { fast: true });
+  assert.deepEqual(key(fast), key(slow));
+  assert.deepEqual([...new Set(slow.map((x) => `${x.code}@${x.range.line}`))].sort(), ['PL001@0', 'PL002@2', 'PL005@1', 'PL008@3']);
+  // The inert bare literals are not collected in fast mode; the ones a rule reads are.
+  const lits = (fastMode: boolean) => collectValues(text, 'x.c', { family: 'c', fast: fastMode }).values.filter((v) => !v.name).map((v) => v.literal!.text);
+  assert.ok(lits(false).includes('140344440319999') && !lits(true).includes('140344440319999'));
+  for (const t of ['0xffff7fffffff0000UL', '0xffff808000000000UL', '0xffffffff8000000', '184467440737095516160']) assert.ok(lits(true).includes(t), t);
+});

@@ -6,7 +6,8 @@ import { Family, Token, scanLine, scanText, STATE_COMMENT } from '../scanner';
 import { parseLiteral } from '../literals';
 import { evaluateTokens, EvalOptions, MacroDef, parseDefine, makeSymbol, modeConfig, toU64 } from '../evaluate';
 import { PagingMode } from '../types';
-import { readName } from '../addressLike';
+import { addressEvidence, readName } from '../addressLike';
+import { U64_MAX } from '../numbers';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
 
 /** A token with its line. */
@@ -593,16 +594,18 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       const big = li.value >= 0x100000000n || (li.radix === 16 && li.digits.length >= 9);
       if (!big && !pointerCast && !ldLocation) continue;
       const prev = t[i - 1], next = t[i + 1];
+      const context = {
+        pointerCast, linkerLocation: ldLocation,
+        before: prev?.kind === 'punct' ? prev.text : undefined,
+        after: next?.kind === 'punct' && next.text !== ')' && next.text !== ',' && next.text !== ';' ? next.text : undefined,
+        neighbours: t.filter((x) => x.kind === 'ident' && x.line === tok.line).map((x) => x.text),
+      };
+      const value = scaledValue(li);
+      // Whole-tree mode keeps only the bare literals a rule can read: with address evidence around them,
+      // past 64 bits, or of 15 to 17 hex digits (digit-count typos and the neighbours that show them).
+      if (opts.fast && value <= U64_MAX && !(li.radix === 16 && li.digits.length >= 15 && li.digits.length <= 17) && !addressEvidence(context)) continue;
       const g = groups();
-      values.push({
-        file, range: li.range, literal: li, value: scaledValue(li), branches: g.branches, inactive: g.inactive, local: true,
-        context: {
-          pointerCast, linkerLocation: ldLocation,
-          before: prev?.kind === 'punct' ? prev.text : undefined,
-          after: next?.kind === 'punct' && next.text !== ')' && next.text !== ',' && next.text !== ';' ? next.text : undefined,
-          neighbours: t.filter((x) => x.kind === 'ident' && x.line === tok.line).map((x) => x.text),
-        },
-      });
+      values.push({ file, range: li.range, literal: li, value, branches: g.branches, inactive: g.inactive, local: true, context });
     }
   }
 
