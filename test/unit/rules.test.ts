@@ -356,3 +356,33 @@ test('fast mode keeps the bare literals a rule can read: casts, address operands
   assert.ok(lits(false).includes('140344440319999') && !lits(true).includes('140344440319999'));
   for (const t of ['0xffff7fffffff0000UL', '0xffff808000000000UL', '0xffffffff8000000', '184467440737095516160']) assert.ok(lits(true).includes(t), t);
 });
+
+test('fast mode makes macro definitions when first looked up: the same definitions, in the same order, as the full scan', () => {
+  const text = [
+    '#ifdef CONFIG_X86_5LEVEL',
+    '#define VMALLOC_BASE_ADDR 0xffa0000000000000UL',
+    '#else',
+    '#define VMALLOC_BASE_ADDR 0xffffc90000000000UL',
+    '#endif',
+    '#define WINDOW_BASE(n) (VMALLOC_BASE_ADDR + (n))',
+    '/* a comment that runs over',
+    '   lines */ #define NOT_A_DEFINITION_ADDR 1',
+    '#define \\',
+    '  SPLIT_START 0xffff888000000000UL',
+    '',
+  ].join('\n');
+  const texts = [text, read('rules.h'), ...['mistakes.h', 'include/asm/page_64_types.h'].map((f) => fs.readFileSync(path.resolve(__dirname, '../../../examples', f), 'utf8'))];
+  let compared = 0;
+  for (const t of texts) {
+    const full = collectValues(t, 'x.h', { family: 'c', evaluate: false }).macros;
+    const fast = collectValues(t, 'x.h', { family: 'c', evaluate: false, fast: true }).macros;
+    for (const name of fast.keys()) {
+      assert.deepEqual(fast.get(name)!.map((d) => d.sig), full.get(name)?.map((d) => d.sig), name);
+      compared++;
+    }
+  }
+  assert.ok(compared > 20, `names compared: ${compared}`);
+  const fast = collectValues(text, 'x.h', { family: 'c', evaluate: false, fast: true }).macros;
+  assert.equal(fast.get('VMALLOC_BASE_ADDR')!.length, 2);
+  assert.ok(fast.has('SPLIT_START') && !fast.has('NOT_A_DEFINITION_ADDR'));
+});

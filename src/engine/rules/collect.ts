@@ -22,6 +22,47 @@ interface Logical {
   line: number;
   /** Offset of the first line's start in the text. */
   offset: number;
+  /** Lexer state at its start (block comment), when the fast scan lexed it alone. */
+  state?: number;
+}
+
+/**
+ * Macro definitions of a file. In the fast scan a definition becomes a MacroDef when its name is
+ * first looked up (most never are): its line is lexed again then, and the tokens of the first pass
+ * die young.
+ */
+class FileMacros extends Map<string, MacroDef[]> {
+  private readonly later = new Map<string, (() => MacroDef | undefined)[]>();
+
+  defer(name: string, make: () => MacroDef | undefined): void {
+    const list = this.later.get(name);
+    if (list) list.push(make); else this.later.set(name, [make]);
+  }
+
+  add(md: MacroDef): void {
+    const list = super.get(md.name);
+    if (list) list.push(md); else super.set(md.name, [md]);
+  }
+
+  private settle(name: string): void {
+    const list = this.later.get(name);
+    if (!list) return;
+    this.later.delete(name);
+    for (const make of list) { const md = make(); if (md) this.add(md); }
+  }
+
+  private settleAll(): void {
+    for (const name of [...this.later.keys()]) this.settle(name);
+  }
+
+  override get(name: string): MacroDef[] | undefined { this.settle(name); return super.get(name); }
+  override has(name: string): boolean { this.settle(name); return super.has(name); }
+  override get size(): number { this.settleAll(); return super.size; }
+  override keys(): MapIterator<string> { this.settleAll(); return super.keys(); }
+  override values(): MapIterator<MacroDef[]> { this.settleAll(); return super.values(); }
+  override entries(): MapIterator<[string, MacroDef[]]> { this.settleAll(); return super.entries(); }
+  override forEach(cb: (value: MacroDef[], key: string, map: Map<string, MacroDef[]>) => void, thisArg?: unknown): void { this.settleAll(); super.forEach(cb, thisArg); }
+  override [Symbol.iterator](): MapIterator<[string, MacroDef[]]> { this.settleAll(); return super[Symbol.iterator](); }
 }
 
 /** Words of the names the rules look at (boundaries, bases, kernel and user limits, sizes), any case. */
@@ -293,7 +334,7 @@ function candidateLogicalLines(text: string, family: Family): Logical[] {
       }
     }
     const lx = lexLogical(text, ls, lineNo, family, state);
-    out.push({ tokens: lx.tokens, directive: lx.directive, line: lineNo, offset: ls });
+    out.push({ tokens: lx.tokens, directive: lx.directive, line: lineNo, offset: ls, state });
     lineNo = lx.lastLine + 1;
     counted = Math.min(lx.next, text.length);
     nextFree = lx.next;
@@ -477,7 +518,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
     return /grow(?:s|ing)?\s+down|downwards?|top[- ]down/i.test(around);
   };
   const values: RuleValue[] = [];
-  const macros = new Map<string, MacroDef[]>();
+  const macros = new FileMacros();
   const includes: Collected['includes'] = [];
   const stack: Group[] = [];
   let nextGroup = 0;
@@ -492,9 +533,22 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
 
   /** Offset of the first line of each named value's logical line (register-field detection). */
   const valueOffsets = new Map<RuleValue, Logical>();
-  const addMacro = (md: MacroDef) => {
-    const list = macros.get(md.name);
-    if (list) list.push(md); else macros.set(md.name, [md]);
+  /** The definition on a logical line as a MacroDef (parseDefine for cpp, makeSymbol for assembler symbols). */
+  const macroOf = (l: Logical, def: NonNullable<ReturnType<typeof definitionAt>>): MacroDef | undefined => {
+    const nameTok = l.tokens[def.nameIdx];
+    const body = l.tokens.slice(def.bodyIdx, def.bodyEnd);
+    return def.cpp ? parseDefine(nameTok, body, [], { file, line: l.line + 1 }) : makeSymbol(nameTok.text, body, [], { file, line: l.line + 1 });
+  };
+  // Whole-tree mode: lines the candidate scan lexed alone are lexed again when their macro is looked up.
+  const addMacro = (l: Logical, def: NonNullable<ReturnType<typeof definitionAt>>) => {
+    if (!opts.fast || l.state === undefined) { const md = macroOf(l, def); if (md) macros.add(md); return; }
+    const { offset, line, state } = l;
+    macros.defer(l.tokens[def.nameIdx].text, () => {
+      const lx = lexLogical(text, offset, line, family, state);
+      const again: Logical = { tokens: lx.tokens, directive: lx.directive, line, offset };
+      const d = definitionAt(again, family);
+      return d ? macroOf(again, d) : undefined;
+    });
   };
   for (const l of logical) {
     const t = l.tokens;
@@ -545,12 +599,10 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
       const nameTok = t[def.nameIdx];
       // Function-like macros are not values.
       if (def.cpp && bodyTokens[0]?.text === '(' && bodyTokens[0].start === nameTok.end && bodyTokens[0].line === nameTok.line) {
-        const md = parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 });
-        if (md) addMacro(md);
+        addMacro(l, def);
         continue;
       }
-      const md = def.cpp ? parseDefine(nameTok, bodyTokens, [], { file, line: l.line + 1 }) : makeSymbol(nameTok.text, bodyTokens, [], { file, line: l.line + 1 });
-      if (md) addMacro(md);
+      addMacro(l, def);
       const g = groups();
       const nameRange = range(nameTok.line, nameTok.start, nameTok.end);
       const v: RuleValue = {
