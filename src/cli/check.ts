@@ -191,6 +191,7 @@ function quotedIncludes(text: string): string[] {
 /** A quoted include: its text now, what the fast scan collects from it when first needed. */
 class IncludedFile {
   private c?: Collected;
+  private defines?: (name: string) => boolean;
   private readonly family: Family;
   constructor(readonly file: string, private readonly text: string) {
     this.family = familyOfPath(file);
@@ -204,8 +205,6 @@ class IncludedFile {
     }
     return this.c;
   }
-
-  private defines?: (name: string) => boolean;
 
   /** Its definitions of `name` (collected only when the text may define it). */
   macro(name: string): readonly MacroDef[] | undefined {
@@ -237,7 +236,7 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
     return files;
   };
   const included: IncludedSource = {
-    macro: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
+    get: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
     all: () => list().map((f) => f.collected),
   };
   const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });

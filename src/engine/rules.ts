@@ -7,7 +7,7 @@ import { regionAt } from './layouts';
 import { canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan } from './modes';
 import { formatHex, formatSize, U64_MAX } from './numbers';
 import { Layout, PagingMode } from './types';
-import { collectValues, Collected, CollectOptions, mayHaveFindings } from './rules/collect';
+import { collectValues, Collected, CollectOptions, mayHaveFindings, RANGE_PART } from './rules/collect';
 import { Family } from './scanner';
 import { MacroDef } from './evaluate';
 import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './rules/types';
@@ -383,12 +383,10 @@ interface RangeDef {
 const START_SUFFIX = /^(.*?)_(START|BASE|VADDR|BEGIN|ADDR|START_ADDR|BASE_ADDR)$/i;
 const END_SUFFIX = /^(.*?)_(END|LIMIT|TOP|END_ADDR)$/i;
 const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
-/** Any of the three (a cheap test first: most names are none). */
-const RANGE_SUFFIX = /_(?:START|BASE|VADDR|BEGIN|ADDR|END|LIMIT|TOP|SIZE|LEN)$/i;
 
 /** The prefix and part of a value the range rules can pair up (`VMALLOC` and 'start' for VMALLOC_START), if any. */
 function rangePart(v: RuleValue): [string, 'start' | 'end' | 'size'] | undefined {
-  if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField || !RANGE_SUFFIX.test(v.name)) return undefined;
+  if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField || !RANGE_PART.test(v.name)) return undefined;
   let mm: RegExpExecArray | null;
   if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'start'];
   if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'end'];
@@ -532,8 +530,8 @@ export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
 
 /** Included files, collected when first needed. */
 export interface IncludedSource {
-  /** The definitions of a name in the first included file that defines it. */
-  macro(name: string): readonly MacroDef[] | undefined;
+  /** The definitions of a name in the first included file that defines it (also the collector's includedMacros). */
+  get(name: string): readonly MacroDef[] | undefined;
   /** Every included file's values and macros, in include order. */
   all(): Collected[];
 }
@@ -541,8 +539,8 @@ export interface IncludedSource {
 export interface CheckTextOptions extends RuleOptions {
   family: Family;
   /**
-   * Values and macros of included files (see includeResolver in the CLI), or a source that collects
-   * them when first needed: a macro the file does not define, a range the file has a part of.
+   * Values and macros of included files, or a source that collects them when first needed (see
+   * checkLoaded in the CLI): a macro the file does not define, a range the file has a part of.
    */
   included?: Collected[] | IncludedSource;
   /** Override the path-based applicability of the layout. */
@@ -560,10 +558,10 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
   const inc = opts.included ?? [];
   const source: IncludedSource = Array.isArray(inc)
-    ? { macro: (name) => { for (const c of inc) { const d = c.macros.get(name); if (d) return d; } return undefined; }, all: () => inc }
+    ? { get: (name) => { for (const c of inc) { const d = c.macros.get(name); if (d) return d; } return undefined; }, all: () => inc }
     : inc;
   // The first include that defines a name wins (looked up on demand: includes can be large).
-  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros: { get: (name) => source.macro(name) }, fast: opts.fast };
+  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros: source, fast: opts.fast };
   const c = collectValues(text, file, copts);
   const includedValues: RuleValue[] = [];
   if (needsOtherValues(c.values)) {

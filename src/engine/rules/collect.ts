@@ -77,8 +77,8 @@ const anyCase = (w: string) => w.replace(/[A-Z]/g, (c) => `[${c}${c.toLowerCase(
 /** At a name: not a register offset or field by naming convention. */
 const NOT_REGISTER = '(?!(?:mm|ix|reg|cfg|smn)[A-Z0-9])(?!\\w*(?:_MASK|_SHIFT|_SMASK|_MSK)\\b)';
 const RULE_DEFINE = `define[ \\t]+${NOT_REGISTER}(?=\\w*(?:${INTERESTING_WORDS.map(anyCase).join('|')}))`;
-/** Names the range rules pair up (rules.ts: START_SUFFIX, END_SUFFIX, SIZE_SUFFIX), or a few more. */
-const RANGE_PART = /.(?:_START|_BASE|_VADDR|_BEGIN|_ADDR|_END|_LIMIT|_TOP|_SIZE|_LEN)$/i;
+/** Names the range rules can pair up (rules.ts: START_SUFFIX, END_SUFFIX, SIZE_SUFFIX), or a few more: a cheap first test. */
+export const RANGE_PART = /.(?:_START|_BASE|_VADDR|_BEGIN|_ADDR|_END|_LIMIT|_TOP|_SIZE|_LEN)$/i;
 /** Every `#define` line, with its name (the index of unlexed definitions, register-field windows). */
 const DEFINE_LINE_G = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm;
 /** A `#define` line up to its name (sticky: tried at a line start). */
@@ -524,8 +524,8 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
   let nextGroup = 0;
   const pending: { value: RuleValue; body: LToken[] }[] = [];
   // The enclosing groups as values see them, made once per group state (values share them: read-only).
-  let state: { branches: string[]; conds: string[] | undefined; inactive: true | undefined } | undefined;
-  const groups = () => (state ??= {
+  let groupState: { branches: string[]; conds: string[] | undefined; inactive: true | undefined } | undefined;
+  const groups = () => (groupState ??= {
     branches: stack.map((g) => `g${g.id}:${g.branch}`),
     conds: stack.length ? stack.flatMap((g) => g.atoms) : undefined,
     inactive: stack.some((g) => g.truth === false) || undefined,
@@ -564,7 +564,7 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
         const truth = conditionTruth(kw, rest, config);
         const a = family === 'nasm' ? kw : condAtom(kw, rest);
         stack.push({ id: nextGroup++, branch: 0, truth, taken: truth === true, seen: [a], atoms: [a] });
-        state = undefined;
+        groupState = undefined;
         continue;
       }
       if (/^elif/.test(kw) || kw === 'else') {
@@ -581,11 +581,11 @@ export function collectValues(text: string, file: string, opts: CollectOptions):
             g.truth = g.truth === false ? truth : (truth === false ? false : undefined);
             if (g.truth === true) g.taken = true;
           }
-          state = undefined;
+          groupState = undefined;
         }
         continue;
       }
-      if (kw === 'endif') { stack.pop(); state = undefined; continue; }
+      if (kw === 'endif') { stack.pop(); groupState = undefined; continue; }
       if ((kw === 'include' || kw === 'include_next') && family !== 'nasm') {
         const h = rest[0];
         if (h?.kind === 'header') includes.push({ path: h.text.slice(1, -1), angle: true, line: l.line });
