@@ -5,9 +5,9 @@
 // reference, evaluating every definition of the file eagerly.
 // Targets: analysis < 20 ms; hover p99 < 2 ms; re-analysis after an edit < 5 ms.
 import { performance } from 'node:perf_hooks';
-import { DocumentAnalyzer, DocumentAnalysis } from '../src/engine/analysis';
-import { getMode } from '../src/engine/modes';
-import { scanText } from '../src/engine/scanner';
+import { DocumentAnalyzer, DocumentAnalysis } from '../src/engine/source/analysis';
+import { getMode } from '../src/engine/paging/modes';
+import { scanText } from '../src/engine/source/scanner';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : def; };
 const RUNS = arg('--runs', 15);

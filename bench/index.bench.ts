@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DefineIndex } from '../src/engine/workspaceIndex';
+import { DefineIndex } from '../src/engine/source/workspaceIndex';
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const FILES = Number(arg('--files', '10000'));

@@ -31,7 +31,7 @@ if (!fs.existsSync(path.join(ROOT, 'dist/webview/main.js'))) {
 // The engine's importer and protocol, bundled for node on the fly (no tsc step needed).
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'map-bench-'));
 const engineFile = path.join(tmp, 'engine.cjs');
-fs.writeFileSync(path.join(tmp, 'entry.ts'), `export * from '${ROOT}/src/engine/importers';\nexport { toWireLayout } from '${ROOT}/src/shared/protocol';\n`);
+fs.writeFileSync(path.join(tmp, 'entry.ts'), `export * from '${ROOT}/src/engine/map/importers';\nexport { toWireLayout } from '${ROOT}/src/shared/protocol';\n`);
 await esbuild.build({ entryPoints: [path.join(tmp, 'entry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: engineFile, logLevel: 'error' });
 const engine = require(engineFile);
 

@@ -1,8 +1,8 @@
 // paging-layout: the layout engine on the command line.
-import { InputError } from './engine/numbers';
+import { InputError } from './engine/paging';
 import { Command, IO } from './cli/common';
-import * as q from './cli/query';
 import { check } from './cli/check';
+import * as q from './cli/query';
 import * as evalCmd from './cli/eval';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {

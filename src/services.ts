@@ -1,7 +1,7 @@
 // The active layout and the custom layouts of the workspace, shared by every feature.
 import * as vscode from 'vscode';
 import * as path from 'path';
-import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, Layout, parseLayout } from './engine';
+import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, Layout, parseLayout } from './engine/paging';
 
 export const WORKSPACE_LAYOUT_FILE = '.vscode/paging-layout.json';
 

@@ -1,4 +1,4 @@
-// The address-map webview: draws the view model of src/engine/mapModel.ts as SVG, with a details
+// The address-map webview: draws the view model of src/engine/map/model.ts as SVG, with a details
 // pane, a legend, the active file's markers and problems, a comparison of two layouts, zoom with the
 // mouse and the keyboard, and export. Every string from a layout, a dump or the workspace goes into
 // the DOM as textContent or an attribute value, never as markup.
@@ -9,12 +9,12 @@ import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import './map.css';
-import type { Layout } from '../src/engine/types';
+import type { Layout } from '../src/engine/paging/types';
 import {
   AddrWindow, buildCompareView, buildView, CompareView, DEFAULT_PALETTE, drawCompare, drawView, fullWindow, KIND_COLOR_VARS, MapView,
   modeFor, Palette, panWindow, Prim, regionFacts, regionSummary, renderSvg, windowFor, zoomWindow,
-} from '../src/engine/mapModel';
-import { formatHex, formatSize } from '../src/engine/numbers';
+} from '../src/engine/map/model';
+import { formatHex, formatSize } from '../src/engine/paging/numbers';
 import {
   big, fromWireLayout, hexOf, HostMessage, HostRequest, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION,
   WebviewMessage, WireLocation, WireProblem, Correlator,

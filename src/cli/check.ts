@@ -1,18 +1,13 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
-import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason } from '../engine/limits';
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor } from '../engine/source';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf } from '../engine/paging';
+import { checkText, collectValues, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, detach } from '../engine/rules';
+import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout } from '../engine';
-import { checkText, collectValues, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath } from '../engine/rules';
-import { Collected, definedNames, mayHaveFindings } from '../engine/rules/collect';
-import { MacroDef } from '../engine/evaluate';
-import { modeOf } from '../engine/decode';
-import { detach } from '../engine/addressLike';
-import { Family, familyFor } from '../engine/scanner';
-import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 
 export const CHECK_USAGE = 'check <path>… [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N]';
 

@@ -1,5 +1,5 @@
 // Argument handling shared by the CLI commands.
-import { InputError, Layout, loadLayoutFile, requireLayout, DEFAULT_LAYOUT_ID } from '../engine';
+import { InputError, Layout, loadLayoutFile, requireLayout, DEFAULT_LAYOUT_ID } from '../engine/paging';
 
 export interface IO {
   out(s: string): void;

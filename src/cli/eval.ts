@@ -5,13 +5,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText } from '../engine/analysis';
-import { chainText, condText, deriveName, EvalAlternative, EvalResult } from '../engine/evaluate';
-import { requireLayout, DEFAULT_LAYOUT_ID } from '../engine/layouts';
-import { getMode, MODES } from '../engine/modes';
-import { formatHex } from '../engine/numbers';
-import { parseDefineArgs } from '../engine/preprocessor';
-import { PagingMode } from '../engine/types';
+import { analyzeText, chainText, condText, deriveName, EvalAlternative, EvalResult, parseDefineArgs } from '../engine/source';
+import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode } from '../engine/paging';
 
 export interface EvalIO {
   out(s: string): void;

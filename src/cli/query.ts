@@ -1,10 +1,6 @@
 // CLI commands over layouts: layouts, decode, capacity, overhead, tlb, slot, diff, map.
-import {
-  builtinLayouts, capacity, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts,
-  diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson,
-  overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach,
-} from '../engine';
-import { renderSvg } from '../engine/mapModel';
+import { builtinLayouts, capacity, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach } from '../engine/paging';
+import { renderSvg } from '../engine/map';
 import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
 
 const LAYOUT_OPTS = ['--layout', '--layout-file'];

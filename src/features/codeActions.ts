@@ -2,7 +2,7 @@
 // typo candidates), conversions between `0x…`, `_AC(…, UL)`, a shift and a size form, "Show on map"
 // and "Decode". Every edit is a WorkspaceEdit, so undo restores the text.
 import * as vscode from 'vscode';
-import { numberAt, numberForms } from '../engine/rules/convert';
+import { numberAt, numberForms } from '../engine/rules';
 import { LayoutService } from '../services';
 import { DIAGNOSTIC_SOURCE, diagnosticsController, toRange } from './diagnostics';
 import { DOCUMENT_SELECTOR, familyOf } from './selector';

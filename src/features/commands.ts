@@ -1,9 +1,6 @@
 // Commands: select layout, decode an address, compare layouts, page-table overhead, capacity.
 import * as vscode from 'vscode';
-import {
-  capacity, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatSize, hexDigits,
-  InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize,
-} from '../engine';
+import { capacity, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatSize, hexDigits, InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize } from '../engine/paging';
 import { LayoutService } from '../services';
 
 export const RESULT_SCHEME = 'paging-layout';

@@ -2,12 +2,11 @@
 // setting changes, cleared on close) and the Check Workspace command that fills the Problems panel.
 import * as vscode from 'vscode';
 import * as path from 'path';
-import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, SrcRange } from '../engine/rules';
-import { Collected } from '../engine/rules/collect';
+import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, SrcRange, Collected } from '../engine/rules';
 import { LayoutService } from '../services';
 import { DOCUMENT_SELECTOR, familyOf, FILE_PATTERN } from './selector';
 import { documentSkipReason, maxFileBytes } from './limits';
-import { skipReason } from '../engine/limits';
+import { skipReason } from '../engine/source';
 
 export const DIAGNOSTIC_SOURCE = 'paging-layout';
 const DEBOUNCE_MS = 300;

@@ -5,15 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import {
-  capacity, decodeAddress, decodeMarkdown, formatDecimal, formatHex, formatSize, getMode, hexDigits, Layout, PagingMode,
-} from '../engine';
-import { classifyValue } from '../engine/addressLike';
-import { AnalysisOptions, DefinitionInfo, DocumentAnalysis, DocumentAnalyzer } from '../engine/analysis';
-import { condText, Derivation, DerivationAlternative, MacroDef } from '../engine/evaluate';
-import { DefineSettings } from '../engine/preprocessor';
-import { familyFor } from '../engine/scanner';
-import { DefineIndex } from '../engine/workspaceIndex';
+import { capacity, decodeAddress, decodeMarkdown, formatDecimal, formatHex, formatSize, getMode, hexDigits, Layout, PagingMode } from '../engine/paging';
+import { classifyValue } from '../engine/rules';
+import { AnalysisOptions, DefinitionInfo, DocumentAnalysis, DocumentAnalyzer, condText, Derivation, DerivationAlternative, MacroDef, DefineSettings, familyFor, DefineIndex } from '../engine/source';
 import { documentSkipReason } from './limits';
 import { LayoutService } from '../services';
 import { registerInlayHints } from './inlayHints';

@@ -2,9 +2,8 @@
 // and after assembly `.set`/`.equ`/`NAME = expr`/`equ` lines and linker-script assignments.
 // Setting: pagingLayout.inlayHints.enabled.
 import * as vscode from 'vscode';
-import { formatHex } from '../engine/numbers';
-import { condText } from '../engine/evaluate';
-import { DefinitionInfo, DocumentAnalysis } from '../engine/analysis';
+import { formatHex } from '../engine/paging';
+import { condText, DefinitionInfo, DocumentAnalysis } from '../engine/source';
 import { AnalysisCache } from './hover';
 import { DOCUMENT_SELECTOR } from './selector';
 

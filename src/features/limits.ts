@@ -1,6 +1,6 @@
 // Documents the editor features leave alone: too large to analyse without stalling typing, or binary.
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_FILE_BYTES, skipReason } from '../engine/limits';
+import { DEFAULT_MAX_FILE_BYTES, skipReason } from '../engine/source';
 
 const reported = new Set<string>();
 

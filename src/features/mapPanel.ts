@@ -5,13 +5,9 @@
 // serializer restores the panel after a window reload.
 import * as vscode from 'vscode';
 import * as path from 'path';
-import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine';
-import { describeDiff, markerProblems } from '../engine/mapModel';
-import { deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/importers';
-import {
-  Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout,
-  WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem,
-} from '../shared/protocol';
+import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine/paging';
+import { describeDiff, markerProblems, deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
 import { LayoutService } from '../services';
 import { FILE_PATTERN } from './selector';
 

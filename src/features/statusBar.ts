@@ -1,7 +1,7 @@
 // Status-bar item: the active layout; a click opens the layout picker.
 import * as vscode from 'vscode';
 import { LayoutService } from '../services';
-import { modeOf } from '../engine';
+import { modeOf } from '../engine/paging';
 import { DOCUMENT_SELECTOR } from './selector';
 
 export function registerStatusBar(ctx: vscode.ExtensionContext, layouts: LayoutService): void {

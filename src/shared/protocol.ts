@@ -4,7 +4,7 @@
 // BigInts do not survive postMessage's structured clone in every host, so addresses and sizes cross
 // as hex strings ("0xffff880000000000") and are turned back into BigInt with `big()`.
 
-import type { Layout, Region, RegionKind } from '../engine/types';
+import type { Layout, Region, RegionKind } from '../engine/paging';
 
 /** Bumped when a message changes shape; the webview ignores messages of another version. */
 export const PROTOCOL_VERSION = 1;

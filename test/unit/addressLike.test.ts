@@ -1,7 +1,7 @@
 // Address-likeness: what the rules treat as an address, and what they must never warn about.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyValue, hoverWorthy, nameWords, readName, valueShape, addressIdentifier, MIN_ADDRESS_LIKE } from '../../src/engine/addressLike';
+import { classifyValue, hoverWorthy, nameWords, readName, valueShape, addressIdentifier, MIN_ADDRESS_LIKE } from '../../src/engine/rules/addressLike';
 
 const role = (name: string | undefined, value: bigint, extra: object = {}) => classifyValue({ name, value, ...extra }).role;
 

@@ -2,9 +2,9 @@
 // position lookups, and cheap incremental re-analysis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, DocumentAnalyzer, DocumentAnalysis } from '../../src/engine/analysis';
-import { chainText, condText } from '../../src/engine/evaluate';
-import { getMode } from '../../src/engine/modes';
+import { analyzeText, DocumentAnalyzer, DocumentAnalysis } from '../../src/engine/source/analysis';
+import { chainText, condText } from '../../src/engine/source/evaluate';
+import { getMode } from '../../src/engine/paging/modes';
 
 const m4 = getMode('x86_64-4level')!;
 
@@ -133,7 +133,7 @@ test('hostile input is bounded and never throws', () => {
 });
 
 test('workspace index: extraction, add/remove, nearest definition first, used as a fallback', async () => {
-  const { DefineIndex, extractDefines } = await import('../../src/engine/workspaceIndex');
+  const { DefineIndex, extractDefines } = await import('../../src/engine/source/workspaceIndex');
   const c = extractDefines('#define A 1 /* c */\n  #  define F(x, y) ((x) + \\\n   (y))\nint a; // #define NOT 1\n#define B\t0x10 // c', 'c', 'a.h');
   assert.deepEqual(c.map((d) => [d.name, d.line, d.params ?? null, d.body]), [['A', 0, null, '1'], ['F', 1, ['x', 'y'], '((x) + (y))'], ['B', 4, null, '0x10']]);
   const g = extractDefines('.set KBASE, 0xffffffff80000000 # c\nL4 = pgd_index(X)\nlabel: .equ Y, 2\n\tmovq $1, %rax\n#define Z 3', 'gas', 'h.S');

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import {
   evaluateExpression, deriveName, chainText, condText, EvalOptions, MacroDef, parseDefine, makeSymbol, tokensText, stripParens,
   pagingHelpersText, builtinMacros, EvalResult,
-} from '../../src/engine/evaluate';
-import { scanText, tokenize } from '../../src/engine/scanner';
-import { getMode } from '../../src/engine/modes';
+} from '../../src/engine/source/evaluate';
+import { scanText, tokenize } from '../../src/engine/source/scanner';
+import { getMode } from '../../src/engine/paging/modes';
 
 /** A lookup over `#define` lines (conditions given per line with `// if X` / `// if !X`). */
 function defs(src: string): (name: string) => MacroDef[] | undefined {

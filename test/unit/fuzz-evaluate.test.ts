@@ -10,8 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { evaluateExpression, primary, EvalAlternative } from '../../src/engine/evaluate';
-import { getMode } from '../../src/engine/modes';
+import { evaluateExpression, primary, EvalAlternative } from '../../src/engine/source/evaluate';
+import { getMode } from '../../src/engine/paging/modes';
 
 const seed = Number(process.env.PAGING_LAYOUT_FUZZ_SEED ?? 20260101);
 const numRuns = Number(process.env.PAGING_LAYOUT_FUZZ_RUNS ?? 300);

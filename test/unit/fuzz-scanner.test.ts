@@ -9,16 +9,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Family, LineScanCache, scanLine, scanText, splitLines, tokenize, STATE_COMMENT, STATE_CONTINUATION } from '../../src/engine/scanner';
-import { LiteralDialect, parseCharLiteral, parseLiteral } from '../../src/engine/literals';
-import { evaluateCondition, evaluateExpression } from '../../src/engine/evaluate';
-import { analyzeText, DocumentAnalyzer } from '../../src/engine/analysis';
-import { preprocessText } from '../../src/engine/preprocessor';
+import { Family, LineScanCache, scanLine, scanText, splitLines, tokenize, STATE_COMMENT, STATE_CONTINUATION } from '../../src/engine/source/scanner';
+import { LiteralDialect, parseCharLiteral, parseLiteral } from '../../src/engine/source/literals';
+import { evaluateCondition, evaluateExpression } from '../../src/engine/source/evaluate';
+import { analyzeText, DocumentAnalyzer } from '../../src/engine/source/analysis';
+import { preprocessText } from '../../src/engine/source/preprocessor';
 import {
   deriveWorkspaceLayout, detectFormat, evaluateDefines, evaluateExpr, fileMarkers, importMemoryMap, ImportResult, parseIomem, parsePageTableDump,
   parseProcMaps, scanDefines,
-} from '../../src/engine/importers';
-import { renderSvg } from '../../src/engine/mapModel';
+} from '../../src/engine/map/importers';
+import { renderSvg } from '../../src/engine/map/model';
 import { builtinLayouts, getMode, Layout, Region, REGION_KINDS } from '../../src/engine';
 
 const seed = Number(process.env.PAGING_LAYOUT_FUZZ_SEED ?? 20260101);

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText, DocumentAnalysis } from '../../src/engine/analysis';
-import { condText } from '../../src/engine/evaluate';
-import { getMode } from '../../src/engine/modes';
-import { DefineSettings } from '../../src/engine/preprocessor';
+import { analyzeText, DocumentAnalysis } from '../../src/engine/source/analysis';
+import { condText } from '../../src/engine/source/evaluate';
+import { getMode } from '../../src/engine/paging/modes';
+import { DefineSettings } from '../../src/engine/source/preprocessor';
 
 const REPO = path.resolve(__dirname, '../../..');
 const FIX = path.join(REPO, 'test/fixtures/headers');

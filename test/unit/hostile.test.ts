@@ -3,10 +3,10 @@
 // that only a hang would reach; speed is measured in bench/, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/engine/analysis';
-import { evaluateExpression, primary } from '../../src/engine/evaluate';
-import { parseLayout } from '../../src/engine/layouts';
-import { getMode } from '../../src/engine/modes';
+import { analyzeText } from '../../src/engine/source/analysis';
+import { evaluateExpression, primary } from '../../src/engine/source/evaluate';
+import { parseLayout } from '../../src/engine/paging/layouts';
+import { getMode } from '../../src/engine/paging/modes';
 
 const mode = getMode('x86_64-4level')!;
 const HANG = { timeout: 120_000 };

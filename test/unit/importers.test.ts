@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   deriveWorkspaceLayout, detectFormat, evaluateExpr, fileMarkers, importMemoryMap, parseIomem, parsePageTableDump, parseProcMaps, scanDefines,
-} from '../../src/engine/importers';
-import { buildView } from '../../src/engine/mapModel';
+} from '../../src/engine/map/importers';
+import { buildView } from '../../src/engine/map/model';
 
 const REPO = path.resolve(__dirname, '../../..');
 const fixture = (name: string) => fs.readFileSync(path.join(REPO, 'test/fixtures/dumps', name), 'utf8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksBinary, skipReason, tooLargeReason } from '../../src/engine/limits';
+import { looksBinary, skipReason, tooLargeReason } from '../../src/engine/source/limits';
 
 test('file size limit message', () => {
   assert.equal(tooLargeReason(50 * 1024 * 1024, 8 * 1024 * 1024), 'skipped: file too large (50 MB > 8 MB)');

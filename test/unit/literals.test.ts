@@ -1,7 +1,7 @@
 // Numeric literals of C, GNU as, NASM and ld: every form, exact values, suffixes and radices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCLiteral, parseGasLiteral, parseNasmLiteral, parseLdLiteral, parseCharLiteral, parseLiteral } from '../../src/engine/literals';
+import { parseCLiteral, parseGasLiteral, parseNasmLiteral, parseLdLiteral, parseCharLiteral, parseLiteral } from '../../src/engine/source/literals';
 
 const v = (x: { value: bigint } | undefined) => x?.value;
 

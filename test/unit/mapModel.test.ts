@@ -5,7 +5,7 @@ import { diffLayouts, getMode, getPreset, Layout, Region, TiB } from '../../src/
 import {
   addrToY, buildCompareView, buildView, describeDiff, drawView, fullWindow, MIN_WINDOW, markerProblems, panWindow, regionFacts,
   renderSvg, rulerTicks, slotText, weightOf, windowFor, yToAddr, zoomWindow,
-} from '../../src/engine/mapModel';
+} from '../../src/engine/map/model';
 import { big, Correlator, hexOf } from '../../src/shared/protocol';
 
 const L = (id: string) => getPreset(id)!;

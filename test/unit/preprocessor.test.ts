@@ -2,9 +2,9 @@
 // conditions (both branches, with their conditions), includes (relative, -I, missing, cycles), symbols.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preprocessText, parseDefineArgs, normalizeDefines, includeCandidates, PreprocessOptions } from '../../src/engine/preprocessor';
-import { condText, evaluateExpression } from '../../src/engine/evaluate';
-import { getMode } from '../../src/engine/modes';
+import { preprocessText, parseDefineArgs, normalizeDefines, includeCandidates, PreprocessOptions } from '../../src/engine/source/preprocessor';
+import { condText, evaluateExpression } from '../../src/engine/source/evaluate';
+import { getMode } from '../../src/engine/paging/modes';
 
 const m4 = getMode('x86_64-4level')!;
 const m5 = getMode('x86_64-5level')!;

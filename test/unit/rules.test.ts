@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkText, collectValues, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules';
-import { getPreset } from '../../src/engine/layouts';
-import { getMode } from '../../src/engine/modes';
-import { definedNames, mayDefineName, mayHaveFindings } from '../../src/engine/rules/collect';
+import { checkText, collectValues, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules/rules';
+import { getPreset } from '../../src/engine/paging/layouts';
+import { getMode } from '../../src/engine/paging/modes';
+import { definedNames, mayDefineName, mayHaveFindings } from '../../src/engine/rules/values';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/diagnostics');
 const L27 = getPreset('linux-x86_64-2.6.27')!;
@@ -306,7 +306,7 @@ test('eliminated false positive: veto words carry numbers (FLAGS2, MASK64)', () 
 
 function readNameRole(n: string): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return (require('../../src/engine/addressLike') as typeof import('../../src/engine/addressLike')).readName(n).role;
+  return (require('../../src/engine/rules/addressLike') as typeof import('../../src/engine/rules/addressLike')).readName(n).role;
 }
 
 test('definedNames: never false for a macro the fast scan collects; false for names only used', () => {

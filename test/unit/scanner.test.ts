@@ -1,7 +1,7 @@
 // The lexer: comments, strings, directives and continuations, per language family.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { familyFor, scanLine, scanText, tokenize, LineScanCache, STATE_COMMENT, STATE_CONTINUATION } from '../../src/engine/scanner';
+import { familyFor, scanLine, scanText, tokenize, LineScanCache, STATE_COMMENT, STATE_CONTINUATION } from '../../src/engine/source/scanner';
 
 const texts = (line: string, fam: Parameters<typeof scanLine>[1] = 'c', state = 0) => scanLine(line, fam, state).tokens.map((t) => t.text);
 const kinds = (line: string, fam: Parameters<typeof scanLine>[1] = 'c') => scanLine(line, fam, 0).tokens.map((t) => `${t.kind}:${t.text}`);

@@ -1,6 +1,6 @@
 // Rewriting a number between the forms kernel code uses: `0x…UL`, `_AC(0x…, UL)`, a shift expression
 // (`(1UL << 47)`, `(-4UL << 30)`), and a size form (`SZ_2M`, `(64 * SZ_1G)`; `256M` in linker scripts).
-import { Family } from '../scanner';
+import { Family } from '../source';
 
 const U64 = (1n << 64n) - 1n;
 

@@ -1,5 +1,5 @@
 // Data types of the diagnostics rules: what they read (values found in a file) and what they report.
-import { AddressContext } from '../addressLike';
+import { AddressContext } from './addressLike';
 
 /** A 0-based range of a text (end exclusive), as VS Code counts (UTF-16 code units). */
 export interface SrcRange {

@@ -6,9 +6,10 @@
 //  - parseIomem: /proc/iomem (a physical address map, nested by indentation)
 //  - scanDefines / evaluateDefines / deriveWorkspaceLayout: regions from FOO_START/FOO_END/FOO_SIZE
 //    #defines and linker-script MEMORY regions; fileMarkers: the constants of one file.
-import { addressMask, canonicalForm, getMode } from './modes';
-import { formatHex, formatSize } from './numbers';
-import { Layout, LayoutSymbol, Region, RegionKind } from './types';
+// Bundled for the browser too (see model.ts): paging modules, not the paging index.
+import { addressMask, canonicalForm, getMode } from '../paging/modes';
+import { formatHex, formatSize } from '../paging/numbers';
+import { Layout, LayoutSymbol, Region, RegionKind } from '../paging/types';
 
 export interface ImportProblem {
   /** 1-based line of the input. */

@@ -8,8 +8,7 @@
 
 import { parseCharLiteral, parseLiteral, LiteralDialect } from './literals';
 import { Family, Token, tokenize, scanText } from './scanner';
-import { PagingMode } from './types';
-import { getMode } from './modes';
+import { PagingMode, getMode } from '../paging';
 
 // ---------------------------------------------------------------------------------------------
 // Definitions

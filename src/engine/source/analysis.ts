@@ -6,14 +6,12 @@
 // patches the preprocessing result instead of running it again; when the edit added or removed lines
 // without changing a directive, the previous result is moved (shiftPreprocess).
 
-import {
-  CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup,
-} from './evaluate';
+import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup } from './evaluate';
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
 import { DefinitionKind, definitionsNamed, Directive, patchPreprocess, plainDef, shiftPreprocess, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
-import { PagingMode } from './types';
+import { PagingMode } from '../paging';
 
 export type { DefinitionKind } from './preprocessor';
 

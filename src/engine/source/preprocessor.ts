@@ -4,7 +4,7 @@
 
 import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, macroSig, parseDefine, tokensText } from './evaluate';
 import { Family, familyFor, lexLine, LineScan, scanText, tape, tapeCount, TAPE_KINDS, Token } from './scanner';
-import { PagingMode } from './types';
+import { PagingMode } from '../paging';
 
 /** A token with its line (0-based). */
 export type LTok = Token & { line: number };

@@ -5,10 +5,7 @@
 // the edit adds or removes lines), not to the size of the file.
 
 import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './preprocessor';
-import {
-  detach, Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine,
-  tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT,
-} from './scanner';
+import { detach, Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine, tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT } from './scanner';
 
 export interface DocLex {
   readonly src: LexSource;

@@ -2,12 +2,9 @@
 // `.set`/`.equ`/`=`, NASM `equ`/`%define`/`%assign`, ld `NAME = …;`), their values (a single literal,
 // or the expression evaluated with the file's and its includes' definitions), the `#if` branches they
 // sit in, and bare literals with the code around them.
-import { Family, Token, scanLine, scanText, STATE_COMMENT } from '../scanner';
-import { parseLiteral } from '../literals';
-import { evaluateTokens, EvalOptions, MacroDef, parseDefine, makeSymbol, modeConfig, toU64 } from '../evaluate';
-import { PagingMode } from '../types';
-import { addressEvidence, readName } from '../addressLike';
-import { U64_MAX } from '../numbers';
+import { Family, Token, scanLine, scanText, STATE_COMMENT, parseLiteral, evaluateTokens, EvalOptions, MacroDef, parseDefine, makeSymbol, modeConfig, toU64 } from '../source';
+import { PagingMode, U64_MAX } from '../paging';
+import { addressEvidence, readName } from './addressLike';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
 
 /** A token with its line. */

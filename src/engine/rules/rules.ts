@@ -2,18 +2,13 @@
 // flags, poison values, magic numbers and hash constants (see addressLike.ts and docs/rules.md).
 // Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
 import { addressEvidence, classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
-import { modeOf } from './decode';
-import { regionAt } from './layouts';
-import { canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan } from './modes';
-import { formatHex, formatSize, U64_MAX } from './numbers';
-import { Layout, PagingMode } from './types';
-import { collectValues, Collected, CollectOptions, mayHaveFindings, RANGE_PART } from './rules/collect';
-import { Family } from './scanner';
-import { MacroDef } from './evaluate';
-import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './rules/types';
+import { modeOf, regionAt, canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan, formatHex, formatSize, U64_MAX, Layout, PagingMode } from '../paging';
+import { collectValues, Collected, CollectOptions, mayHaveFindings, RANGE_PART } from './values';
+import { Family, MacroDef } from '../source';
+import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './types';
 
-export * from './rules/types';
-export { collectValues } from './rules/collect';
+export * from './types';
+export { collectValues } from './values';
 
 export interface RuleInfo {
   code: RuleCode;

@@ -4,10 +4,12 @@
 // The webview turns the display list into DOM nodes; renderSvg() turns it into a standalone SVG
 // (webview export and `paging-layout map --format svg`). Pure: no vscode, no fs; BigInt addresses.
 // Only types.ts, modes.ts and numbers.ts are imported so that the webview bundle stays browser-only.
-import type { LayoutDiff } from './diff';
-import { addressMask, canonicalForm, getMode, levelSpan, topLevelIndex } from './modes';
-import { formatDecimal, formatHex, formatSize } from './numbers';
-import { Layout, PagingMode, Region } from './types';
+import type { LayoutDiff } from '../paging/diff';
+// The webview bundles this file for the browser: it imports the paging modules it needs, not the
+// paging index (whose preset loader reads files).
+import { addressMask, canonicalForm, getMode, levelSpan, topLevelIndex } from '../paging/modes';
+import { formatDecimal, formatHex, formatSize } from '../paging/numbers';
+import { Layout, PagingMode, Region } from '../paging/types';
 
 export const PAGE = 4096n;
 /** The smallest window a zoom goes down to: 16 base pages, so that single 4 KiB pages are wide rows. */

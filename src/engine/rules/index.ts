@@ -1,0 +1,6 @@
+// Rules: the diagnostics, the values they read, address-likeness and literal conversions.
+export * from './types';
+export * from './addressLike';
+export * from './values';
+export * from './rules';
+export * from './convert';
