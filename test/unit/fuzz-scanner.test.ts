@@ -17,7 +17,7 @@ import { preprocessText } from '../../src/engine/source/preprocessor';
 import {
   deriveWorkspaceLayout, detectFormat, evaluateDefines, evaluateExpr, fileMarkers, importMemoryMap, ImportResult, parseIomem, parsePageTableDump,
   parseProcMaps, scanDefines,
-} from '../../src/engine/map/importers';
+} from '../../src/engine/map';
 import { renderSvg } from '../../src/engine/map/model';
 import { builtinLayouts, getMode, Layout, Region, REGION_KINDS } from '../../src/engine';
 

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   deriveWorkspaceLayout, detectFormat, evaluateExpr, fileMarkers, importMemoryMap, parseIomem, parsePageTableDump, parseProcMaps, scanDefines,
-} from '../../src/engine/map/importers';
+} from '../../src/engine/map';
 import { buildView } from '../../src/engine/map/model';
 
 const REPO = path.resolve(__dirname, '../../..');
