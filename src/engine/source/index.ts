@@ -1,10 +1,13 @@
-// Source: the scanner, literals, macros and their evaluation, preprocessing, the incremental document,
-// the one analysis of a file that every consumer reads, and the workspace index.
+// Source: the scanner, literals, macros and their evaluation, directives, preprocessing, the
+// incremental document, the one analysis of a file that every consumer reads, and the workspace index.
 export * from './limits';
 export * from './scanner';
 export * from './literals';
 export * from './evaluate';
+export * from './directives';
+export * from './records';
 export * from './preprocessor';
+export * from './patch';
 export * from './document';
 export * from './analysis';
 export * from './workspaceIndex';
