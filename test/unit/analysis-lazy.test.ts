@@ -13,7 +13,7 @@ import { commonPrefix, commonSuffix } from '../../src/engine/source/document';
 import { deriveName } from '../../src/engine/source/evaluate';
 import { LiteralDialect, parseLiteral } from '../../src/engine/source/literals';
 import { getMode } from '../../src/engine/paging/modes';
-import { extractDirectives, LazyDefine, preprocess, PreprocessResult } from '../../src/engine/source/preprocessor';
+import { extractDirectives, LazyDefine, preprocess, PreprocessResult } from '../../src/engine/source';
 import { familyFor, LineScan, scanOptionsFor, scanText } from '../../src/engine/source/scanner';
 import { generateHeader } from '../../bench/analysis.bench';
 

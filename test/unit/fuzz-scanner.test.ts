@@ -13,7 +13,7 @@ import { Family, LineScanCache, scanLine, scanText, splitLines, tokenize, STATE_
 import { LiteralDialect, parseCharLiteral, parseLiteral } from '../../src/engine/source/literals';
 import { evaluateCondition, evaluateExpression } from '../../src/engine/source/evaluate';
 import { analyzeText, DocumentAnalyzer } from '../../src/engine/source/analysis';
-import { preprocessText } from '../../src/engine/source/preprocessor';
+import { preprocessText } from '../../src/engine/source';
 import {
   deriveWorkspaceLayout, detectFormat, evaluateDefines, evaluateExpr, fileMarkers, importMemoryMap, ImportResult, parseIomem, parsePageTableDump,
   parseProcMaps, scanDefines,

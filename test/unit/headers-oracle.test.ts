@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { analyzeText, DocumentAnalysis } from '../../src/engine/source/analysis';
 import { condText } from '../../src/engine/source/evaluate';
 import { getMode } from '../../src/engine/paging/modes';
-import { DefineSettings } from '../../src/engine/source/preprocessor';
+import { DefineSettings } from '../../src/engine/source';
 
 const REPO = path.resolve(__dirname, '../../..');
 const FIX = path.join(REPO, 'test/fixtures/headers');

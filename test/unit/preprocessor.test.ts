@@ -2,7 +2,7 @@
 // conditions (both branches, with their conditions), includes (relative, -I, missing, cycles), symbols.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preprocessText, parseDefineArgs, normalizeDefines, includeCandidates, PreprocessOptions } from '../../src/engine/source/preprocessor';
+import { preprocessText, parseDefineArgs, normalizeDefines, includeCandidates, PreprocessOptions } from '../../src/engine/source';
 import { condText, evaluateExpression } from '../../src/engine/source/evaluate';
 import { getMode } from '../../src/engine/paging/modes';
 

@@ -9,11 +9,13 @@
 import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup } from './evaluate';
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
-import { DefinitionKind, definitionsNamed, Directive, patchPreprocess, plainDef, shiftPreprocess, PreprocessOptions, PreprocessResult, preprocess, Activity, BranchRecord, IncludeRecord } from './preprocessor';
+import { Directive } from './directives';
+import { DefinitionKind, definitionsNamed, plainDef, PreprocessResult, Activity, BranchRecord, IncludeRecord } from './records';
+import { PreprocessOptions, preprocess } from './preprocessor';
+import { patchPreprocess, shiftPreprocess } from './patch';
 import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from '../paging';
 
-export type { DefinitionKind } from './preprocessor';
 
 export interface AnalysisOptions extends Omit<PreprocessOptions, 'family'> {
   languageId?: string;

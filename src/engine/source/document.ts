@@ -4,7 +4,7 @@
 // outside the lines the edit touched: work proportional to the edit (and to the number of lines when
 // the edit adds or removes lines), not to the size of the file.
 
-import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './preprocessor';
+import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './directives';
 import { detach, Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine, tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT } from './scanner';
 
 export interface DocLex {
