@@ -4,7 +4,7 @@
 // document lexer, the whole-tree line finder, an included file) makes its directives here.
 
 import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, macroSig, parseDefine, tokensText } from './evaluate';
-import { Family, familyFor, lexLine, LineScan, scanText, tape, tapeCount, TAPE_KINDS, Token } from './scanner';
+import { detach, Family, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LineScan, tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_PUNCT, Token } from './scanner';
 
 /** A token with its line (0-based). */
 export type LTok = Token & { line: number };
@@ -329,3 +329,153 @@ function ldStatement(st: LTok[]): Directive | undefined {
   };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Directives of lexed lines: what every line source does after lexLine put a line on the tape.
+
+const GAS_SET_NAMES = new Set(['.set', '.equ', '.equiv', '.eqv']);
+
+/** Tokens of the tape as LTok (columns relative to lineStart); `copies`: texts that do not hold `text`. */
+export function tapeLToks(text: string, lineStart: number, line: number, out: LTok[], copies: boolean): LTok[] {
+  for (let j = 0; j < tapeCount; j++) {
+    const a = tape[3 * j + 1], b = tape[3 * j + 2];
+    const t = text.slice(a, b);
+    out.push({ kind: TAPE_KINDS[tape[3 * j]], text: copies ? detach(t) : t, start: a - lineStart, end: b - lineStart, line });
+  }
+  return out;
+}
+
+const isChar = (text: string, j: number, code: number) => tape[3 * j + 2] - tape[3 * j + 1] === 1 && text.charCodeAt(tape[3 * j + 1]) === code;
+const isEllipsis = (text: string, j: number) => tape[3 * j + 2] - tape[3 * j + 1] === 3 && text.startsWith('...', tape[3 * j + 1]);
+
+/**
+ * The tape holds the first line of a directive: `# define NAME ...`? Then what a LazyDefine needs:
+ * 0 = not a plain #define, 1 = object-like, 2 = function-like with a good parameter list, 3 = function-like
+ * with a bad one, 4 = function-like whose parameter list goes on past this line (not lazy).
+ */
+function defineShape(text: string, family: Family, lineContinues: boolean): number {
+  if (family === 'nasm' || tapeCount < 3 || tape[0] !== TK_PUNCT || !isChar(text, 0, 35 /* # */)) return 0;
+  if (tape[3] !== TK_IDENT || tape[5] - tape[4] !== 6 || !text.startsWith('define', tape[4]) || tape[6] !== TK_IDENT) return 0;
+  // parseDefine: function-like when `(` follows the name without space
+  if (tapeCount < 4 || !isChar(text, 3, 40 /* ( */) || tape[10] !== tape[8]) return 1;
+  let i = 4;
+  for (; i < tapeCount; i++) {
+    if (isChar(text, i, 41 /* ) */)) return 2;
+    if (isChar(text, i, 44 /* , */)) continue;
+    if (isEllipsis(text, i)) continue;
+    if (tape[3 * i] === TK_IDENT) {
+      if (i + 1 < tapeCount && isEllipsis(text, i + 1)) i++;
+      continue;
+    }
+    return 3;
+  }
+  return lineContinues ? 4 : 3;
+}
+
+/** Whether asmStatements can find anything in the line on the tape. */
+function asmCandidate(text: string, family: Family): boolean {
+  for (let j = 0; j < tapeCount; j++) {
+    const a = tape[3 * j + 1], len = tape[3 * j + 2] - a;
+    if (family === 'gas') {
+      if (len === 1 && text.charCodeAt(a) === 61 /* = */) return true;
+      if (len >= 4 && len <= 6 && text.charCodeAt(a) === 46 && GAS_SET_NAMES.has(text.slice(a, a + len).toLowerCase())) return true;
+    } else if (len === 3 && text.slice(a, a + 3).toLowerCase() === 'equ') return true;
+  }
+  return false;
+}
+
+/** A directive of several physical lines being collected. */
+interface Pending {
+  line: number;
+  /** Index in the region's directive list. */
+  slot: number;
+  shape: number;
+  spans: number[];
+  toks?: LTok[];
+  name?: { start: number; length: number };
+}
+
+/** LazyDefine bits of a defineShape. */
+const shapeBits = (shape: number) => (shape >= 2 ? LD_FN : 0) | (shape !== 3 ? LD_PARAMS_OK : 0);
+
+/**
+ * Directives of successive lexed lines. A line source lexes each line it reads with lexLine (the tape
+ * then holds the line's tokens) and hands it here: a `#define` becomes a LazyDefine (its tokens are made
+ * when first read), other directives are made from the tape's tokens, assembly lines give their symbol
+ * assignments. A directive continued over several lines is finished by its last line; its slot in the
+ * output list is kept (undefined) from its first line on, so that directives stay in line order.
+ */
+export class DirectiveLines {
+  private pending: Pending | undefined = undefined;
+  private readonly isAsm: boolean;
+
+  /** `copies`: directives read their own copy of their lines (they outlive the text: the editor's edits). */
+  constructor(private readonly src: LexSource, private readonly copies: boolean) {
+    this.isAsm = src.family === 'gas' || src.family === 'nasm';
+  }
+
+  /** A directive is being continued: the next line belongs to it. */
+  get open(): boolean { return this.pending !== undefined; }
+
+  /** Line `line` [start, end), lexed by lexLine in `state` with flags `fl` (its tokens on the tape). */
+  line(start: number, end: number, state: number, line: number, fl: number, out: (Directive | undefined)[]): void {
+    const { text, family } = this.src;
+    const pending = this.pending;
+    if (pending) {
+      pending.spans.push(start, end, state);
+      if (pending.toks) tapeLToks(text, start, line, pending.toks, this.copies);
+      if ((fl & LEX_CONTINUES) === 0) this.finish(line, out);
+    } else if ((fl & LEX_DIRECTIVE) !== 0) {
+      const continues = (fl & LEX_CONTINUES) !== 0;
+      const shape = defineShape(text, family, continues);
+      if (!continues) {
+        if (shape > 0 && shape < 4) {
+          out.push(this.lazyDefine(start, end, state, undefined, line, line, tape[7] - start, tape[8] - tape[7], shape));
+        } else {
+          const d = makeDirective(tapeLToks(text, start, line, [], this.copies), family, line, line);
+          if (d) out.push(d);
+        }
+      } else {
+        const pd: Pending = { line, slot: out.length, shape, spans: [start, end, state] };
+        if (shape > 0 && shape < 4) pd.name = { start: tape[7] - start, length: tape[8] - tape[7] };
+        else pd.toks = tapeLToks(text, start, line, [], this.copies);
+        this.pending = pd;
+        out.push(undefined);
+      }
+    } else if ((fl & LEX_CONTINUATION) === 0 && this.isAsm && asmCandidate(text, family)) {
+      for (const d of asmStatements(tapeLToks(text, start, line, [], this.copies), family)) out.push({ ...d, line, endLine: line });
+    }
+  }
+
+  /** The text ended (or the region did) at `endLine`: finish a directive still being continued. */
+  close(endLine: number, out: (Directive | undefined)[]): void {
+    if (this.pending) this.finish(endLine, out);
+  }
+
+  private finish(endLine: number, out: (Directive | undefined)[]): void {
+    const pd = this.pending!;
+    this.pending = undefined;
+    let d: Directive | undefined;
+    if (pd.shape > 0 && pd.shape < 4) {
+      const sp = pd.spans;
+      d = this.lazyDefine(sp[0], sp[1], sp[2], sp.length > 3 ? sp.slice(3) : undefined, pd.line, endLine, pd.name!.start, pd.name!.length, pd.shape);
+    } else {
+      d = makeDirective(pd.toks!, this.src.family, pd.line, endLine);
+    }
+    out[pd.slot] = d;
+  }
+
+  /** (start, end, state: the first line; more: [start, end, state] of further lines) */
+  private lazyDefine(start: number, end: number, state: number, more: number[] | undefined, line: number, endLine: number, nameCol: number, nameLen: number, shape: number): LazyDefine {
+    let base = 0; // offset of dsrc.text in text
+    let dsrc = this.src;
+    if (this.copies) {
+      const { text, family, hashImmediate } = this.src;
+      base = start;
+      dsrc = { text: detach(text.slice(base, more ? more[more.length - 2] : end)), family, hashImmediate };
+      if (more) more = more.map((v, k) => (k % 3 === 2 ? v : v - base));
+    }
+    const at = start - base + nameCol;
+    return new LazyDefine(dsrc, line, endLine, dsrc.text.slice(at, at + nameLen), nameCol, start - base, end - base, state | shapeBits(shape), more);
+  }
+}

@@ -4,7 +4,7 @@
 // outside the lines the edit touched: work proportional to the edit (and to the number of lines when
 // the edit adds or removes lines), not to the size of the file.
 
-import { asmStatements, Directive, extractDirectives, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok, makeDirective } from './directives';
+import { Directive, DirectiveLines, extractDirectives, LazyDefine, LexSource, LTok } from './directives';
 import { detach, Family, lexDocumentRun, lexLine, LEX_CONTINUATION, LEX_CONTINUES, LEX_DIRECTIVE, LEX_STATE_SHIFT, LineScan, scanLine, tape, tapeCount, TAPE_KINDS, TK_IDENT, TK_NUMBER, TK_PUNCT } from './scanner';
 
 export interface DocLex {
@@ -119,70 +119,6 @@ function firstLineFrom(doc: DocLex, pos: number): number {
 // ---------------------------------------------------------------------------------------------
 // Directives from the tape
 
-const GAS_SET_NAMES = new Set(['.set', '.equ', '.equiv', '.eqv']);
-
-/** Tokens of the tape as LTok (columns relative to lineStart); `copies`: texts that do not hold `text`. */
-function tapeLToks(text: string, lineStart: number, line: number, out: LTok[], copies: boolean): LTok[] {
-  for (let j = 0; j < tapeCount; j++) {
-    const a = tape[3 * j + 1], b = tape[3 * j + 2];
-    const t = text.slice(a, b);
-    out.push({ kind: TAPE_KINDS[tape[3 * j]], text: copies ? detach(t) : t, start: a - lineStart, end: b - lineStart, line });
-  }
-  return out;
-}
-
-const isChar = (text: string, j: number, code: number) => tape[3 * j + 2] - tape[3 * j + 1] === 1 && text.charCodeAt(tape[3 * j + 1]) === code;
-const isEllipsis = (text: string, j: number) => tape[3 * j + 2] - tape[3 * j + 1] === 3 && text.startsWith('...', tape[3 * j + 1]);
-
-/**
- * The tape holds the first line of a directive: `# define NAME ...`? Then what a LazyDefine needs:
- * 0 = not a plain #define, 1 = object-like, 2 = function-like with a good parameter list, 3 = function-like
- * with a bad one, 4 = function-like whose parameter list goes on past this line (not lazy).
- */
-function defineShape(text: string, family: Family, lineContinues: boolean): number {
-  if (family === 'nasm' || tapeCount < 3 || tape[0] !== TK_PUNCT || !isChar(text, 0, 35 /* # */)) return 0;
-  if (tape[3] !== TK_IDENT || tape[5] - tape[4] !== 6 || !text.startsWith('define', tape[4]) || tape[6] !== TK_IDENT) return 0;
-  // parseDefine: function-like when `(` follows the name without space
-  if (tapeCount < 4 || !isChar(text, 3, 40 /* ( */) || tape[10] !== tape[8]) return 1;
-  let i = 4;
-  for (; i < tapeCount; i++) {
-    if (isChar(text, i, 41 /* ) */)) return 2;
-    if (isChar(text, i, 44 /* , */)) continue;
-    if (isEllipsis(text, i)) continue;
-    if (tape[3 * i] === TK_IDENT) {
-      if (i + 1 < tapeCount && isEllipsis(text, i + 1)) i++;
-      continue;
-    }
-    return 3;
-  }
-  return lineContinues ? 4 : 3;
-}
-
-/** Whether asmStatements can find anything in the line on the tape. */
-function asmCandidate(text: string, family: Family): boolean {
-  for (let j = 0; j < tapeCount; j++) {
-    const a = tape[3 * j + 1], len = tape[3 * j + 2] - a;
-    if (family === 'gas') {
-      if (len === 1 && text.charCodeAt(a) === 61 /* = */) return true;
-      if (len >= 4 && len <= 6 && text.charCodeAt(a) === 46 && GAS_SET_NAMES.has(text.slice(a, a + len).toLowerCase())) return true;
-    } else if (len === 3 && text.slice(a, a + 3).toLowerCase() === 'equ') return true;
-  }
-  return false;
-}
-
-/** A directive of several physical lines being collected. */
-interface Pending {
-  line: number;
-  /** Index in the region's directive list. */
-  slot: number;
-  shape: number;
-  spans: number[];
-  toks?: LTok[];
-  name?: { start: number; length: number };
-}
-
-/** LazyDefine bits of a defineShape. */
-const shapeBits = (shape: number) => (shape >= 2 ? LD_FN : 0) | (shape !== 3 ? LD_PARAMS_OK : 0);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -223,37 +159,11 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
   let nNums = 0;
   const regionDirs: (Directive | undefined)[] = []; // undefined: a directive still being collected, or none
   const withDirs = family !== 'ld';
-  let pending: Pending | undefined;
   let state = prev && from > 0 ? prev.entry[from] : 0;
-  const isAsm = family === 'gas' || family === 'nasm';
   // Directives made for an edit outlive this version of the text (the next versions keep them while their
   // lines are unchanged): they read their own copy of their lines, not the whole text.
   const copies = prev !== undefined;
-  // (start, end, state: the first line; more: [start, end, state] of further lines)
-  const lazyDefine = (start: number, end: number, state: number, more: number[] | undefined, line: number, endLine: number, nameCol: number, nameLen: number, shape: number) => {
-    let base = 0; // offset of dsrc.text in text
-    let dsrc = src;
-    if (copies) {
-      base = start;
-      dsrc = { text: detach(text.slice(base, more ? more[more.length - 2] : end)), family, hashImmediate };
-      if (more) more = more.map((v, k) => (k % 3 === 2 ? v : v - base));
-    }
-    const at = start - base + nameCol;
-    return new LazyDefine(dsrc, line, endLine, dsrc.text.slice(at, at + nameLen), nameCol, start - base, end - base, state | shapeBits(shape), more);
-  };
-
-  const finishPending = (endLine: number) => {
-    const pd = pending!;
-    pending = undefined;
-    let d: Directive | undefined;
-    if (pd.shape > 0 && pd.shape < 4) {
-      const sp = pd.spans;
-      d = lazyDefine(sp[0], sp[1], sp[2], sp.length > 3 ? sp.slice(3) : undefined, pd.line, endLine, pd.name!.start, pd.name!.length, pd.shape);
-    } else {
-      d = makeDirective(pd.toks!, family, pd.line, endLine);
-    }
-    regionDirs[pd.slot] = d;
-  };
+  const lines = new DirectiveLines(src, copies);
 
   const lexOne = (start: number, end: number) => {
     const line = from + n;
@@ -271,33 +181,11 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     }
     // A line of the region before the edit (its line break and the next line's first character unchanged),
     // not part of a continued directive: the same text in the same state, its directives are kept.
-    if (withDirs && prev && line + 1 < prev.count && prev.starts[line + 1] < p && !pending && (fl & (LEX_CONTINUES | LEX_CONTINUATION)) === 0) {
+    if (withDirs && prev && line + 1 < prev.count && prev.starts[line + 1] < p && !lines.open && (fl & (LEX_CONTINUES | LEX_CONTINUATION)) === 0) {
       const pf = prev.dirFrom!;
       for (let k = pf[line]; k < pf[line + 1]; k++) regionDirs.push(prev.directives[k]);
     } else if (withDirs) {
-      if (pending) {
-        pending.spans.push(start, end, state);
-        if (pending.toks) tapeLToks(text, start, line, pending.toks, copies);
-        if ((fl & LEX_CONTINUES) === 0) finishPending(line);
-      } else if ((fl & LEX_DIRECTIVE) !== 0) {
-        const continues = (fl & LEX_CONTINUES) !== 0;
-        const shape = defineShape(text, family, continues);
-        if (!continues) {
-          if (shape > 0 && shape < 4) {
-            regionDirs.push(lazyDefine(start, end, state, undefined, line, line, tape[7] - start, tape[8] - tape[7], shape));
-          } else {
-            const d = makeDirective(tapeLToks(text, start, line, [], copies), family, line, line);
-            if (d) regionDirs.push(d);
-          }
-        } else {
-          pending = { line, slot: regionDirs.length, shape, spans: [start, end, state] };
-          if (shape > 0 && shape < 4) pending.name = { start: tape[7] - start, length: tape[8] - tape[7] };
-          else pending.toks = tapeLToks(text, start, line, [], copies);
-          regionDirs.push(undefined);
-        }
-      } else if ((fl & LEX_CONTINUATION) === 0 && isAsm && asmCandidate(text, family)) {
-        for (const d of asmStatements(tapeLToks(text, start, line, [], copies), family)) regionDirs.push({ ...d, line, endLine: line });
-      }
+      lines.line(start, end, state, line, fl, regionDirs);
     }
     state = fl >> LEX_STATE_SHIFT;
     n++;
@@ -329,13 +217,13 @@ export function lexDocument(prev: DocLex | undefined, text: string, family: Fami
     // a directive of the region.
     if (prev) {
       let k = b1;
-      while (k < prev.count && (state !== prev.entry[k] || (prev.flags[k] & LEX_CONTINUATION) !== 0 || pending)) {
+      while (k < prev.count && (state !== prev.entry[k] || (prev.flags[k] & LEX_CONTINUATION) !== 0 || lines.open)) {
         lexOne(prev.starts[k] + delta, prev.ends[k] + delta);
         k++;
       }
       oldResume = k;
     }
-    if (pending) finishPending(from + n - 1);
+    lines.close(from + n - 1, regionDirs);
   } finally {
     lexDocumentRun(undefined);
   }
