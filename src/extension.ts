@@ -1,28 +1,30 @@
-// Paging Layout: composes the editor features around one layout engine.
+// Paging Layout: builds the shared context (configuration, layouts, analyses, workspace index) and
+// composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
-import { LayoutService } from './services';
-import { registerCommands } from './features/commands';
-import { registerStatusBar } from './features/statusBar';
-import { registerHover } from './features/hover';
-import { registerDiagnostics } from './features/diagnostics';
-import { registerCodeActions } from './features/codeActions';
-import { registerMapPanel } from './features/mapPanel';
+import { createPagingContext, LayoutService, PagingContext } from './context';
+import * as codeActions from './features/codeActions';
+import * as commands from './features/commands';
+import * as diagnostics from './features/diagnostics';
+import * as hover from './features/hover';
+import * as inlayHints from './features/inlayHints';
+import * as mapPanel from './features/mapPanel';
+import * as statusBar from './features/statusBar';
 
 export interface PagingLayoutApi {
   layouts: LayoutService;
 }
 
-export async function activate(ctx: vscode.ExtensionContext): Promise<PagingLayoutApi> {
-  const layouts = new LayoutService();
-  ctx.subscriptions.push(layouts);
-  await layouts.reload();
-  registerCommands(ctx, layouts);
-  registerStatusBar(ctx, layouts);
-  registerHover(ctx, layouts);
-  registerDiagnostics(ctx, layouts);
-  registerCodeActions(ctx, layouts);
-  registerMapPanel(ctx, layouts);
-  return { layouts };
+const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
+  commands, statusBar, hover, inlayHints, diagnostics, codeActions, mapPanel,
+];
+
+export async function activate(extension: vscode.ExtensionContext): Promise<PagingLayoutApi> {
+  const ctx = createPagingContext(extension);
+  await ctx.layouts.reload();
+  for (const f of FEATURES) f.register(ctx);
+  // The workspace index: in the background after activation, when enabled.
+  ctx.index.start();
+  return { layouts: ctx.layouts };
 }
 
 export function deactivate(): void {}

@@ -1,16 +1,21 @@
 // Code actions on address literals: the quick fixes of the diagnostics (canonicalize, digit-count
 // typo candidates), conversions between `0x…`, `_AC(…, UL)`, a shift and a size form, "Show on map"
-// and "Decode". Every edit is a WorkspaceEdit, so undo restores the text.
+// and "Decode" (offered by src/present/codeActions.ts). Every edit is a WorkspaceEdit, so undo
+// restores the text.
 import * as vscode from 'vscode';
-import { numberAt, numberForms } from '../engine/rules';
-import { LayoutService } from '../services';
-import { DIAGNOSTIC_SOURCE, diagnosticsController, toRange } from './diagnostics';
-import { DOCUMENT_SELECTOR, familyOf } from './selector';
+import { DIAGNOSTIC_SOURCE, DOCUMENT_SELECTOR, familyOfDocument, PagingContext, toRange } from '../context';
+import { CommandAction, literalActions } from '../present';
 
-export class PagingCodeActionProvider implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, vscode.CodeActionKind.Empty];
+const KINDS = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, vscode.CodeActionKind.Empty];
 
-  constructor(private readonly layouts: LayoutService) {}
+function commandAction(c: CommandAction): vscode.CodeAction {
+  const a = new vscode.CodeAction(c.title, vscode.CodeActionKind.Empty);
+  a.command = { command: c.command, title: c.title, arguments: c.arguments };
+  return a;
+}
+
+class PagingCodeActionProvider implements vscode.CodeActionProvider {
+  constructor(private readonly ctx: PagingContext) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
@@ -19,8 +24,7 @@ export class PagingCodeActionProvider implements vscode.CodeActionProvider {
     if (want(vscode.CodeActionKind.QuickFix)) {
       for (const d of context.diagnostics) {
         if (d.source !== DIAGNOSTIC_SOURCE) continue;
-        const f = diagnosticsController()?.findingFor(doc, d);
-        for (const fix of f?.fixes ?? []) {
+        for (const fix of this.ctx.findings.findingFor(doc.uri, d)?.fixes ?? []) {
           const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           a.diagnostics = [d];
           a.isPreferred = !!fix.preferred;
@@ -31,14 +35,13 @@ export class PagingCodeActionProvider implements vscode.CodeActionProvider {
         }
       }
     }
-    // Actions on the number under the cursor.
-    const line = doc.lineAt(range.start.line).text;
-    if (line.length > 10_000) return out;
-    const span = numberAt(line, range.start.character);
-    if (!span || span.value < 0x1000n) return out;
-    const spanRange = new vscode.Range(range.start.line, span.start, range.start.line, span.end);
+    // Actions on the number under the cursor, in the forms the document's language accepts.
+    const family = this.ctx.analyses.get(doc)?.family ?? familyOfDocument(doc);
+    const actions = literalActions(doc.lineAt(range.start.line).text, range.start.character, family, this.ctx.layouts.layout.id);
+    if (!actions) return out;
+    const spanRange = new vscode.Range(range.start.line, actions.span.start, range.start.line, actions.span.end);
     if (want(vscode.CodeActionKind.RefactorRewrite)) {
-      for (const form of numberForms(span, familyOf(doc))) {
+      for (const form of actions.rewrites) {
         const a = new vscode.CodeAction(form.title, vscode.CodeActionKind.RefactorRewrite);
         const edit = new vscode.WorkspaceEdit();
         edit.replace(doc.uri, spanRange, form.text);
@@ -46,21 +49,11 @@ export class PagingCodeActionProvider implements vscode.CodeActionProvider {
         out.push(a);
       }
     }
-    if (want(vscode.CodeActionKind.Empty)) {
-      const hex = '0x' + span.value.toString(16);
-      const decode = new vscode.CodeAction(`Decode ${hex} (${this.layouts.layout.id})`, vscode.CodeActionKind.Empty);
-      decode.command = { command: 'pagingLayout.decodeAddress', title: 'Decode', arguments: [span.form === 'hex' || span.form === 'decimal' ? span.text : hex] };
-      out.push(decode);
-      const map = new vscode.CodeAction(`Show ${hex} on map`, vscode.CodeActionKind.Empty);
-      map.command = { command: 'pagingLayout.showMap', title: 'Show on map', arguments: [{ address: hex, layoutId: this.layouts.layout.id }] };
-      out.push(map);
-    }
+    if (want(vscode.CodeActionKind.Empty)) out.push(commandAction(actions.decode), commandAction(actions.showOnMap));
     return out;
   }
 }
 
-export function registerCodeActions(ctx: vscode.ExtensionContext, layouts: LayoutService): void {
-  ctx.subscriptions.push(vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new PagingCodeActionProvider(layouts), {
-    providedCodeActionKinds: PagingCodeActionProvider.kinds,
-  }));
+export function register(ctx: PagingContext): void {
+  ctx.subscribe(vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new PagingCodeActionProvider(ctx), { providedCodeActionKinds: KINDS }));
 }

@@ -1,17 +1,19 @@
 // Commands: select layout, decode an address, compare layouts, page-table overhead, capacity.
 import * as vscode from 'vscode';
-import { capacity, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatSize, hexDigits, InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize } from '../engine/paging';
-import { LayoutService } from '../services';
+import { decodeAddress, decodeJson, diffJson, diffLayouts, diffMarkdown, formatSize, InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, pageTableOverhead, parseAddress, parseSize } from '../engine/paging';
+import { LayoutService, PagingContext } from '../context';
+import { decodeResultMarkdown, overheadResultMarkdown } from '../present';
 
-export const RESULT_SCHEME = 'paging-layout';
+const RESULT_SCHEME = 'paging-layout';
 
 /** Read-only Markdown documents that hold command results, shown in the Markdown preview. */
-class ResultDocuments implements vscode.TextDocumentContentProvider {
+class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly docs = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private counter = 0;
   provideTextDocumentContent(uri: vscode.Uri): string { return this.docs.get(uri.path) ?? ''; }
+  dispose(): void { this.emitter.dispose(); this.docs.clear(); }
   async show(title: string, markdown: string, preview = true): Promise<vscode.Uri> {
     const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${++this.counter}/${title.replace(/[^\w.-]+/g, '-')}.md` });
     this.docs.set(uri.path, markdown);
@@ -41,10 +43,11 @@ async function pickLayout(layouts: LayoutService, placeHolder: string, activeId?
   return picked?.layout;
 }
 
-export function registerCommands(ctx: vscode.ExtensionContext, layouts: LayoutService): void {
+export function register(ctx: PagingContext): void {
+  const { layouts } = ctx;
   const results = new ResultDocuments();
-  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results));
+  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.subscribe(vscode.commands.registerCommand(id, fn));
+  ctx.subscribe(results, vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results));
 
   reg('pagingLayout.selectLayout', async (id?: string) => {
     const chosen = typeof id === 'string' ? id : (await pickLayout(layouts, 'Layout used for hovers, diagnostics and the map', layouts.layout.id))?.id;
@@ -61,10 +64,7 @@ export function registerCommands(ctx: vscode.ExtensionContext, layouts: LayoutSe
     if (!text) return undefined;
     try {
       const d = decodeAddress(parseAddress(text), layouts.layout);
-      const digits = hexDigits(d.mode.addressBits);
-      const md = `# Decode ${text.trim()}\n\n${decodeMarkdown(d)}\n\n${capacityMarkdown(capacity(d.value, d.layout), digits)}\n\n` +
-        (d.region ? `**${d.region.name}**: ${d.region.description}\n` : '');
-      if (opts?.show !== false) await results.show(`decode-${text.trim()}`, md);
+      if (opts?.show !== false) await results.show(`decode-${text.trim()}`, decodeResultMarkdown(text, d));
       return decodeJson(d);
     } catch (e) {
       void vscode.window.showErrorMessage(`Paging Layout: ${errorText(e)}`);
@@ -101,9 +101,7 @@ export function registerCommands(ctx: vscode.ExtensionContext, layouts: LayoutSe
       const size = parseSize(sizeText);
       const rows = mode.leafPageSizes.map((p) => pageTableOverhead(size, p, mode));
       const o = pageTableOverhead(size, page, mode);
-      const compare = rows.length > 1 ? '\n\nAll page sizes:\n\n| page size | page tables | vs. chosen |\n|---|---:|---:|\n' +
-        rows.map((r) => `| ${formatSize(r.pageSize)} | ${formatSize(r.tableBytes)} | ${(Number(r.tableBytes) / Number(o.tableBytes)).toFixed(3)}× |`).join('\n') : '';
-      if (opts?.show !== false) await results.show(`overhead-${sizeText}`, `# Page-table overhead\n\n${overheadMarkdown(o)}${compare}\n`);
+      if (opts?.show !== false) await results.show(`overhead-${sizeText}`, overheadResultMarkdown(o, rows));
       return overheadJson(o);
     } catch (e) {
       void vscode.window.showErrorMessage(`Paging Layout: ${errorText(e)}`);

@@ -1,45 +1,46 @@
-// Diagnostics PL001–PL009 for open documents (debounced while typing, recomputed when the layout or a
-// setting changes, cleared on close) and the Check Workspace command that fills the Problems panel.
-import * as vscode from 'vscode';
+// Diagnostics PL001–PL009 for open documents (debounced while typing, recomputed when the layout, a
+// setting or the document's analysis inputs change, cleared on close) and the Check Workspace command
+// that fills the Problems panel. An open document's language family, and the inputs of its check, come
+// from its analysis in the shared cache: the hover and the diagnostics read a file the same way.
+import * as fs from 'fs';
 import * as path from 'path';
-import { checkText, collectValues, Finding, RULES, RuleCode, SeveritySetting, SrcRange, Collected } from '../engine/rules';
-import { LayoutService } from '../services';
-import { DOCUMENT_SELECTOR, familyOf, FILE_PATTERN } from './selector';
-import { documentSkipReason, maxFileBytes } from './limits';
-import { skipReason } from '../engine/source';
+import * as vscode from 'vscode';
+import { checkText, collectValues, Collected, Finding } from '../engine/rules';
+import { DocumentAnalysis, Family, familyFor } from '../engine/source';
+import { Configuration, DIAGNOSTIC_SOURCE, DOCUMENT_SELECTOR, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
+import { checkSummary, skippedNote } from '../present';
 
-export const DIAGNOSTIC_SOURCE = 'paging-layout';
 const DEBOUNCE_MS = 300;
+/** Documents with more lines are not checked while open (Check Workspace still reads them from disk). */
+const MAX_CHECKED_LINES = 200_000;
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint,
 };
-
-export function toRange(r: SrcRange): vscode.Range {
-  return new vscode.Range(r.line, r.character, r.endLine, r.endCharacter);
-}
 
 function toUri(file: string, fallback: vscode.Uri): vscode.Uri {
   if (/^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)) return vscode.Uri.parse(file);
   return file ? vscode.Uri.file(file) : fallback;
 }
 
-/** A diagnostic with the finding it came from (its fixes feed the code actions). */
-export interface PagingDiagnostic extends vscode.Diagnostic {
-  finding?: Finding;
+/** What one check reads: the text, the language family, and for an open document its analysis. */
+interface CheckInput {
+  text: string;
+  uri: vscode.Uri;
+  family: Family;
+  analysis?: DocumentAnalysis;
+  doc?: vscode.TextDocument;
 }
 
-export class DiagnosticsController implements vscode.Disposable {
+class DiagnosticsController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Findings by document URI, for the code actions. */
-  private readonly findings = new Map<string, Finding[]>();
   /** Results of the last Check Workspace for files that are not open. */
   private readonly workspaceResults = new Map<string, Finding[]>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly includeCache = new Map<string, { version: number; c: Collected | null }>();
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layouts: LayoutService) {
+  constructor(private readonly ctx: PagingContext) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
@@ -52,43 +53,28 @@ export class DiagnosticsController implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidSaveTextDocument(() => this.includeCache.clear()),
-      layouts.onDidChange(() => this.refreshAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('pagingLayout.rules') || e.affectsConfiguration('pagingLayout.physicalAddressBits')) this.refreshAll();
-      }),
+      ctx.layouts.onDidChange(() => this.refreshAll()),
+      // Defines, include paths, the index: the analyses the checks read were dropped.
+      ctx.analyses.onDidInvalidate(() => this.refreshAll()),
+      ctx.config.onDidChange((e) => { if (Configuration.affects(e, 'rules', 'physicalAddressBits', 'maxFileSizeMB')) this.refreshAll(); }),
     );
     this.refreshAll();
   }
 
-  /** Fixes of the finding behind a diagnostic (matched by code and range). */
-  findingFor(doc: vscode.TextDocument, d: vscode.Diagnostic): Finding | undefined {
-    const code = typeof d.code === 'object' ? d.code.value : d.code;
-    return this.findings.get(doc.uri.toString())?.find((f) => f.code === code && toRange(f.range).isEqual(d.range));
-  }
-
-  private settings(uri?: vscode.Uri): { physicalAddressBits: number; severities: Partial<Record<RuleCode, SeveritySetting>> } {
-    const cfg = vscode.workspace.getConfiguration('pagingLayout', uri);
-    const severities: Partial<Record<RuleCode, SeveritySetting>> = {};
-    for (const r of RULES) {
-      const s = cfg.get<string>(`rules.${r.code}`);
-      if (s && ['off', 'hint', 'information', 'warning', 'error'].includes(s)) severities[r.code] = s as SeveritySetting;
-    }
-    return { physicalAddressBits: cfg.get<number>('physicalAddressBits', 52), severities };
-  }
-
   private applies(doc: vscode.TextDocument): boolean {
-    return vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0 && doc.uri.scheme !== 'output' && doc.lineCount < 200_000;
+    return vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0 && doc.uri.scheme !== 'output' && doc.lineCount < MAX_CHECKED_LINES;
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!this.applies(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.analyze(doc); }, delay));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.checkDocument(doc); }, delay));
   }
 
+  /** Check every open document again (coalesced: several causes of one change give one check). */
   refreshAll(): void {
-    for (const d of vscode.workspace.textDocuments) if (this.applies(d) && !d.isClosed) this.analyze(d);
+    for (const d of vscode.workspace.textDocuments) if (!d.isClosed) this.schedule(d, 0);
   }
 
   private hasTab(uri: vscode.Uri): boolean {
@@ -99,7 +85,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    this.findings.delete(key);
+    this.ctx.findings.delete(uri);
     const ws = this.workspaceResults.get(key);
     if (ws) this.collection.set(uri, ws.map((f) => this.toDiagnostic(f, uri)));
     else this.collection.delete(uri);
@@ -117,8 +103,7 @@ export class DiagnosticsController implements vscode.Disposable {
       if (!e || e.version !== version) {
         let c: Collected | null = null;
         try {
-          // eslint-disable-next-line @typescript-eslint/no-var-requires
-          const t = open ? open.getText() : (require('fs') as typeof import('fs')).readFileSync(target, 'utf8');
+          const t = open ? open.getText() : fs.readFileSync(target, 'utf8');
           c = collectValues(t, vscode.Uri.file(target).toString(), { family: 'c', evaluate: false });
         } catch { c = null; }
         e = { version, c };
@@ -129,12 +114,13 @@ export class DiagnosticsController implements vscode.Disposable {
     return out;
   }
 
-  /** Findings of one text (an open document or a file of the workspace). */
-  check(text: string, uri: vscode.Uri, family: 'c' | 'gas' | 'nasm' | 'ld', doc?: vscode.TextDocument): Finding[] {
-    const s = this.settings(uri);
+  /** Findings of one text (an open document with its analysis, or a file of the workspace). */
+  private check(input: CheckInput): Finding[] {
+    const { text, uri, family, doc } = input;
+    const s = this.ctx.config.rules(uri);
     try {
       return checkText(text, uri.toString(), {
-        layout: this.layouts.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities,
+        layout: this.ctx.layouts.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities,
         layoutApplies: undefined, included: doc ? this.includes(doc, text) : [],
       }).map((f) => ({ ...f, file: uri.toString() }));
     } catch (e) {
@@ -143,51 +129,58 @@ export class DiagnosticsController implements vscode.Disposable {
     }
   }
 
-  analyze(doc: vscode.TextDocument): void {
-    if (doc.isClosed) return;
-    if (documentSkipReason(doc)) { this.findings.delete(doc.uri.toString()); this.collection.delete(doc.uri); return; }
-    const findings = this.check(doc.getText(), doc.uri, familyOf(doc), doc);
-    this.findings.set(doc.uri.toString(), findings);
+  /** The check of an open document: its analysis from the shared cache gives the family (undefined: the document is skipped). */
+  private inputOf(doc: vscode.TextDocument): CheckInput | undefined {
+    const analysis = this.ctx.analyses.get(doc);
+    return analysis ? { text: doc.getText(), uri: doc.uri, family: analysis.family, analysis, doc } : undefined;
+  }
+
+  private checkDocument(doc: vscode.TextDocument): void {
+    if (doc.isClosed || !this.applies(doc)) return;
+    const input = this.inputOf(doc);
+    if (!input) { this.ctx.findings.delete(doc.uri); this.collection.delete(doc.uri); return; }
+    const findings = this.check(input);
+    this.ctx.findings.set(doc.uri, findings);
     this.collection.set(doc.uri, findings.map((f) => this.toDiagnostic(f, doc.uri)));
   }
 
-  toDiagnostic(f: Finding, uri: vscode.Uri): PagingDiagnostic {
-    const d: PagingDiagnostic = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
+  private toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
+    const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: vscode.Uri.joinPath(this.ctx.extensionUri, 'docs', 'rules.md').with({ fragment: f.code.toLowerCase() }) };
+    d.code = { value: f.code, target: vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'docs', 'rules.md').with({ fragment: f.code.toLowerCase() }) };
     if (f.related.length) {
       d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(toUri(r.file, uri), toRange(r.range)), r.message));
     }
-    d.finding = f;
     return d;
   }
 
   /** Check every C/C++/asm/linker-script file of the workspace; returns the number of findings. */
   async checkWorkspace(): Promise<{ files: number; findings: number; cancelled: boolean; skipped?: number }> {
+    const { documents } = this.ctx;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Paging Layout: checking the workspace', cancellable: true }, async (progress, token) => {
-      const uris = await vscode.workspace.findFiles(FILE_PATTERN, '**/{node_modules,.git,out,dist}/**', undefined, token);
+      const uris = await vscode.workspace.findFiles(FILE_PATTERN, EXCLUDED_FOLDERS, undefined, token);
       let done = 0, total = 0, skipped = 0;
       const step = 100 / Math.max(1, uris.length);
       for (const uri of uris) {
         if (token.isCancellationRequested) return { files: done, findings: total, cancelled: true };
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        let text: string;
+        let input: CheckInput | undefined;
         try {
           if (open) {
-            if (documentSkipReason(open)) { skipped++; continue; }
-            text = open.getText();
+            input = this.inputOf(open);
+            if (!input) { skipped++; continue; }
           } else {
             const st = await vscode.workspace.fs.stat(uri);
-            if (st.size > maxFileBytes()) { skipped++; continue; }
+            if (st.size > documents.maxFileBytes()) { skipped++; continue; }
             const bytes = await vscode.workspace.fs.readFile(uri);
-            if (skipReason(bytes.length, bytes.subarray(0, 8192), maxFileBytes())) { skipped++; continue; }
-            text = Buffer.from(bytes).toString('latin1');
+            if (documents.fileSkipReason(bytes.length, bytes.subarray(0, 8192))) { skipped++; continue; }
+            // A file that is not open has no language id: its name decides, as for the CLI.
+            input = { text: Buffer.from(bytes).toString('latin1'), uri, family: familyFor(undefined, uri.fsPath) ?? 'c' };
           }
         } catch { continue; }
-        const fake = { fileName: uri.fsPath, languageId: '' } as vscode.TextDocument;
-        const findings = this.check(text, uri, open ? familyOf(open) : familyOf(fake), open);
+        const findings = this.check(input);
         total += findings.length;
-        if (open) this.findings.set(uri.toString(), findings);
+        if (open) this.ctx.findings.set(uri, findings);
         if (findings.length) this.workspaceResults.set(uri.toString(), findings); else this.workspaceResults.delete(uri.toString());
         this.collection.set(uri, findings.map((f) => this.toDiagnostic(f, uri)));
         done++;
@@ -196,7 +189,7 @@ export class DiagnosticsController implements vscode.Disposable {
           await new Promise((r) => setTimeout(r, 0));
         }
       }
-      if (skipped) vscode.window.setStatusBarMessage(`$(info) Paging Layout: ${skipped} file${skipped === 1 ? '' : 's'} skipped (larger than ${Math.round(maxFileBytes() / 1048576)} MB, or binary)`, 15_000);
+      if (skipped) vscode.window.setStatusBarMessage(skippedNote(skipped, documents.maxFileBytes()), 15_000);
       return { files: done, findings: total, cancelled: false, skipped };
     });
   }
@@ -207,22 +200,12 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 }
 
-let controller: DiagnosticsController | undefined;
-
-/** The controller of the running extension (for the code actions). */
-export function diagnosticsController(): DiagnosticsController | undefined {
-  return controller;
-}
-
-export function registerDiagnostics(ctx: vscode.ExtensionContext, layouts: LayoutService): DiagnosticsController {
-  controller = new DiagnosticsController(ctx, layouts);
-  ctx.subscriptions.push(controller);
-  ctx.subscriptions.push(vscode.commands.registerCommand('pagingLayout.checkWorkspace', async () => {
-    const r = await controller!.checkWorkspace();
-    const msg = `Paging Layout: ${r.cancelled ? 'check cancelled after' : 'checked'} ${r.files} file${r.files === 1 ? '' : 's'}, ${r.findings} finding${r.findings === 1 ? '' : 's'}.`;
+export function register(ctx: PagingContext): void {
+  const controller = new DiagnosticsController(ctx);
+  ctx.subscribe(controller, vscode.commands.registerCommand('pagingLayout.checkWorkspace', async () => {
+    const r = await controller.checkWorkspace();
     if (r.findings > 0 && !r.cancelled) void vscode.commands.executeCommand('workbench.actions.view.problems');
-    void vscode.window.setStatusBarMessage(msg, 8000);
+    void vscode.window.setStatusBarMessage(checkSummary(r), 8000);
     return r;
   }));
-  return controller;
 }

@@ -6,15 +6,18 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine/paging';
-import { describeDiff, markerProblems, deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { describeDiff, deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { DocumentAnalysis } from '../engine/source';
 import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
-import { LayoutService } from '../services';
-import { FILE_PATTERN } from './selector';
+import { DIAGNOSTIC_SOURCE, diagnosticCode, EXCLUDED_FOLDERS, FILE_PATTERN, LayoutService, PagingContext } from '../context';
+import { constantAtCursor, constantNamed, FileConstant, LineDiagnostic, mapMarkers, MAX_CURSOR_LINE } from '../present';
 
-export const MAP_VIEW_TYPE = 'pagingLayout.map';
+const MAP_VIEW_TYPE = 'pagingLayout.map';
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MAX_SCAN_FILES = 2000;
 const MAX_SCAN_FILE_BYTES = 1024 * 1024;
+/** Editors with more lines show no markers on the map. */
+const MAX_MARKER_LINES = 50_000;
 
 type Post = Extract<HostMessage, { type: string }>;
 type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -27,7 +30,7 @@ function nonce(): string {
 }
 
 /** The workspace's own layout, rebuilt from its headers, assembly files and linker scripts on demand. */
-class WorkspaceLayout {
+class WorkspaceDefinesLayout {
   private cached?: { layout: Layout; locations: Map<string, WireLocation>; problems: WireProblem[] };
   private building?: Promise<void>;
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -50,7 +53,7 @@ class WorkspaceLayout {
 
   private async build(): Promise<void> {
     if (!vscode.workspace.workspaceFolders?.length) { this.cached = undefined; return; }
-    const uris = await vscode.workspace.findFiles(FILE_PATTERN, '{**/node_modules/**,**/.git/**,**/out/**,**/dist/**}', MAX_SCAN_FILES);
+    const uris = await vscode.workspace.findFiles(FILE_PATTERN, EXCLUDED_FOLDERS, MAX_SCAN_FILES);
     const files: { file: string; text: string }[] = [];
     const byRel = new Map<string, vscode.Uri>();
     for (const uri of uris) {
@@ -80,7 +83,7 @@ class WorkspaceLayout {
 }
 
 /** One map panel at a time; `show` reveals it. */
-export class MapPanelController implements vscode.Disposable {
+class MapPanelController implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -93,10 +96,12 @@ export class MapPanelController implements vscode.Disposable {
   private markersTimer?: NodeJS.Timeout;
   /** The last text editor: the map keeps its markers while the map itself has the focus. */
   private lastEditor?: vscode.TextEditor;
-  readonly workspace: WorkspaceLayout;
+  readonly workspace: WorkspaceDefinesLayout;
+  private readonly layouts: LayoutService;
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly layouts: LayoutService) {
-    this.workspace = new WorkspaceLayout(layouts);
+  constructor(private readonly ctx: PagingContext) {
+    this.layouts = ctx.layouts;
+    this.workspace = new WorkspaceDefinesLayout(ctx.layouts);
     this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
       this.workspace,
@@ -108,7 +113,7 @@ export class MapPanelController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.scheduleMarkers(); }),
       vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) this.scheduleCursor(); }),
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleMarkers()),
-      layouts.onDidChange(() => { if (this.panel && !this.state.compareWith && this.state.layoutId === undefined) void this.showLayout(undefined); }),
+      ctx.layouts.onDidChange(() => { if (this.panel && !this.state.compareWith && this.state.layoutId === undefined) void this.showLayout(undefined); }),
     );
   }
 
@@ -140,7 +145,7 @@ export class MapPanelController implements vscode.Disposable {
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview')], enableFindWidget: true };
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')], enableFindWidget: true };
   }
 
   /** Take over a panel (a new one, or one the serializer restores with its saved state). */
@@ -165,7 +170,7 @@ export class MapPanelController implements vscode.Disposable {
 
   private html(webview: vscode.Webview): string {
     const n = nonce();
-    const base = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview');
+    const base = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(base, 'main.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(base, 'main.css'));
     const csp = [
@@ -283,25 +288,28 @@ export class MapPanelController implements vscode.Disposable {
     return { a: a.id, b: b.id, lines };
   }
 
-  /** Markers for the active editor's constants, and the problems they show on the layout. */
+  /** The editor the markers come from: the active one, or the last one while the map itself has the focus. */
+  private markerEditor(): vscode.TextEditor | undefined {
+    return vscode.window.activeTextEditor ?? (this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined);
+  }
+
+  /** The constants of a document, given its analysis (the one the hover and the diagnostics read). */
+  private constantsOf(doc: vscode.TextDocument, analysis: DocumentAnalysis): FileConstant[] {
+    return fileMarkers(doc.getText(), doc.fileName);
+  }
+
+  /** Markers for the active editor's constants, the problems they show on the layout, and its diagnostics. */
   private editorMarkers(layout: Layout): { markers: WireMarker[]; problems: WireProblem[]; fileName?: string } {
-    const editor = vscode.window.activeTextEditor ?? (this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined);
-    if (!editor || editor.document.uri.scheme === 'output' || editor.document.lineCount > 50_000) return { markers: [], problems: [] };
+    const editor = this.markerEditor();
+    if (!editor || editor.document.uri.scheme === 'output' || editor.document.lineCount > MAX_MARKER_LINES) return { markers: [], problems: [] };
     const doc = editor.document;
-    const found = fileMarkers(doc.getText(), doc.fileName).slice(0, 1000);
-    const markers: WireMarker[] = found.map((d) => ({ name: d.name, value: hexOf(d.value), location: { uri: doc.uri.toString(), line: d.line, column: d.column } }));
-    const problems: WireProblem[] = markerProblems(layout, found).map((p, i) => ({
-      code: p.code, message: p.message, start: hexOf(p.start), end: hexOf(p.end), severity: p.severity,
-      location: markers.find((m) => m.value === hexOf(p.start))?.location ?? markers[i]?.location,
+    const analysis = this.ctx.analyses.get(doc);
+    if (!analysis) return { markers: [], problems: [], fileName: vscode.workspace.asRelativePath(doc.uri) };
+    const diagnostics: LineDiagnostic[] = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => ({
+      line: d.range.start.line, code: diagnosticCode(d) ?? 'diagnostic', message: d.message,
+      severity: d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info',
     }));
-    // Diagnostics of the file drawn at the value of the constant on their line.
-    for (const d of vscode.languages.getDiagnostics(doc.uri)) {
-      if (d.source !== 'paging-layout') continue;
-      const m = markers.find((x) => x.location.line === d.range.start.line);
-      if (!m || problems.some((p) => p.start === m.value && p.message === d.message)) continue;
-      const severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info';
-      problems.push({ code: String(typeof d.code === 'object' ? d.code.value : d.code ?? 'diagnostic'), message: d.message, start: m.value, end: m.value, severity, location: m.location });
-    }
+    const { markers, problems } = mapMarkers(this.constantsOf(doc, analysis), doc.uri.toString(), layout, diagnostics);
     return { markers, problems, fileName: vscode.workspace.asRelativePath(doc.uri) };
   }
 
@@ -325,21 +333,14 @@ export class MapPanelController implements vscode.Disposable {
       if (!editor || !this.panel) return;
       const pos = editor.selection.active;
       const line = editor.document.lineAt(pos.line).text;
-      if (line.length > 10_000) return;
-      // The constant under the cursor: a #define's name on its line, or a literal the cursor is in.
-      const found = fileMarkers(line, '').find((d) => pos.character >= d.column && pos.character <= d.column + d.name.length + 1 + d.body.length + 8);
-      let value: bigint | undefined = found?.value;
-      let name = found?.name;
-      for (const m of line.matchAll(/\b0[xX][0-9a-fA-F]{1,16}(?:[uU]?[lL]{0,2})\b/g)) {
-        if (pos.character >= m.index! && pos.character <= m.index! + m[0].length) { value = BigInt(m[0].replace(/[uUlL]+$/, '')); name = m[0]; }
-      }
-      if (value === undefined) {
+      if (line.length > MAX_CURSOR_LINE) return;
+      let hit = constantAtCursor(line, pos.character);
+      if (!hit) {
         // A #define's value evaluated in the context of the whole file.
         const word = editor.document.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
-        const w = word ? editor.document.getText(word) : undefined;
-        const def = w ? fileMarkers(editor.document.getText(), '', 0n).find((d) => d.name === w) : undefined;
-        if (def) { value = def.value; name = def.name; }
+        if (word) hit = constantNamed(editor.document.getText(), editor.document.getText(word));
       }
+      const value = hit?.value, name = hit?.name;
       this.post({ type: 'cursor', value: value === undefined ? null : hexOf(value), name });
     }, 120);
   }
@@ -405,11 +406,12 @@ async function reveal(loc: WireLocation): Promise<boolean> {
   return true;
 }
 
-export function registerMapPanel(ctx: vscode.ExtensionContext, layouts: LayoutService): MapPanelController {
-  const map = new MapPanelController(ctx, layouts);
-  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  ctx.subscriptions.push(map);
-  ctx.subscriptions.push(vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, {
+export function register(ctx: PagingContext): void {
+  const { layouts } = ctx;
+  const map = new MapPanelController(ctx);
+  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.subscribe(vscode.commands.registerCommand(id, fn));
+  ctx.subscribe(map);
+  ctx.subscribe(vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
       map.attach(panel, state && typeof state === 'object' ? state as MapViewState : undefined);
     },
@@ -493,5 +495,4 @@ export function registerMapPanel(ctx: vscode.ExtensionContext, layouts: LayoutSe
 
   /** For tests and automation: what the map shows. Not in the palette. */
   reg('pagingLayout.mapSnapshot', async () => (map.isOpen ? map.query<MapSnapshot>({ kind: 'snapshot' }) : undefined));
-  return map;
 }

@@ -1,6 +1,7 @@
 // Runner 2 (offline): runs the extension-host suite (suite/index.ts) inside code-server's
 // extension host, opened in headless Chromium with the `payload` development options
-// (extensionDevelopmentPath = this repository, extensionTestsPath = out/test/integration/suite).
+// (extensionDevelopmentPath = this repository, extensionTestsPath = out/test/integration/suite), with
+// the fixture extensions of test/integration/fixtures installed.
 // Prints each test's result and the closing line `N passed, N failed`; exits non-zero when a
 // test fails, the suite never starts, or it does not finish in time. code-server is always stopped.
 //
@@ -10,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { launchChromium, ROOT, startCodeServer } from '../support/codeServer';
+import { fixtureExtensionsDir } from './fixtureExtensions';
 
 const START_TIMEOUT = Number(process.env.PAGING_LAYOUT_START_TIMEOUT ?? 180) * 1000;
 const SUITE_TIMEOUT = Number(process.env.PAGING_LAYOUT_SUITE_TIMEOUT ?? 600) * 1000;
@@ -26,7 +28,8 @@ async function main(): Promise<number> {
   let passed = 0, failed = 0, started = false, finished = false;
   let closing: [number, number] | undefined;
   const failures: string[] = [];
-  const cs = await startCodeServer({ log: VERBOSE ? (l) => console.log(`[code-server] ${l}`) : undefined });
+  // Installed extensions: only the suite's fixtures (test/integration/fixtures), e.g. an x86 assembly language id.
+  const cs = await startCodeServer({ extensionsDir: fixtureExtensionsDir(), log: VERBOSE ? (l) => console.log(`[code-server] ${l}`) : undefined });
   const browser = await launchChromium().catch(async (e) => { await cs.stop(); throw e; });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

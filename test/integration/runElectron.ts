@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
+import { fixtureExtensionFolders } from './fixtureExtensions';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   await runTests({
     version: process.env.PAGING_LAYOUT_VSCODE_VERSION ?? '1.100.3',
     cachePath: path.join(ROOT, '.vscode-test'),
-    extensionDevelopmentPath: ROOT,
+    // Paging Layout and the suite's fixture extensions (test/integration/fixtures).
+    extensionDevelopmentPath: [ROOT, ...fixtureExtensionFolders()],
     extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration', 'suite', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${userData}`],
   });

@@ -15,6 +15,14 @@ export function condText(a: CondAtom): string {
   return /^[A-Za-z_]\w*$/.test(a.text) ? '!' + a.text : `!(${a.text})`;
 }
 
+/** What a definition is: a preprocessor macro, an assembler/linker symbol, or a C declaration. */
+export type MacroKind = 'macro' | 'symbol' | 'enum' | 'typedef';
+
+/** A C declaration (enumerator, typedef) rather than a macro or symbol. */
+export function isDeclaration(d: MacroDef): boolean {
+  return d.kind === 'enum' || d.kind === 'typedef';
+}
+
 export interface MacroDef {
   name: string;
   /** Parameter names of a function-like macro (undefined: object-like). */
@@ -26,8 +34,15 @@ export interface MacroDef {
   bodyText: string;
   /** Conditions (unknown at analysis time) under which this definition is active. */
   conditions: CondAtom[];
-  /** 'symbol': an assembler/linker symbol (`.set`, `=`, `equ`): its value is atomic (parenthesised). */
-  kind: 'macro' | 'symbol';
+  /**
+   * 'symbol': an assembler/linker symbol (`.set`, `=`, `equ`): its value is atomic (parenthesised).
+   * 'enum' and 'typedef' are C declarations, not macros: never expanded, invisible to `#if` and
+   * `defined`; an enumerator's body is its value expression (`PREV + 1` when implicit), a typedef's
+   * body its type (`unsigned int`).
+   */
+  kind: MacroKind;
+  /** An enumerator: the one before it (undefined for the first) and whether its value is implicit. */
+  enumerator?: { prev?: string; implicit: boolean; enumName?: string };
   origin?: { file?: string; line?: number; builtin?: boolean; note?: string };
   /** Identity of the definition (body, params, conditions) for caches. */
   sig: string;

@@ -1,0 +1,43 @@
+// The extension's shared state, built once in extension.ts and handed to every feature's
+// register(ctx): the typed configuration, the layout service, the analysis cache with the
+// workspace index client, the document limits and the findings behind the diagnostics.
+import * as vscode from 'vscode';
+import { AnalysisCache } from './analyses';
+import { Configuration } from './configuration';
+import { DocumentLimits } from './documents';
+import { FindingStore } from './findings';
+import { WorkspaceIndexClient } from './indexClient';
+import { LayoutService } from './layouts';
+
+export { AnalysisCache, familyOfDocument } from './analyses';
+export { Configuration } from './configuration';
+export { DOCUMENT_SELECTOR, DocumentLimits, EXCLUDED_FOLDERS, FILE_PATTERN, LANGUAGE_IDS } from './documents';
+export { DIAGNOSTIC_SOURCE, diagnosticCode, FindingStore, toRange } from './findings';
+export { WorkspaceIndexClient } from './indexClient';
+export { LayoutChoice, LayoutService, WORKSPACE_LAYOUT_FILE } from './layouts';
+
+export interface PagingContext {
+  /** The VS Code extension context: subscriptions, extensionUri. */
+  readonly extension: vscode.ExtensionContext;
+  readonly config: Configuration;
+  readonly layouts: LayoutService;
+  readonly documents: DocumentLimits;
+  readonly index: WorkspaceIndexClient;
+  readonly analyses: AnalysisCache;
+  readonly findings: FindingStore;
+  /** Dispose these with the extension. */
+  subscribe(...disposables: vscode.Disposable[]): void;
+}
+
+/** Build the shared state; its parts are disposed with the extension. Call `layouts.reload()` before the features read a layout. */
+export function createPagingContext(extension: vscode.ExtensionContext): PagingContext {
+  const config = new Configuration();
+  const layouts = new LayoutService(config);
+  const documents = new DocumentLimits(config);
+  const index = new WorkspaceIndexClient(config);
+  const analyses = new AnalysisCache(config, layouts, documents, index);
+  const findings = new FindingStore();
+  const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
+  subscribe(config, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  return { extension, config, layouts, documents, index, analyses, findings, subscribe };
+}

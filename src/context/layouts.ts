@@ -1,0 +1,112 @@
+// The active layout and the custom layouts of the workspace, shared by every feature.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, Layout, parseLayout } from '../engine/paging';
+import { Configuration } from './configuration';
+
+export const WORKSPACE_LAYOUT_FILE = '.vscode/paging-layout.json';
+
+export interface LayoutChoice {
+  layout: Layout;
+  /** Set when the configured layout could not be used and the default was taken instead. */
+  fallbackReason?: string;
+}
+
+export class LayoutService implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<LayoutChoice>();
+  /** Fires when the active layout or any custom layout changes. */
+  readonly onDidChange = this.emitter.event;
+  private custom: Layout[] = [];
+  private choice: LayoutChoice;
+  private readonly problems = vscode.languages.createDiagnosticCollection('paging-layout-config');
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.problems];
+  private reloadTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly config: Configuration) {
+    this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)! };
+    this.disposables.push(
+      config.onDidChange(() => void this.reload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.json');
+    const onFile = (uri: vscode.Uri) => { if (this.isLayoutFile(uri)) this.scheduleReload(); };
+    watcher.onDidChange(onFile); watcher.onDidCreate(onFile); watcher.onDidDelete(onFile);
+    this.disposables.push(watcher);
+  }
+
+  get current(): LayoutChoice { return this.choice; }
+  get layout(): Layout { return this.choice.layout; }
+  get customLayouts(): Layout[] { return this.custom; }
+  /** Presets and custom layouts, custom first. */
+  allLayouts(): Layout[] { return [...this.custom, ...builtinLayouts()]; }
+
+  private layoutFileUris(): vscode.Uri[] {
+    const file = this.config.customLayoutFile();
+    const uris: vscode.Uri[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      uris.push(vscode.Uri.joinPath(folder.uri, WORKSPACE_LAYOUT_FILE));
+      if (file && !path.isAbsolute(file)) uris.push(vscode.Uri.joinPath(folder.uri, file));
+    }
+    if (file && path.isAbsolute(file)) uris.push(vscode.Uri.file(file));
+    return uris;
+  }
+
+  private isLayoutFile(uri: vscode.Uri): boolean {
+    return this.layoutFileUris().some((u) => u.toString() === uri.toString());
+  }
+
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), 150);
+  }
+
+  /** Re-read custom layout files and the settings; report problems in the layout files themselves. */
+  async reload(): Promise<void> {
+    const custom: Layout[] = [];
+    const notes: string[] = [];
+    this.problems.clear();
+    const configuredFile = this.config.customLayoutFile();
+    for (const uri of this.layoutFileUris()) {
+      let bytes: Uint8Array;
+      try { bytes = await vscode.workspace.fs.readFile(uri); } catch {
+        if (configuredFile && uri.fsPath.endsWith(path.normalize(configuredFile).replace(/^\.[\\/]/, ''))) notes.push(`the custom layout file ${uri.fsPath} cannot be read`);
+        continue;
+      }
+      const res = parseLayout(Buffer.from(bytes).toString('utf8'), uri.fsPath);
+      if (res.layout) { custom.push({ ...res.layout, origin: uri.fsPath }); continue; }
+      this.problems.set(uri, res.problems.map((p) => {
+        const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.column - 1, p.line - 1, p.column - 1 + Math.max(1, Math.min(p.length, 200))), p.message, vscode.DiagnosticSeverity.Error);
+        d.source = 'paging-layout';
+        d.code = 'PL-LAYOUT';
+        return d;
+      }));
+      notes.push(`${vscode.workspace.asRelativePath(uri)}:${res.problems[0].line}:${res.problems[0].column}: ${res.problems[0].message}`);
+    }
+    this.custom = custom;
+    // A workspace layout file is used when the setting is left at its default.
+    const wanted = this.config.layout();
+    const id = !wanted.explicit && custom.length ? custom[0].id : wanted.id;
+    const layout = findLayout(id, custom);
+    const previous = this.choice;
+    if (layout) this.choice = { layout, fallbackReason: notes.length ? notes.join('; ') : undefined };
+    else {
+      const why = notes.length ? notes.join('; ') : `no layout has the id '${id}'`;
+      this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)!, fallbackReason: `layout '${id}' is not available (${why}); using ${DEFAULT_LAYOUT_ID}` };
+    }
+    if (this.choice.fallbackReason && this.choice.fallbackReason !== previous.fallbackReason) {
+      void vscode.window.showWarningMessage(`Paging Layout: ${this.choice.fallbackReason}`);
+    }
+    this.emitter.fire(this.choice);
+  }
+
+  /** Make a layout the active one (writes the setting at workspace level when a folder is open). */
+  async select(id: string): Promise<void> {
+    await this.config.setLayout(id);
+    await this.reload();
+  }
+
+  dispose(): void {
+    clearTimeout(this.reloadTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
