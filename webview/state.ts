@@ -2,7 +2,8 @@
 // problems, the zoom window, the selection, the editor cursor), how it is kept across reloads
 // (setState/getState, and the host's copy for its serializer), and the messages to and from the
 // host through the typed protocol of src/shared/protocol.ts. One state object is made per webview
-// and handed to every view; the views keep nothing else that outlives a call but their own DOM.
+// and handed to every view; besides it, a view keeps only its own DOM and what one gesture needs
+// while it lasts (a drag, a pending frame, a refill of the selects).
 import type { Layout } from '../src/engine/paging/types';
 import { AddrWindow, CompareView, fullWindow, MapView, modeFor } from '../src/engine/map/model';
 import {
