@@ -3,7 +3,7 @@
 import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf } from '../engine/paging';
-import { checkText, collectValues, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, detach } from '../engine/rules';
+import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, detach } from '../engine/rules';
 import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -195,7 +195,7 @@ class IncludedFile {
   /** What an including file uses: the named values (as another file's) and the macros. */
   get collected(): Collected {
     if (!this.c) {
-      const all = collectValues(this.text, this.file, { family: this.family, evaluate: false, fast: true });
+      const all = collectIncluded(this.text, this.file, this.family);
       this.c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
     }
     return this.c;
@@ -204,7 +204,7 @@ class IncludedFile {
   /** Its definitions of `name` (collected only when the text may define it). */
   macro(name: string): readonly MacroDef[] | undefined {
     if (!this.c && !(this.defines ??= definedNames(this.text, this.family))(name)) return undefined;
-    return this.collected.macros.get(name);
+    return this.collected.lookup(name);
   }
 }
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { checkText, collectValues, Collected, Finding } from '../engine/rules';
+import { checkText, collectIncluded, Collected, Finding } from '../engine/rules';
 import { DocumentAnalysis, Family, familyFor } from '../engine/source';
 import { Configuration, DIAGNOSTIC_SOURCE, DOCUMENT_SELECTOR, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
 import { checkSummary, skippedNote } from '../present';
@@ -104,7 +104,7 @@ class DiagnosticsController implements vscode.Disposable {
         let c: Collected | null = null;
         try {
           const t = open ? open.getText() : fs.readFileSync(target, 'utf8');
-          c = collectValues(t, vscode.Uri.file(target).toString(), { family: 'c', evaluate: false });
+          c = collectIncluded(t, vscode.Uri.file(target).toString(), 'c');
         } catch { c = null; }
         e = { version, c };
         this.includeCache.set(target, e);

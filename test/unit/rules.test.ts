@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkText, collectValues, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules/rules';
+import { checkText, collectText, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules';
+import { analyzeSparse, analyzeText } from '../../src/engine/source';
 import { getPreset } from '../../src/engine/paging/layouts';
 import { getMode } from '../../src/engine/paging/modes';
 import { definedNames, mayDefineName, mayHaveFindings } from '../../src/engine/rules/values';
@@ -63,7 +64,7 @@ test('PL003 related information points at the other definition', () => {
 });
 
 test('PL003 across an include: the local range is reported, related information names the header', () => {
-  const inc = collectValues('#define VMALLOC_START 0xffffc20000000000UL\n#define VMALLOC_END 0xffffe1ffffffffffUL\n', '/inc/pgtable.h', { family: 'c' });
+  const inc = collectText('#define VMALLOC_START 0xffffc20000000000UL\n#define VMALLOC_END 0xffffe1ffffffffffUL\n', '/inc/pgtable.h', { family: 'c' });
   const f = checkText('#define MY_AREA_START 0xffffe10000000000UL\n#define MY_AREA_END 0xffffe30000000000UL\n', '/src/a.c', { layout: L27, family: 'c', included: [inc] });
   assert.equal(f.length, 1);
   assert.equal(f[0].code, 'PL003');
@@ -180,8 +181,8 @@ test('fast mode: definitions it does not lex are still found for evaluation and 
     '#define CTL_ADDR_BASE\t0x1000',
   ].join('\n');
   const mode = getMode('x86_64-4level')!;
-  const slow = collectValues(text, 'x.h', { family: 'c', mode });
-  const fast = collectValues(text, 'x.h', { family: 'c', mode, fast: true });
+  const slow = collectText(text, 'x.h', { family: 'c', mode });
+  const fast = collectText(text, 'x.h', { family: 'c', mode, fast: true });
   const pick = (c: typeof slow, n: string) => c.values.find((v) => v.name === n);
   assert.equal(pick(fast, 'HOLE_START')?.value, 0xffff800000000000n);
   assert.equal(pick(fast, 'HOLE_END')?.value, 0xffff800080000000n);
@@ -195,13 +196,13 @@ test('fast mode: definitions it does not lex are still found for evaluation and 
 test('fast mode: a big literal on a continuation line brings in its whole definition', () => {
   const text = '#define INIT_WINDOWS { \\\n\t.lo = 1, \\\n\t.hi = 0xffff880000000000, \\\n}\n';
   const mode = getMode('x86_64-4level')!;
-  const fast = collectValues(text, 'x.h', { family: 'c', mode, fast: true });
-  const slow = collectValues(text, 'x.h', { family: 'c', mode });
+  const fast = collectText(text, 'x.h', { family: 'c', mode, fast: true });
+  const slow = collectText(text, 'x.h', { family: 'c', mode });
   const lit = fast.values.find((v) => v.literal?.text === '0xffff880000000000');
   assert.ok(lit, JSON.stringify(fast.values.map((v) => v.literal?.text)));
   assert.deepEqual(lit!.range, { line: 2, character: 7, endLine: 2, endCharacter: 25 });
   assert.deepEqual(fast.values.map((v) => [v.name, v.range]), slow.values.map((v) => [v.name, v.range]));
-  assert.ok(fast.macros.has('INIT_WINDOWS'));
+  assert.ok(fast.lookup('INIT_WINDOWS'));
 });
 
 test('the whole-tree gate passes over register headers and stops at a name or literal that can matter', () => {
@@ -324,8 +325,8 @@ test('definedNames: never false for a macro the fast scan collects; false for na
   let defined = 0;
   for (const text of texts) {
     const may = definedNames(text, 'c');
-    const macros = collectValues(text, 'x.h', { family: 'c', fast: true, evaluate: false }).macros;
-    for (const name of macros.keys()) { assert.ok(may(name), name); defined++; }
+    const names = new Set(analyzeSparse(text, { file: 'x.h', family: 'c' }).pre.definitions.map((r) => r.name));
+    for (const name of names) { assert.ok(may(name), name); defined++; }
   }
   assert.ok(defined > 20, `macros compared: ${defined}`);
   // A continued #define line: the name on the next line is still seen; a plain one is exact.
@@ -351,13 +352,13 @@ test('fast mode keeps the bare literals a rule can read: casts, address operands
   const fast = check(text, L27, 'x.c', { fast: true });
   assert.deepEqual(key(fast), key(slow));
   assert.deepEqual([...new Set(slow.map((x) => `${x.code}@${x.range.line}`))].sort(), ['PL001@0', 'PL002@2', 'PL005@1', 'PL008@3']);
-  // The inert bare literals are not collected in fast mode; the ones a rule reads are.
-  const lits = (fastMode: boolean) => collectValues(text, 'x.c', { family: 'c', fast: fastMode }).values.filter((v) => !v.name).map((v) => v.literal!.text);
-  assert.ok(lits(false).includes('140344440319999') && !lits(true).includes('140344440319999'));
-  for (const t of ['0xffff7fffffff0000UL', '0xffff808000000000UL', '0xffffffff8000000', '184467440737095516160']) assert.ok(lits(true).includes(t), t);
+  // The inert bare literals are collected by neither line source; the ones a rule reads are, by both.
+  const lits = (fastMode: boolean) => collectText(text, 'x.c', { family: 'c', fast: fastMode }).values.filter((v) => !v.name).map((v) => v.literal!.text);
+  assert.ok(!lits(false).includes('140344440319999') && !lits(true).includes('140344440319999'));
+  for (const t of ['0xffff7fffffff0000UL', '0xffff808000000000UL', '0xffffffff8000000', '184467440737095516160']) assert.ok(lits(true).includes(t) && lits(false).includes(t), t);
 });
 
-test('fast mode makes macro definitions when first looked up: the same definitions, in the same order, as the full scan', () => {
+test('the whole-tree line source makes the same definitions, in the same order, as the document lexer', () => {
   const text = [
     '#ifdef CONFIG_X86_5LEVEL',
     '#define VMALLOC_BASE_ADDR 0xffa0000000000000UL',
@@ -366,7 +367,7 @@ test('fast mode makes macro definitions when first looked up: the same definitio
     '#endif',
     '#define WINDOW_BASE(n) (VMALLOC_BASE_ADDR + (n))',
     '/* a comment that runs over',
-    '   lines */ #define NOT_A_DEFINITION_ADDR 1',
+    '   lines */ #define AFTER_COMMENT_ADDR 1',
     '#define \\',
     '  SPLIT_START 0xffff888000000000UL',
     '',
@@ -374,15 +375,20 @@ test('fast mode makes macro definitions when first looked up: the same definitio
   const texts = [text, read('rules.h'), ...['mistakes.h', 'include/asm/page_64_types.h'].map((f) => fs.readFileSync(path.resolve(__dirname, '../../../examples', f), 'utf8'))];
   let compared = 0;
   for (const t of texts) {
-    const full = collectValues(t, 'x.h', { family: 'c', evaluate: false }).macros;
-    const fast = collectValues(t, 'x.h', { family: 'c', evaluate: false, fast: true }).macros;
-    for (const name of fast.keys()) {
-      assert.deepEqual(fast.get(name)!.map((d) => d.sig), full.get(name)?.map((d) => d.sig), name);
+    const full = analyzeText(t, { file: 'x.h', family: 'c' });
+    const fast = analyzeSparse(t, { file: 'x.h', family: 'c' });
+    assert.deepEqual(fast.pre.definitions.map((r) => [r.name, r.line, r.activity]), full.pre.definitions.map((r) => [r.name, r.line, r.activity]));
+    for (const name of new Set(fast.pre.definitions.map((r) => r.name))) {
+      assert.deepEqual(fast.pre.lookup(name)!.map((d) => d.sig), full.pre.lookup(name)?.map((d) => d.sig), name);
       compared++;
     }
   }
   assert.ok(compared > 20, `names compared: ${compared}`);
-  const fast = collectValues(text, 'x.h', { family: 'c', evaluate: false, fast: true }).macros;
-  assert.equal(fast.get('VMALLOC_BASE_ADDR')!.length, 2);
-  assert.ok(fast.has('SPLIT_START') && !fast.has('NOT_A_DEFINITION_ADDR'));
+  const fast = analyzeSparse(text, { file: 'x.h', family: 'c' }).pre.lookup;
+  // Without a mode the default one (4-level) decides CONFIG_X86_5LEVEL: one candidate, the #else one.
+  assert.deepEqual(fast('VMALLOC_BASE_ADDR')!.map((d) => d.bodyText), ['0xffffc90000000000UL']);
+  const unknown = analyzeSparse(text, { file: 'x.h', family: 'c', mode: getMode('arm64-4k-48')! }).pre.lookup;
+  assert.equal(unknown('VMALLOC_BASE_ADDR')!.length, 2, 'a CONFIG_ the mode does not know leaves both branches');
+  // A comment is one blank: `/* …\n … */ #define X` defines X, as gcc reads it (gcc -E agrees).
+  assert.ok(fast('SPLIT_START') && fast('AFTER_COMMENT_ADDR'));
 });

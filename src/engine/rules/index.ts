@@ -4,3 +4,4 @@ export * from './addressLike';
 export * from './values';
 export * from './rules';
 export * from './convert';
+export * from './check';

@@ -3,12 +3,10 @@
 // Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
 import { addressEvidence, classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
 import { modeOf, regionAt, canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan, formatHex, formatSize, U64_MAX, Layout, PagingMode } from '../paging';
-import { collectValues, Collected, CollectOptions, mayHaveFindings, RANGE_PART } from './values';
-import { Family, MacroDef } from '../source';
+import { RANGE_PART } from './values';
 import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './types';
 
 export * from './types';
-export { collectValues } from './values';
 
 export interface RuleInfo {
   code: RuleCode;
@@ -405,7 +403,7 @@ function rangeParts(values: RuleValue[]): Map<string, { start?: RuleValue[]; end
  * Whether other files' values can matter to this file's findings: every range rule reports only on a
  * range with a local part (start, end or size), and every part is page-aligned or one below.
  */
-function needsOtherValues(local: RuleValue[]): boolean {
+export function needsOtherValues(local: RuleValue[]): boolean {
   return local.some((v) => v.local && rangePart(v) !== undefined && pageBoundary(v.value!));
 }
 
@@ -521,48 +519,4 @@ export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
   for (const v of local) checkValue(ctx, v, local);
   checkRanges(ctx, input.values);
   return ctx.out.sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character || a.code.localeCompare(b.code));
-}
-
-/** Included files, collected when first needed. */
-export interface IncludedSource {
-  /** The definitions of a name in the first included file that defines it (also the collector's includedMacros). */
-  get(name: string): readonly MacroDef[] | undefined;
-  /** Every included file's values and macros, in include order. */
-  all(): Collected[];
-}
-
-export interface CheckTextOptions extends RuleOptions {
-  family: Family;
-  /**
-   * Values and macros of included files, or a source that collects them when first needed (see
-   * checkLoaded in the CLI): a macro the file does not define, a range the file has a part of.
-   */
-  included?: Collected[] | IncludedSource;
-  /** Override the path-based applicability of the layout. */
-  layoutApplies?: boolean;
-  /** Whole-tree mode: skip files that cannot have findings, lex only candidate lines. */
-  fast?: boolean;
-  /** The caller already found that the file may have findings (mayHaveFindings). */
-  gated?: boolean;
-}
-
-/** Collect and check one file's text. */
-export function checkText(text: string, file: string, opts: CheckTextOptions): Finding[] {
-  const mode = modeOf(opts.layout);
-  if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
-  const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
-  const inc = opts.included ?? [];
-  const source: IncludedSource = Array.isArray(inc)
-    ? { get: (name) => { for (const c of inc) { const d = c.macros.get(name); if (d) return d; } return undefined; }, all: () => inc }
-    : inc;
-  // The first include that defines a name wins (looked up on demand: includes can be large).
-  const copts: CollectOptions = { family: opts.family, mode: applies ? mode : undefined, includedMacros: source, fast: opts.fast };
-  const c = collectValues(text, file, copts);
-  const includedValues: RuleValue[] = [];
-  if (needsOtherValues(c.values)) {
-    for (const other of source.all()) {
-      for (const v of other.values) if (v.name) includedValues.push(v.local ? { ...v, local: false } : v);
-    }
-  }
-  return runRules({ file, values: [...c.values, ...includedValues], layoutApplies: applies }, opts);
 }

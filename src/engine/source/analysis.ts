@@ -10,10 +10,11 @@ import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, Eval
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
 import { Directive } from './directives';
+import { lexLogical, lineStartsOf, literalLineStarts, LogicalLine, logicalLinesAt, sparseDirectives } from './lines';
 import { DefinitionKind, definitionsNamed, plainDef, PreprocessResult, Activity, BranchRecord, IncludeRecord } from './records';
 import { PreprocessOptions, preprocess } from './preprocessor';
 import { patchPreprocess, shiftPreprocess } from './patch';
-import { Family, familyFor, LineScan, LineScanCache, scanOptionsFor, splitLines, Token } from './scanner';
+import { Family, familyFor, LineScan, LineScanCache, ScanOptions, scanOptionsFor, splitLines, Token } from './scanner';
 import { PagingMode } from '../paging';
 
 
@@ -22,6 +23,26 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'family'> {
   /** Overrides the family derived from languageId/file. */
   family?: Family;
   mode?: PagingMode;
+}
+
+/**
+ * What the consumers of a file's analysis read (the rules, the map markers, the workspace layout),
+ * whichever line source made it: the editor's document lexer (DocumentAnalysis) or the whole-tree
+ * line finder (analyzeSparse).
+ */
+export interface FileAnalysis {
+  readonly family: Family;
+  /** Path (or URI string) the analysis was made for. */
+  readonly file: string | undefined;
+  readonly text: string;
+  readonly directives: readonly Directive[];
+  readonly pre: PreprocessResult;
+  /** The paging mode evaluations assume (undefined: none applies to the file). */
+  readonly mode: PagingMode | undefined;
+  /** The logical lines that hold a literal a rule can read (literalLineStarts), lexed, in order. */
+  literalLines(): readonly LogicalLine[];
+  /** Offset of a line's first character. */
+  lineStart(line: number): number;
 }
 
 export interface LiteralInfo {
@@ -91,8 +112,9 @@ class ListedLiteral implements LiteralInfo {
 }
 
 /** The result of analysing one version of a document. Values are computed on demand and cached. */
-export class DocumentAnalysis {
+export class DocumentAnalysis implements FileAnalysis {
   private literalList?: LiteralInfo[];
+  private literalLineList?: LogicalLine[];
   private lineList?: string[];
   private scanList?: LineScan[];
 
@@ -107,6 +129,28 @@ export class DocumentAnalysis {
   ) {}
 
   get lookup(): MacroLookup { return this.pre.lookup; }
+  get file(): string | undefined { return this.owner.file; }
+  get mode(): PagingMode | undefined { return this.evalOpts.mode; }
+  get text(): string { return this.doc.src.text; }
+  lineStart(line: number): number { return this.doc.starts[line]; }
+
+  literalLines(): readonly LogicalLine[] {
+    if (!this.literalLineList) {
+      const { src, starts, entry } = this.doc;
+      const out: LogicalLine[] = [];
+      const opts = this.owner.scanOptions;
+      let free = 0;
+      for (const off of literalLineStarts(src.text, this.family)) {
+        if (off < free) continue;
+        const line = lineAtOffset(starts, off);
+        const lx = lexLogical(src.text, starts[line], line, this.family, entry[line], opts);
+        out.push({ tokens: lx.tokens, directive: lx.directive, line, offset: starts[line] });
+        free = lx.next;
+      }
+      this.literalLineList = out;
+    }
+    return this.literalLineList;
+  }
   get branches(): readonly BranchRecord[] { return this.pre.branches; }
   get includes(): readonly IncludeRecord[] { return this.pre.includes; }
   get problems() { return this.pre.problems; }
@@ -309,6 +353,7 @@ function plainCLiteral(text: string, from: number, to: number, gas: boolean): bo
  */
 export class DocumentAnalyzer {
   readonly family: Family;
+  readonly scanOptions: ScanOptions;
   private readonly hashImmediate: boolean;
   private valueCache = new Map<string, CacheEntry<unknown>>();
   private last?: DocumentAnalysis;
@@ -318,6 +363,7 @@ export class DocumentAnalyzer {
   constructor(private opts: AnalysisOptions) {
     this.family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
     const scanOpts = scanOptionsFor(opts.languageId, opts.file);
+    this.scanOptions = scanOpts;
     this.hashImmediate = !!scanOpts.hashImmediate;
     this.scanCache = new LineScanCache(this.family, scanOpts);
   }
@@ -335,6 +381,7 @@ export class DocumentAnalyzer {
   }
 
   get current(): DocumentAnalysis | undefined { return this.last; }
+  get file(): string | undefined { return this.opts.file; }
 
   analyze(text: string): DocumentAnalysis {
     const doc = lexDocument(this.doc, text, this.family, this.hashImmediate);
@@ -396,4 +443,43 @@ function depsValid(deps: Map<string, string>, lookup: MacroLookup): boolean {
 /** One-shot analysis of a text. */
 export function analyzeText(text: string, opts: AnalysisOptions): DocumentAnalysis {
   return new DocumentAnalyzer(opts).analyze(text);
+}
+
+/** The line holding offset `pos` (line starts in increasing order). */
+function lineAtOffset(starts: Int32Array, pos: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= pos) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The analysis of a whole-tree run: the directives and the literal lines of a file, nothing else lexed. */
+class SparseAnalysis implements FileAnalysis {
+  private lines?: LogicalLine[];
+  constructor(
+    readonly family: Family, readonly file: string | undefined, readonly text: string,
+    readonly directives: readonly Directive[], readonly pre: PreprocessResult, readonly mode: PagingMode | undefined,
+    private readonly starts: Int32Array, private readonly scanOptions: ScanOptions,
+  ) {}
+  literalLines(): readonly LogicalLine[] {
+    return (this.lines ??= logicalLinesAt(this.text, this.family, literalLineStarts(this.text, this.family), this.starts, this.scanOptions));
+  }
+  lineStart(line: number): number { return this.starts[line]; }
+}
+
+/**
+ * The analysis a whole-tree run makes of a file: for C, every directive (found without lexing the other
+ * lines) and the literal lines; other families are lexed whole (their directives are statements of any
+ * line). Same preprocessing walk, same definitions, same conditions as the editor's analysis.
+ */
+export function analyzeSparse(text: string, opts: AnalysisOptions): FileAnalysis {
+  const family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
+  if (family !== 'c') return new DocumentAnalyzer({ ...opts, family }).analyze(text);
+  const scanOpts = scanOptionsFor(opts.languageId, opts.file);
+  const starts = lineStartsOf(text);
+  const directives = sparseDirectives(text, starts, !!scanOpts.hashImmediate);
+  const pre = preprocess(directives, { ...opts, family });
+  return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, starts, scanOpts);
 }

@@ -13,6 +13,7 @@ export * from './directives';
 export * from './records';
 export * from './preprocessor';
 export * from './patch';
+export * from './lines';
 export * from './document';
 export * from './analysis';
 export * from './workspaceIndex';

@@ -3,9 +3,11 @@
 // active paging mode; an unknown condition keeps both branches, each carrying the condition it needs.
 
 import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, macroSig, parseDefine, tokensText } from './evaluate';
-import { Family, familyFor, lexLine, LineScan, scanText, tape, tapeCount, TAPE_KINDS, Token } from './scanner';
+import { Family, familyFor, scanOptionsFor, scanText } from './scanner';
 import { PagingMode } from '../paging';
 import { Directive, extractDirectives, LazyDefine, LTok } from './directives';
+import { lexDocument } from './document';
+import { lineStartsOf, sparseDirectives } from './lines';
 import { Activity, BranchRecord, defFor, DefinitionRecord, IncludeRecord, NO_ATOMS, PreprocessResult, resultOf, TableEntry, entryList, plainDef } from './records';
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
@@ -83,11 +85,13 @@ function userTable(defines: DefineSettings | undefined): Map<string, MacroDef[]>
 
 const fileCache = new Map<string, { text: string; family: Family; directives: Directive[] }>();
 
+/** The directives of an included file, from the same line sources as the main file's. */
 function fileDirectives(path: string, text: string): Directive[] {
   const c = fileCache.get(path);
   if (c && c.text === text) return c.directives;
   const family = familyFor(undefined, path) ?? 'c';
-  const directives = extractDirectives(scanText(text, family), family);
+  const hashImmediate = !!scanOptionsFor(undefined, path).hashImmediate;
+  const directives = family === 'c' ? sparseDirectives(text, lineStartsOf(text), hashImmediate) : lexDocument(undefined, text, family, hashImmediate).directives;
   if (fileCache.size > 2000) fileCache.clear();
   fileCache.set(path, { text, family, directives });
   return directives;
