@@ -1,5 +1,7 @@
 // The `-I`/`-isystem` directories a compile_commands.json gives a file: the entry of the file itself,
-// else one of a file in the same directory, else the first entry. Read once per modification time.
+// else one of a file in the same directory, else the first entry. The database is the one the
+// setting names, else `compile_commands.json` or `build/compile_commands.json` of the folder. Read
+// once per modification time. No `vscode` import.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -8,9 +10,10 @@ interface CompileCommand { directory?: string; file?: string; command?: string; 
 export class CompileCommands {
   private readonly cache = new Map<string, { mtime: number; entries: CompileCommand[] }>();
 
-  /** The database a setting names (absolute or relative to the folder), or the folder's own. */
-  static databaseFor(folder: string, setting: string): string {
-    return setting ? (path.isAbsolute(setting) ? setting : path.join(folder, setting)) : path.join(folder, 'compile_commands.json');
+  /** The databases to try, in order: the one a setting names (absolute or relative to the folder), or the folder's own. */
+  static databasesFor(folder: string, setting: string): string[] {
+    if (setting) return [path.isAbsolute(setting) ? setting : path.join(folder, setting)];
+    return [path.join(folder, 'compile_commands.json'), path.join(folder, 'build', 'compile_commands.json')];
   }
 
   private entries(file: string): CompileCommand[] {
@@ -28,7 +31,11 @@ export class CompileCommands {
 
   /** Include directories for `file` (absolute) from the database of `folder`/`setting`. */
   includeDirs(file: string, folder: string, setting: string): string[] {
-    const entries = this.entries(CompileCommands.databaseFor(folder, setting));
+    let entries: CompileCommand[] = [];
+    for (const db of CompileCommands.databasesFor(folder, setting)) {
+      entries = this.entries(db);
+      if (entries.length) break;
+    }
     const abs = (dir: string, f: string) => (path.isAbsolute(f) ? f : path.join(dir, f));
     const named = (e: CompileCommand) => typeof e.file === 'string' && e.file.length > 0;
     const pick = entries.find((e) => named(e) && abs(e.directory ?? folder, e.file!) === file)
