@@ -4,10 +4,11 @@ import { Command, IO } from './cli/common';
 import { check } from './cli/check';
 import * as q from './cli/query';
 import * as evalCmd from './cli/eval';
+import { importCmd, IMPORT_USAGE } from './cli/import';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   layouts: { run: q.layouts, usage: 'layouts [--json] [--layout-file F]…                 list the layout presets' },
-  decode: { run: q.decode, usage: 'decode <address> [--layout ID] [--json]            region, indices, canonical form, alignment' },
+  decode: { run: q.decode, usage: 'decode <address> [--layout ID] [--symbols F [--slide N]] [--json]  region, indices, canonical form, alignment; the symbol it is in' },
   capacity: { run: q.capacityCmd, usage: 'capacity <address> [--layout ID] [--json]          bytes to the top of the space and to the next region' },
   overhead: { run: q.overhead, usage: 'overhead <size> [--page 4K|2M|1G|4M] [--mode ID] [--json]  page-table memory to map <size>' },
   tlb: { run: q.tlb, usage: 'tlb <entries> [--page SIZE] [--json]               TLB reach' },
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
   check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors' },
   map: { run: q.map, usage: 'map [--layout ID] [--format md|json|svg]           the layout as a table or a picture' },
+  import: { run: importCmd, usage: IMPORT_USAGE },
 };
 
 export function usage(): string {

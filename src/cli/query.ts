@@ -1,6 +1,8 @@
-// CLI commands over layouts: layouts, decode, capacity, overhead, tlb, slot, diff, map.
+// CLI commands over layouts: layouts, decode (with --symbols: the symbol an address is in), capacity, overhead, tlb, slot, diff, map.
 import { builtinLayouts, capacity, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach } from '../engine/paging';
-import { renderSvg } from '../engine/map';
+import * as path from 'path';
+import { describeMatch, FORMAT_TITLES, importMemoryMap, nearestSymbol, renderSvg } from '../engine/map';
+import { readInput } from './import';
 import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
 
 const LAYOUT_OPTS = ['--layout', '--layout-file'];
@@ -26,11 +28,35 @@ export const layouts: Command = (args, io) => {
   return 0;
 };
 
+/** The symbol an address is in, from --symbols FILE (kallsyms or System.map) and --slide N. */
+function symbolOf(p: ReturnType<typeof parseArgs>, value: bigint): { json: object | null; text: string } | undefined {
+  const file = one(p, '--symbols');
+  const slideText = one(p, '--slide');
+  if (!file) { if (slideText) throw new UsageError('--slide needs --symbols FILE'); return undefined; }
+  const res = importMemoryMap(readInput(file), { name: path.basename(file) });
+  if (!res.symbols) throw new InputError(`${file} is not a symbol file (kallsyms or System.map); it reads as ${FORMAT_TITLES[res.format]}`);
+  const t = res.symbols;
+  if (t.allZero) throw new InputError(`${file}: ${res.problems[0]?.message ?? 'every address is 0'}`);
+  const slide = slideText ? (slideText.startsWith('-') ? -parseAddress(slideText.slice(1)) : parseAddress(slideText.replace(/^\+/, ''))) : 0n;
+  const m = nearestSymbol(t, value, { slide });
+  if (!m) {
+    const hint = t.kind === 'system-map' && !slideText ? '; a System.map holds link-time addresses: give --slide with the boot\'s KASLR offset' : '';
+    return { json: null, text: `Symbol: none in ${file} (below its first symbol, past the kernel image, or far from every module symbol${hint})` };
+  }
+  return {
+    json: { name: m.name, offset: `0x${m.offset.toString(16)}`, type: m.type, module: m.module ?? null, address: formatHex(m.address), slide: m.slide ? `${m.slide < 0n ? '-' : '+'}0x${(m.slide < 0n ? -m.slide : m.slide).toString(16)}` : null, line: m.line, text: m.text },
+    text: `Symbol: ${describeMatch(t, m)}`,
+  };
+}
+
 export const decode: Command = (args, io) => {
-  const p = parseArgs(args, LAYOUT_OPTS, ['--json']);
+  const p = parseArgs(args, [...LAYOUT_OPTS, '--symbols', '--slide'], ['--json']);
   const layout = chosenLayout(p);
-  const d = decodeAddress(parseAddress(needOne(p.positional, 'address')), layout);
-  io.out(has(p, '--json') ? json(decodeJson(d)) : plain(decodeMarkdown(d)).replace(/\n\n/g, '\n') + '\n');
+  const value = parseAddress(needOne(p.positional, 'address'));
+  const d = decodeAddress(value, layout);
+  const sym = symbolOf(p, value);
+  if (has(p, '--json')) io.out(json(sym ? { ...decodeJson(d), symbol: sym.json } : decodeJson(d)));
+  else io.out(plain(decodeMarkdown(d)).replace(/\n\n/g, '\n') + '\n' + (sym ? sym.text + '\n' : ''));
   return 0;
 };
 

@@ -1,4 +1,8 @@
-// Map: the address-map model, memory-map importers and the workspace-derived layout.
+// Map: the address-map model, memory-map importers, symbols, this boot's values, the live machine and
+// the workspace-derived layout.
 export * from './model';
 export * from './importers';
+export * from './symbols';
+export * from './boot';
+export * from './live';
 export * from './workspaceLayout';
