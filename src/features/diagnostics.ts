@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { checkText, collectIncluded, Collected, Finding } from '../engine/rules';
 import { DocumentAnalysis, Family, familyFor } from '../engine/source';
-import { Configuration, DIAGNOSTIC_SOURCE, DOCUMENT_SELECTOR, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
+import { Configuration, DIAGNOSTIC_SOURCE, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
 import { checkSummary, skippedNote } from '../present';
 
 const DEBOUNCE_MS = 300;
@@ -62,7 +62,7 @@ class DiagnosticsController implements vscode.Disposable {
   }
 
   private applies(doc: vscode.TextDocument): boolean {
-    return vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0 && doc.uri.scheme !== 'output' && doc.lineCount < MAX_CHECKED_LINES;
+    return this.ctx.documents.applies(doc) && doc.uri.scheme !== 'output' && doc.lineCount < MAX_CHECKED_LINES;
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {

@@ -1,10 +1,10 @@
 // Status-bar item: the active layout; a click opens the layout picker.
 import * as vscode from 'vscode';
-import { Configuration, DOCUMENT_SELECTOR, PagingContext } from '../context';
+import { Configuration, PagingContext } from '../context';
 import { statusItem } from '../present';
 
 export function register(ctx: PagingContext): void {
-  const { layouts, config } = ctx;
+  const { layouts, config, documents } = ctx;
   const item = vscode.window.createStatusBarItem('pagingLayout.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Paging Layout';
   item.command = 'pagingLayout.selectLayout';
@@ -18,7 +18,7 @@ export function register(ctx: PagingContext): void {
   const sync = () => {
     const editor = vscode.window.activeTextEditor;
     const show = config.statusBarEnabled();
-    if (show && editor && vscode.languages.match(DOCUMENT_SELECTOR, editor.document) > 0) item.show();
+    if (show && editor && documents.applies(editor.document)) item.show();
     else if (show && !editor) item.show();
     else item.hide();
   };
