@@ -5,8 +5,8 @@
 // decides the conditions it can (a known configuration); the others stay conditions of the definition,
 // and an implicit value then has one candidate per possible predecessor. Pure; never throws.
 
-import { Family, Token, scanText, tokenize } from './scanner';
-import { CondAtom, MacroDef, condText, macroSig, tokensText } from './macros';
+import { Family, Token, familyFor, scanText, tokenize } from './scanner';
+import { CondAtom, MacroDef, MacroLookup, condText, macroSig, tokensText } from './macros';
 
 /** One enumerator as written. */
 export interface ScannedEnumerator {
@@ -205,6 +205,14 @@ function typedefAt(code: (Token & { line: number; conds: CondAtom[] })[], k: num
       }
       continue;
     }
+    if ((t.text === '__attribute__' || t.text === '__attribute') && code[j + 1]?.text === '(') {
+      let l = 0;
+      for (j = j + 1; j < code.length; j++) {
+        if (code[j].text === '(') l++;
+        else if (code[j].text === ')' && --l === 0) break;
+      }
+      continue;
+    }
     if (t.text === '(' || t.text === '[') { level++; complex = true; continue; }
     if (t.text === ')' || t.text === ']') { level--; continue; }
     if (level > 0) continue;
@@ -326,4 +334,37 @@ export function declarationDefs(decls: Declarations, opts: DeclarationOptions = 
 /** The names of a text's enumerators (for an index of where a name is declared). */
 export function enumeratorNames(text: string): string[] {
   return scanDeclarations(text).enums.flatMap((e) => e.enumerators.map((x) => x.name));
+}
+
+export interface SourceText {
+  file: string;
+  text: string;
+}
+
+/**
+ * A lookup with the C declarations of the given sources added to the macros of `lookup` (a name's
+ * macro candidates first, then its enumerators and typedefs). `judge` decides the declarations'
+ * conditions (e.g. judgeAtom with the configuration).
+ */
+export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceText>, judge?: CondJudge): MacroLookup {
+  const table = new Map<string, MacroDef[]>();
+  for (const s of sources) {
+    const decls = scanDeclarations(s.text, familyFor(undefined, s.file) ?? 'c');
+    if (decls.enums.length === 0 && decls.typedefs.length === 0) continue;
+    for (const [k, v] of declarationDefs(decls, { file: s.file, judge })) {
+      const l = table.get(k);
+      if (l) l.push(...v); else table.set(k, v);
+    }
+  }
+  if (table.size === 0) return lookup;
+  const merged = new Map<string, readonly MacroDef[] | undefined>();
+  return (name) => {
+    const d = table.get(name);
+    if (!d) return lookup(name);
+    if (merged.has(name)) return merged.get(name);
+    const m = lookup(name);
+    const out = m && m.length ? [...m, ...d] : d;
+    merged.set(name, out);
+    return out;
+  };
 }

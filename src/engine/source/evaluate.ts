@@ -1553,6 +1553,15 @@ export function layeredLookup(opts: EvalOptions, dialect: Family): (name: string
   };
 }
 
+/**
+ * The truth of a recorded condition's text with a configuration known: a bare name is `defined(NAME)`
+ * (the walk records `#ifdef X` and `#if defined(X)` as `X`), anything else an `#if` expression.
+ */
+export function judgeAtom(text: string, opts: EvalOptions): boolean | undefined {
+  const expr = /^[A-Za-z_]\w*$/.test(text) ? `defined(${text})` : text;
+  return evaluateCondition(tokenize(expr, 'c'), { ...opts, configComplete: true, maxSteps: opts.maxSteps ?? 20_000 }).value;
+}
+
 const decisions = new WeakMap<object, Map<string, Map<string, boolean | undefined>>>();
 
 /**
@@ -1576,7 +1585,7 @@ function configuredLookup(base: (name: string) => readonly MacroDef[] | undefine
     else {
       busy.add(a.text);
       try {
-        v = evaluateCondition(tokenize(a.text, 'c'), { ...opts, lookup: base, builtins: false, configComplete: true, maxSteps: 20_000 }).value;
+        v = judgeAtom(a.text, { ...opts, lookup: base, builtins: false });
       } catch {
         v = undefined;
       } finally {
