@@ -2,14 +2,15 @@
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
 import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf } from '../engine/paging';
+import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf } from '../engine/paging';
+import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, detach } from '../engine/rules';
 import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-export const CHECK_USAGE = 'check <path>… [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N]';
+export const CHECK_USAGE = 'check <path>… [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N] [--baseline FILE] [--list-suppressed]';
 
 /** File names the check recurses into: C/C++, assembly, linker scripts. */
 const SOURCE = /\.(?:c|h|cc|cpp|cxx|hh|hpp|hxx|inl|S|s|sx|asm|nasm|inc|ld|lds|x)$/;
@@ -78,12 +79,70 @@ interface CheckSettings {
   severities: Partial<Record<RuleCode, SeveritySetting>>;
   /** Skip files that cannot have findings and lex only candidate lines (always on for the CLI). */
   fast: boolean;
+  /** Read the suppression comments of every file, also those that cannot have a finding (--list-suppressed). */
+  allSuppressions?: boolean;
 }
 
 /** A finding without its fixes, ready for output (and cheap to pass between threads). */
 export interface Reported {
   file: string;
-  f: Omit<Finding, 'fixes'>;
+  /** A rule's finding, or (code PL000) a suppression comment that is not applied. */
+  f: Omit<Finding, 'fixes' | 'code'> & { code: RuleCode | typeof SUPPRESSION_CODE };
+  /** The text the finding is on (the literal or the name), for baselines. */
+  subject?: string;
+  /** The suppression comment that covers the finding (then it is listed only by --list-suppressed). */
+  suppressed?: { reason: string; scope: 'line' | 'file'; line: number; column: number };
+  /** An applied suppression comment that covered no finding (for --list-suppressed). */
+  unused?: boolean;
+  /** Set by a baseline comparison. */
+  state?: BaselineState;
+  fingerprint?: string;
+}
+
+/** A reasonless or misspelt suppression is reported as PL000 (warning by default; `--rule PL000=off`). */
+const SUPPRESSION_RULE = { id: SUPPRESSION_CODE, title: 'Suppression comment not applied' };
+
+/** The text of a range's first line (the literal or name a finding is on). */
+function subjectOf(text: string, lineStarts: number[], r: Finding['range']): string {
+  const a = lineStarts[r.line];
+  if (a === undefined) return '';
+  let e = text.indexOf('\n', a);
+  if (e < 0) e = text.length;
+  return text.slice(a + r.character, r.endLine === r.line ? Math.min(e, a + r.endCharacter) : e);
+}
+
+/**
+ * A checked file's findings with its suppression comments applied: covered findings are marked, and
+ * suppressions without a reason (or with unknown codes) become PL000 findings. The subject of each
+ * finding is taken from the text. Only files with findings are searched for comments, unless
+ * --list-suppressed asks for every suppression of the tree.
+ */
+function suppressAndLocate(file: string, text: string, reps: Reported[], s: CheckSettings): Reported[] {
+  // A plain check reads the comments of files with findings only (the others have nothing to suppress).
+  if (!reps.length && !s.allSuppressions) return reps;
+  const hasMarker = text.includes(SUPPRESSION_MARKER);
+  const starts = [0];
+  const lastLine = Math.max(0, ...reps.map((r) => r.f.range.line));
+  for (let i = text.indexOf('\n'); i >= 0 && starts.length <= lastLine + 1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (const r of reps) r.subject = detach(subjectOf(text, starts, r.f.range));
+  if (!hasMarker) return reps;
+  const res = applySuppressions(reps.map((r) => ({ ...r.f, r })), text);
+  const out: Reported[] = res.kept.map((k) => k.r);
+  for (const { finding, suppression } of res.suppressed) {
+    out.push({ ...finding.r, suppressed: { reason: detach(suppression.reason), scope: suppression.scope, line: suppression.range.line + 1, column: suppression.range.character + 1 } });
+  }
+  const sev = s.severities[SUPPRESSION_CODE as RuleCode];
+  if (sev !== 'off') {
+    for (const p of res.problems) out.push({ file, f: { code: SUPPRESSION_CODE, severity: (sev ?? 'warning') as Finding['severity'], message: detach(p.message), file, range: p.range, related: [] }, subject: detach(subjectOf(text, lineStartsOf(text, p.range.line), p.range)) });
+  }
+  for (const u of res.unused) out.push({ file, f: { code: u.codes[0], severity: 'information', message: detach(`the suppression of ${u.codes.join(', ')} (${u.reason}) covers no finding`), file, range: u.range, related: [] }, unused: true });
+  return out;
+}
+
+function lineStartsOf(text: string, upTo: number): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0 && starts.length <= upTo + 1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /** A file left out on purpose (too large, binary): reported on stderr, not an error. */
@@ -245,8 +304,13 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
   for (const f of files) {
     try {
       const family = familyOfPath(f);
-      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) : undefined);
-      if (text) for (const r of checkLoaded(f, family, text, s, cache)) out.push(r);
+      // Suppressions are read in every file that can have a finding; --list-suppressed reads every file
+      // that has one (a search of all text, which a plain check does not pay for).
+      let byMarker = false;
+      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) || (!!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true)) : undefined);
+      if (!text) continue;
+      const reps = !byMarker || mayHaveFindings(text, family, bits) ? checkLoaded(f, family, text, s, cache) : [];
+      for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));
     }
@@ -261,10 +325,11 @@ interface WorkerInit {
   layout: Layout;
   physicalAddressBits: number;
   severities: Partial<Record<RuleCode, SeveritySetting>>;
+  allSuppressions?: boolean;
 }
 
 function startWorker(init: WorkerInit): void {
-  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true };
+  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions };
   const cache = new Map<string, IncludedFile | null>();
   const reader = new FileReader();
   parentPort!.on('message', (msg: { files?: string[] }) => {
@@ -281,7 +346,7 @@ if (!isMainThread && (workerData as WorkerInit | undefined)?.role === 'paging-la
 
 /** Check the queue's files on `jobs` worker threads, handing out batches as workers free up. */
 async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
-  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities };
+  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, allSuppressions: s.allSuppressions };
   const out: Reported[] = [];
   const unreadable: string[] = [];
   let bytes = 0;
@@ -329,7 +394,9 @@ const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning'
 
 export function formatText(rep: Reported[]): string {
   let s = '';
-  for (const { file, f } of rep) {
+  for (const { file, f, suppressed, unused } of rep) {
+    if (suppressed) { s += `${file}:${f.range.line + 1}:${f.range.character + 1}: note: suppressed: ${f.message} [${f.code}] -- ${suppressed.reason} (${suppressed.scope === 'file' ? 'ignore-file' : 'ignore'} at line ${suppressed.line})\n`; continue; }
+    if (unused) { s += `${file}:${f.range.line + 1}:${f.range.character + 1}: note: ${f.message}\n`; continue; }
     s += `${file}:${f.range.line + 1}:${f.range.character + 1}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]\n`;
     for (const r of f.related) s += `${r.file}:${r.range.line + 1}:${r.range.character + 1}: note: ${r.message}\n`;
   }
@@ -337,9 +404,11 @@ export function formatText(rep: Reported[]): string {
 }
 
 export function formatJson(rep: Reported[]): string {
-  return JSON.stringify(rep.map(({ file, f }) => ({
+  return JSON.stringify(rep.map(({ file, f, subject, fingerprint, suppressed, unused }) => ({
     file, line: f.range.line + 1, column: f.range.character + 1, endLine: f.range.endLine + 1, endColumn: f.range.endCharacter + 1,
     severity: f.severity, code: f.code, message: f.message,
+    ...(subject !== undefined ? { subject } : {}), ...(fingerprint ? { fingerprint } : {}),
+    ...(suppressed ? { suppressed } : {}), ...(unused ? { unused } : {}),
   })), null, 2) + '\n';
 }
 
@@ -348,7 +417,7 @@ function sarifUri(file: string): string {
   return rel.split(path.sep).map(encodeURIComponent).join('/').replace(/^%2F/, '/');
 }
 
-export function formatSarif(rep: Reported[]): string {
+export function formatSarif(rep: Reported[], absent: BaselineEntry[] = []): string {
   const region = (r: Finding['range']) => ({ startLine: r.line + 1, startColumn: r.character + 1, endLine: r.endLine + 1, endColumn: r.endCharacter + 1 });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -359,23 +428,36 @@ export function formatSarif(rep: Reported[]): string {
           name: 'paging-layout',
           version: '0.1.0',
           informationUri: 'https://example.invalid/paging-layout',
-          rules: RULES.map((r) => ({
-            id: r.code, name: r.title.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text: r.title },
-            helpUri: `https://example.invalid/paging-layout/docs/rules.md#${r.code.toLowerCase()}`,
-            defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+          rules: [...RULES.map((r) => ({ id: r.code as string, title: r.title, level: r.defaultSeverity as string })), { id: SUPPRESSION_RULE.id, title: SUPPRESSION_RULE.title, level: 'warning' }].map((r) => ({
+            id: r.id, name: r.title.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text: r.title },
+            helpUri: `https://example.invalid/paging-layout/docs/rules.md#${r.id.toLowerCase()}`,
+            defaultConfiguration: { level: SARIF_LEVEL[r.level] },
           })),
         },
       },
-      results: rep.map(({ file, f }) => ({
+      results: [...rep.filter((r) => !r.unused).map(({ file, f, subject, fingerprint, state, suppressed }) => ({
         ruleId: f.code,
-        ruleIndex: RULES.findIndex((r) => r.code === f.code),
+        ruleIndex: f.code === SUPPRESSION_CODE ? RULES.length : RULES.findIndex((r) => r.code === f.code),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(file) }, region: region(f.range) } }],
         ...(f.related.length ? {
           relatedLocations: f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: sarifUri(r.file) }, region: region(r.range) } })),
         } : {}),
-      })),
+        ...(fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: fingerprint } } : {}),
+        ...(state ? { baselineState: state } : {}),
+        ...(suppressed ? { suppressions: [{ kind: 'inSource', justification: suppressed.reason }] } : {}),
+        ...(subject !== undefined ? { properties: { subject } } : {}),
+      })), ...absent.map((e) => ({
+        ruleId: e.code,
+        ...(RULES.some((r) => r.code === e.code) || e.code === SUPPRESSION_CODE ? { ruleIndex: e.code === SUPPRESSION_CODE ? RULES.length : RULES.findIndex((r) => r.code === e.code) } : {}),
+        level: 'none',
+        message: { text: e.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(e.file) }, ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}) } }],
+        ...(e.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint } } : {}),
+        baselineState: 'absent',
+        ...(e.subject !== undefined ? { properties: { subject: e.subject } } : {}),
+      }))],
     }],
   };
   return JSON.stringify(log, null, 2) + '\n';
@@ -387,27 +469,43 @@ export function formatSarif(rep: Reported[]): string {
 const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
 
 export const check: Command = async (args: string[], io: IO) => {
-  const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs'], ['--stats']);
+  const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs', '--baseline'], ['--stats', '--list-suppressed']);
   if (p.positional.length === 0) throw new UsageError(`check needs at least one file or directory (usage: paging-layout ${CHECK_USAGE})`);
   const format = one(p, '--format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
-  const extra = customLayouts(p);
-  const layout = requireLayout(one(p, '--layout') ?? extra[0]?.id ?? DEFAULT_LAYOUT_ID, extra);
+  const extra = [...customLayouts(p), firmwareNeutralLayout()];
+  // No layout chosen: the tree's own kind decides (a Xen tree gets Xen's layout, firmware the neutral view).
+  const inferred = one(p, '--layout') || p.flags.has('--layout-file') ? undefined : inferTreeKindOf(path.resolve(p.positional[0]), {
+    exists: (f) => fs.existsSync(f),
+    isDirectory: (f) => { try { return fs.statSync(f).isDirectory(); } catch { return false; } },
+    read: (f) => { try { return fs.statSync(f).size < 1 << 20 ? fs.readFileSync(f, 'latin1') : undefined; } catch { return undefined; } },
+  });
+  const layout = requireLayout(one(p, '--layout') ?? (p.flags.has('--layout-file') ? extra[0].id : inferred?.layoutId ?? DEFAULT_LAYOUT_ID), extra);
   const bitsText = one(p, '--physical-address-bits') ?? '52';
   const physicalAddressBits = Number(bitsText);
   if (!/^\d+$/.test(bitsText) || physicalAddressBits < 32 || physicalAddressBits > 64) throw new UsageError(`--physical-address-bits must be a number from 32 to 64, not '${bitsText}'`);
   const severities: Partial<Record<RuleCode, SeveritySetting>> = {};
   for (const r of p.flags.get('--rule') ?? []) {
     const m = /^(PL\d{3})=(\w+)$/i.exec(r);
-    if (!m || !RULES.some((x) => x.code === m[1].toUpperCase()) || !SEVERITIES.includes(m[2])) throw new UsageError(`--rule expects PLxxx=${SEVERITIES.join('|')}, not '${r}'`);
+    if (!m || !(RULES.some((x) => x.code === m[1].toUpperCase()) || m[1].toUpperCase() === SUPPRESSION_CODE) || !SEVERITIES.includes(m[2])) throw new UsageError(`--rule expects PLxxx=${SEVERITIES.join('|')}, not '${r}'`);
     severities[m[1].toUpperCase() as RuleCode] = m[2] as SeveritySetting;
   }
+  const baselineFile = one(p, '--baseline');
+  let baseline: BaselineEntry[] | undefined;
+  if (baselineFile !== undefined) {
+    let text: string;
+    try { text = fs.readFileSync(baselineFile, 'utf8'); } catch (e) { throw new UsageError(`--baseline ${baselineFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`); }
+    try { baseline = parseBaseline(text, baselineFile); } catch (e) { if (e instanceof BaselineError) throw new UsageError(e.message); throw e; }
+    // Paths as this run names them (a baseline may have been written with absolute or other relative paths).
+    baseline = baseline.map((e) => ({ ...e, file: relativeFile(e.file) }));
+  }
+  const listSuppressed = p.flags.has('--list-suppressed');
   const jobsText = one(p, '--jobs');
   const jobs = jobsText ? Number(jobsText) : Math.max(1, Math.min(os.cpus().length, 8));
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive number, not '${jobsText}'`);
 
   const queue = new FileQueue(walkFiles(p.positional));
-  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true };
+  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true, allSuppressions: listSuppressed };
   let rep: Reported[];
   let unreadable: string[];
   let bytes = 0;
@@ -425,19 +523,51 @@ export const check: Command = async (args: string[], io: IO) => {
   const { files, problems } = queue;
   const order = new Map(files.map((f, i) => [f, i]));
   rep.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.f.range.line - b.f.range.line || a.f.range.character - b.f.range.character);
-  io.out(format === 'json' ? formatJson(rep) : format === 'sarif' ? formatSarif(rep) : formatText(rep));
+  if (inferred) io.err(`paging-layout check: layout ${layout.id}, inferred from the tree (${inferred.reason})\n`);
+  const all = rep;
+  const findings = all.filter((r) => !r.suppressed && !r.unused);
+  const suppressedCount = all.filter((r) => r.suppressed).length;
+  // Fingerprints over a run's findings in output order; a baseline keeps only the new ones.
+  const fps = fingerprints(findings.map((r) => ({ file: relativeFile(r.file), code: r.f.code, subject: r.subject ?? '', message: r.f.message })));
+  findings.forEach((r, i) => { r.fingerprint = fps[i]; });
+  let absent: BaselineEntry[] = [];
+  let shown = findings;
+  if (baseline) {
+    const cmp = compareWithBaseline(findings.map((r) => ({ file: relativeFile(r.file), code: r.f.code, subject: r.subject ?? '', message: r.f.message, fingerprint: r.fingerprint! })), baseline);
+    findings.forEach((r, i) => { r.state = cmp.states[i]; });
+    absent = cmp.absent;
+    shown = findings.filter((r) => r.state === 'new');
+  }
+  if (listSuppressed) {
+    // The listing: suppressed findings with their reasons, suppressions that are not applied (PL000), and those that cover nothing.
+    const listed = all.filter((r) => r.suppressed || r.unused || r.f.code === SUPPRESSION_CODE);
+    io.out(format === 'json' ? formatJson(listed) : format === 'sarif' ? formatSarif(listed) : formatText(listed));
+  } else {
+    // SARIF carries every finding with its baselineState (and the absent ones) and the suppressed ones with their justification.
+    io.out(format === 'json' ? formatJson(shown) : format === 'sarif' ? formatSarif(all.filter((r) => !r.unused), absent) : formatText(shown));
+  }
   for (const pr of [...problems, ...unreadable]) io.err(`paging-layout check: ${pr}\n`);
-  const errors = rep.filter((r) => r.f.severity === 'error').length;
+  const errors = shown.filter((r) => r.f.severity === 'error').length;
   if (p.flags.has('--stats') || format === 'text') {
     const counts = new Map<string, number>();
-    for (const r of rep) counts.set(r.f.code, (counts.get(r.f.code) ?? 0) + 1);
+    for (const r of shown) counts.set(r.f.code, (counts.get(r.f.code) ?? 0) + 1);
     const per = [...counts].sort().map(([c, n]) => `${c} ${n}`).join(', ');
-    io.err(`paging-layout check: ${files.length} file${files.length === 1 ? '' : 's'} (${bytes} bytes), ${rep.length} finding${rep.length === 1 ? '' : 's'}` +
-      `${per ? ` (${per})` : ''}, ${errors} error${errors === 1 ? '' : 's'}, layout ${layout.id}${layoutAppliesNote(files, layout)}\n`);
+    const extraCounts = [
+      ...(suppressedCount ? [`${suppressedCount} suppressed`] : []),
+      ...(baseline ? [`${findings.length - shown.length} in the baseline, ${absent.length} of the baseline gone`] : []),
+    ];
+    io.err(`paging-layout check: ${files.length} file${files.length === 1 ? '' : 's'} (${bytes} bytes), ${shown.length} ${baseline ? 'new ' : ''}finding${shown.length === 1 ? '' : 's'}` +
+      `${per ? ` (${per})` : ''}, ${errors} error${errors === 1 ? '' : 's'}${extraCounts.length ? ', ' + extraCounts.join(', ') : ''}, layout ${layout.id}${layoutAppliesNote(files, layout)}\n`);
   }
+  if (listSuppressed) return problems.length || unreadable.some((u) => !isSkipNote(u)) ? 2 : 0;
   if (problems.length || unreadable.some((u) => !isSkipNote(u))) return 2;
   return errors > 0 ? 1 : 0;
 };
+
+/** A path as baselines compare it: relative to the working directory, `/`-separated. */
+function relativeFile(file: string): string {
+  return baselinePath(path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/'));
+}
 
 function layoutAppliesNote(files: string[], layout: Layout): string {
   if (files.length > 50) return '';

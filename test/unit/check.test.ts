@@ -30,7 +30,9 @@ test('JSON output: 1-based positions, one object per finding', () => {
   assert.equal(r.code, 1);
   const a = JSON.parse(r.out);
   assert.equal(a.length, 10);
-  assert.deepEqual(Object.keys(a[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+  assert.deepEqual(Object.keys(a[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'fingerprint', 'line', 'message', 'severity', 'subject']);
+  assert.equal(a[0].subject, '0xffff7fffffff0000');
+  assert.match(a[0].fingerprint, /^[0-9a-f]{16}:0$/);
   assert.deepEqual([a[0].line, a[0].column, a[0].endLine, a[0].endColumn, a[0].code, a[0].severity], [7, 28, 7, 46, 'PL001', 'warning']);
   assert.deepEqual([...new Set(a.map((x: { code: string }) => x.code))].sort(), ['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009']);
 });
@@ -41,7 +43,7 @@ test('SARIF 2.1.0: rules, results with regions and related locations', () => {
   assert.equal(s.version, '2.1.0');
   const run0 = s.runs[0];
   assert.equal(run0.tool.driver.name, 'paging-layout');
-  assert.equal(run0.tool.driver.rules.length, 9);
+  assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009', 'PL000']);
   const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'PL003');
   assert.equal(res.level, 'warning');
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'test/fixtures/diagnostics/rules.h');
@@ -165,6 +167,115 @@ test('a 3 MB header (read past the first megabyte, gated in pieces) reports a fi
     const a = JSON.parse(r.out) as { file: string; line: number; code: string }[];
     assert.deepEqual(a.map((f) => [path.basename(f.file), f.line, f.code]), [['a_big.h', lines, 'PL001'], ['b_small.h', 1, 'PL001']]);
     assert.match(r.err, new RegExp(`2 files \\(${fs.statSync(path.join(dir, 'a_big.h')).size + fs.statSync(path.join(dir, 'b_small.h')).size} bytes\\)`));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no --layout: the tree\'s kind decides, said in one line on stderr (Xen, firmware, Linux by its .config)', () => {
+  const trees = path.join(REPO, 'test/fixtures/trees');
+  let r = run(path.join(trees, 'xen'), '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out), []);
+  assert.match(r.err, /^paging-layout check: layout xen-x86_64, inferred from the tree \(Xen tree: xen\/arch\/x86 and xen\/include\/public found\)$/m);
+  assert.equal(r.err.split('\n').filter((l) => /inferred/.test(l)).length, 1);
+  // The same tree under a Linux layout: its own areas are in the Linux hypervisor hole.
+  r = run(path.join(trees, 'xen'), '--layout', 'linux-x86_64-4level', '--format', 'json');
+  assert.ok(JSON.parse(r.out).length >= 4 && JSON.parse(r.out).every((f: { code: string }) => f.code === 'PL005'), r.out);
+  assert.doesNotMatch(r.err, /inferred/);
+  // Firmware: the neutral view reports the certain address only (a pointer cast, a linker location).
+  for (const [tree, kind, file] of [['edk2', 'EDK II', 'Probe.c'], ['u-boot', 'U-Boot', 'u-boot.lds']]) {
+    r = run(path.join(trees, tree), '--format', 'json');
+    const a = JSON.parse(r.out) as { file: string; code: string }[];
+    assert.deepEqual(a.map((f) => [path.basename(f.file), f.code]), [[file, 'PL001']], `${tree}: ${r.out}`);
+    assert.match(r.err, new RegExp(`layout firmware-neutral, inferred from the tree \\(${kind} tree: .* canonical form of certain addresses only\\)`));
+    assert.ok(JSON.parse(run(path.join(trees, tree), '--layout', 'linux-x86_64-4level', '--format', 'json').out).length >= 2, `${tree} under a Linux layout`);
+  }
+  r = run(path.join(trees, 'linux-configured/mm'));
+  assert.match(r.err, /layout linux-arm64-64k-52bit, inferred from the tree \(Linux tree: .*\.config found \(CONFIG_ARM64, 64K pages, 52-bit VA\)\)/);
+  assert.match(r.err, /layout linux-arm64-64k-52bit$/m);
+  // A path of no known tree: the default layout, nothing inferred.
+  r = run('test/fixtures/diagnostics/clean.h');
+  assert.doesNotMatch(r.err, /inferred/);
+  // --layout firmware-neutral may also be chosen.
+  assert.equal(JSON.parse(run(path.join(trees, 'xen'), '--layout', 'firmware-neutral', '--format', 'json').out).length, 0);
+});
+
+test('inline suppressions: covered findings are left out and listed by --list-suppressed with their reasons; a reasonless one is PL000', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-suppress-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'probe.h'), [
+      '#define SCRATCH_VADDR _AC(0xffff7fffffff0000, UL) /* paging-layout: ignore PL001 -- probe of the hole */',
+      '/* paging-layout: ignore PL001 */',
+      '#define PROBE_VADDR _AC(0xffff7fffffff1000, UL)',
+      '// paging-layout: ignore PL005 -- nothing to cover',
+      '#define SWAP_AREA_START _AC(0xffffe00000000000, UL)',
+      '#define SWAP_AREA_END _AC(0xffffd00000000000, UL) // paging-layout: ignore PL007 -- reviewed: deliberate',
+      '',
+    ].join('\n'));
+    let r = run(path.join(dir, 'probe.h'), '--format', 'json', '--stats');
+    const a = JSON.parse(r.out) as { line: number; code: string; message: string }[];
+    assert.deepEqual(a.map((f) => `${f.code}@${f.line}`), ['PL000@2', 'PL001@3']);
+    assert.match(a[0].message, /has no reason/);
+    assert.equal(r.code, 0, 'the error-severity PL007 is suppressed');
+    assert.match(r.err, /2 findings \(PL000 1, PL001 1\), 0 errors, 2 suppressed/);
+    r = run(path.join(dir, 'probe.h'), '--list-suppressed');
+    assert.equal(r.code, 0);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0], /probe\.h:1:27: note: suppressed: SCRATCH_VADDR = .* \[PL001\] -- probe of the hole \(ignore at line 1\)$/);
+    assert.ok(lines.some((l) => /probe\.h:2:4: warning: paging-layout: ignore PL001 has no reason/.test(l)), r.out);
+    assert.ok(lines.some((l) => /probe\.h:4:4: note: the suppression of PL005 \(nothing to cover\) covers no finding/.test(l)), r.out);
+    assert.ok(lines.some((l) => /probe\.h:6:\d+: note: suppressed: .*\[PL007\] -- reviewed: deliberate/.test(l)), r.out);
+    // SARIF: suppressed results carry their justification.
+    const s = JSON.parse(run(path.join(dir, 'probe.h'), '--format', 'sarif').out);
+    const sup = s.runs[0].results.filter((x: { suppressions?: unknown[] }) => x.suppressions);
+    assert.deepEqual(sup.map((x: { ruleId: string; suppressions: { justification: string }[] }) => [x.ruleId, x.suppressions[0].justification]), [['PL001', 'probe of the hole'], ['PL007', 'reviewed: deliberate']]);
+    assert.ok(s.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'PL000'));
+    // --rule PL000=off silences the suppression problems.
+    assert.deepEqual(JSON.parse(run(path.join(dir, 'probe.h'), '--format', 'json', '--rule', 'PL000=off').out).map((f: { code: string }) => f.code), ['PL001']);
+    // A file with nothing a rule can read is read whole only by --list-suppressed.
+    fs.writeFileSync(path.join(dir, 'quiet.h'), '/* paging-layout: ignore PL001 */\n#define NOTHING 1\n');
+    assert.equal(JSON.parse(run(path.join(dir, 'quiet.h'), '--format', 'json').out).length, 0);
+    assert.match(run(path.join(dir, 'quiet.h'), '--list-suppressed').out, /quiet\.h:1:4: warning: .*has no reason/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--baseline: findings of an earlier JSON or SARIF output are not reported again, also when their lines moved', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-baseline-'));
+  try {
+    const file = path.join(dir, 'area.h');
+    const v1 = '#define SCRATCH_VADDR _AC(0xffff7fffffff0000, UL)\n#define SWAP_AREA_START _AC(0xffffe00000000000, UL)\n#define SWAP_AREA_END _AC(0xffffd00000000000, UL)\n';
+    fs.writeFileSync(file, v1);
+    const json = run(file, '--format', 'json');
+    assert.equal(json.code, 1, 'PL007 is an error');
+    fs.writeFileSync(path.join(dir, 'base.json'), json.out);
+    fs.writeFileSync(path.join(dir, 'base.sarif'), run(file, '--format', 'sarif').out);
+    // Unchanged tree: nothing new, exit 0 although the baseline holds an error.
+    let r = run(file, '--baseline', path.join(dir, 'base.json'));
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.equal(r.out, '');
+    assert.match(r.err, /0 new findings, 0 errors, 2 in the baseline, 0 of the baseline gone/);
+    // Lines moved, one finding fixed, one added.
+    fs.writeFileSync(file, '/* a comment */\n\n' + v1.replace('0xffffd00000000000', '0xffffe10000000000') + '#define LATE_VADDR _AC(0xffff7fffffff2000, UL)\n');
+    for (const base of ['base.json', 'base.sarif']) {
+      r = run(file, '--format', 'json', '--baseline', path.join(dir, base));
+      assert.deepEqual(JSON.parse(r.out).map((f: { line: number; code: string }) => `${f.code}@${f.line}`), ['PL001@6'], base);
+      assert.equal(r.code, 0);
+    }
+    const s = JSON.parse(run(file, '--format', 'sarif', '--baseline', path.join(dir, 'base.sarif')).out);
+    assert.deepEqual(s.runs[0].results.map((x: { ruleId: string; baselineState: string; locations: { physicalLocation: { region?: { startLine: number } } }[] }) => [x.ruleId, x.baselineState, x.locations[0].physicalLocation.region?.startLine]),
+      [['PL001', 'unchanged', 3], ['PL001', 'new', 6], ['PL007', 'absent', 3]]);
+    // A file that is no baseline: one line, exit 2.
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ not json');
+    r = run(file, '--baseline', path.join(dir, 'bad.json'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.json: not a JSON or SARIF output of paging-layout check/);
+    assert.doesNotMatch(r.err, /at .*\.js:\d+/);
+    r = run(file, '--baseline', path.join(dir, 'missing.json'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--baseline .*missing\.json: cannot read \(ENOENT\)/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -392,3 +392,80 @@ test('the whole-tree line source makes the same definitions, in the same order, 
   // A comment is one blank: `/* …\n … */ #define X` defines X, as gcc reads it (gcc -E agrees).
   assert.ok(fast('SPLIT_START') && fast('AFTER_COMMENT_ADDR'));
 });
+
+// ---------------------------------------------------------------------------------------------
+// Principles that hold on trees the rules were not tuned on (docs/rules.md, "Address-likeness" and
+// "Evidence per rule"); each case is a false-alarm class of a newer Linux, EDK II or Xen, written anew.
+
+test('principle (mask shape): register clear masks named ..._BASE_ADDR_IN_CLRMSK are not misaligned starts (PL004)', () => {
+  const regs = [
+    '/* Register CONFIG1 of a remap unit */',
+    '#define GPU_CR_REMAP1_CONFIG1 0x0818U',
+    '#define GPU_CR_REMAP1_CONFIG1_MASKFULL 0x00000000FFFFF001ULL',
+    '#define GPU_CR_REMAP1_CONFIG1_BASE_ADDR_IN_SHIFT 12U',
+    '#define GPU_CR_REMAP1_CONFIG1_BASE_ADDR_IN_CLRMSK 0xFFFFFFFF00000FFFULL',
+    '#define GPU_CR_REMAP2_CONFIG2_ADDR_OUT_CLRMSK 0xFFFFFFFF00000FFFULL',
+    '',
+  ].join('\n');
+  assert.deepEqual(check(regs, L4, '/k/drivers/gpu/drm/acme/acme_cr_defs.h'), []);
+  // The same shape under a plain start name, in a CPU header: a clear mask, not a start.
+  assert.deepEqual(check('#define REMAP_WINDOW_BASE 0xfffff000000003ffUL\n', L4, '/k/include/linux/remap.h'), []);
+  // A misaligned start with an address shape is still reported.
+  assert.deepEqual(check('#define PERCPU_AREA_START _AC(0xffffe20000000800, UL)\n', L4, '/k/include/linux/percpu.h').map((x) => x.code), ['PL004']);
+});
+
+test('principle (top of a width): LLONG_MAX-shaped limits and PHYSMEM_END are not non-canonical addresses (PL001)', () => {
+  const t = '#define QUOTA_MAX_SPC_LIMIT 0x7fffffffffffffffLL /* 2^63-1 */\n#define QUOTA_MAX_INO_LIMIT 0x7fffffffffffffffLL\n' +
+    '#ifndef PHYSMEM_END\n# define PHYSMEM_END (((phys_addr_t)-1)&~(1ULL<<63))\n#endif\n';
+  assert.deepEqual(check(t, L4, '/k/include/linux/quota_fs.h'), []);
+  // A limit at the layout's own width is read as one: 2^48 + 1 page past it is not canonical.
+  assert.deepEqual(check('#define USER_AREA_END 0x0001000000001000UL\n', L4, '/k/include/linux/ua.h').map((x) => x.code), ['PL001']);
+});
+
+test('principle (offsets): an mmap offset in a uapi header is not a user-space limit (PL009)', () => {
+  const t = '#define DRM_ACME_USER_MMIO_OFFSET_32BIT (1ull << 43)\n#define DRM_ACME_USER_MMIO_OFFSET_64BIT (1ull << 56)\n' +
+    '#define DRM_ACME_USER_MMIO_OFFSET (sizeof(unsigned long) < 8 ? DRM_ACME_USER_MMIO_OFFSET_32BIT : DRM_ACME_USER_MMIO_OFFSET_64BIT)\n' +
+    '#define DRM_ACME_USER_MMIO_OFFSET_X DRM_ACME_USER_MMIO_OFFSET_64BIT\n';
+  assert.deepEqual(check(t, L4, '/k/include/uapi/drm/acme_drm.h'), []);
+  assert.deepEqual(check(t, L4, '/k/include/linux/acme.h'), [], 'an OFFSET is a distance wherever it is');
+  // A user-space limit in the kernel half is still reported.
+  assert.deepEqual(check('#define USER_STACK_TOP _AC(0xffff900000000000, UL)\n', L4, '/k/include/linux/u.h').map((x) => x.code), ['PL009']);
+});
+
+test('principle (uapi context): the user-space ABI is not the kernel address space (layout rules need a kernel idiom there)', () => {
+  assert.deepEqual(check('#define ACME_DEV_VA_BASE 0x0001000000200000ULL\n', L4, '/k/include/uapi/linux/acme.h'), []);
+  assert.deepEqual(check('#define ACME_DEV_VA_BASE 0x0001000000200000ULL\n', L4, '/k/include/linux/acme.h').map((x) => x.code), ['PL001']);
+});
+
+test('principle (range pairs): MIN/MAX names are bounds, not the parts of a range (PL003)', () => {
+  const t = [
+    '#define FW_GLOBAL_MEM_START (2ull * SZ_1G)',
+    '#define FW_GLOBAL_MEM_END (3ull * SZ_1G)',
+    '#define FW_SHARED_MEM_SIZE SZ_256M',
+    '#define FW_RUNTIME_MAX_SIZE SZ_512M',
+    '#define FW_RUNTIME_MIN_ADDR (FW_GLOBAL_MEM_START)',
+    '#define FW_RUNTIME_MAX_ADDR (FW_GLOBAL_MEM_END - FW_SHARED_MEM_SIZE)',
+    '',
+  ].join('\n');
+  const sizes = collectText('#define SZ_256M 0x10000000\n#define SZ_512M 0x20000000\n#define SZ_1G 0x40000000\n', '/k/include/linux/sizes.h', { family: 'c' });
+  assert.deepEqual(checkText(t, '/k/drivers/accel/acme/acme_fw.c', { layout: L4, family: 'c', included: [sizes] }), []);
+  // Two real ranges of the same file that overlap are still reported.
+  assert.deepEqual(check('#define RING_A_START 0x80000000\n#define RING_A_END 0xc0000000\n#define RING_B_START 0xb0000000\n#define RING_B_END 0xd0000000\n', L4, '/k/drivers/acme/ring.h').map((x) => x.code), ['PL003']);
+});
+
+test('principle (stated size): EDK II-style BASE_128TB is a size, not a non-canonical address (PL001)', () => {
+  assert.deepEqual(check('#define BASE_64TB 0x0000400000000000ULL\n#define BASE_128TB 0x0000800000000000ULL\n#define BASE_256TB 0x0001000000000000ULL\n', L4, '/fw/MdePkg/Include/Base.h'), []);
+});
+
+test('principle (certain addresses): a pointer cast is the CPU\'s address even in a driver directory', () => {
+  assert.deepEqual(check('static void __iomem *probe = (void __iomem *)0xffff7fffffff0000UL;\n', L4, '/k/drivers/acme/probe.c').map((x) => x.code), ['PL001']);
+  // A named device address there is not the CPU's.
+  assert.deepEqual(check('#define ACME_VA_HOST_BASE 0xffff7fffffff0000UL\n', L4, '/k/drivers/acme/probe.c'), []);
+});
+
+test('tree kind: a hypervisor tree read with its own layout has none of the hole findings a Linux layout gives it', () => {
+  const text = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/trees/xen/xen/arch/x86/include/asm/config.h'), 'utf8');
+  const file = '/src/xen/xen/arch/x86/include/asm/config.h';
+  assert.deepEqual([...new Set(check(text, L4, file).map((x) => x.code))], ['PL005']);
+  assert.deepEqual(check(text, getPreset('xen-x86_64')!, file), []);
+});

@@ -7,3 +7,4 @@ export * from './decode';
 export * from './calc';
 export * from './diff';
 export * from './render';
+export * from './treeKind';

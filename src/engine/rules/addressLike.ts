@@ -2,17 +2,22 @@
 // value, a magic number, a hash constant? The diagnostics rules only ever look at numbers this module
 // calls an address, a limit or a size; the hover uses it to stay quiet on small numbers.
 //
-// The decision is made from, in order of strength:
+// The decision follows a few principles (docs/rules.md, "Address-likeness"), in order of strength:
 //   1. the name that owns the value (`#define NAME`, `NAME = …`, `.set NAME, …`, `NAME equ …`), split
-//      into words: words such as MASK, FLAG, POISON, MAGIC, HASH, MSR, SHIFT veto; START, END, BASE,
-//      ADDR, VADDR, OFFSET, TOP, LIMIT make an address; SIZE, LEN make a size;
-//   2. the value's shape: all-ones runs (masks and limits of a width), repeated bytes (poison and
-//      fill patterns, word-at-a-time constants), well-known magic words (0xdeadbeef, 0xcafebabe, …)
-//      and high-entropy unaligned 64-bit values (hash multipliers, random seeds) are never addresses;
+//      into words: words such as MASK, FLAG, POISON, MAGIC, HASH, MSR, SHIFT veto, and so does a
+//      compound word ending in one (CLRMSK, ANDMASK); START, END, BASE, ADDR, VADDR, TOP, LIMIT make an
+//      address; SIZE, LEN make a size; an OFFSET is a distance, not a place (only the kernel's
+//      PAGE_OFFSET family is an address); MIN/MAX next to an address word make a bound, not a range
+//      boundary; a word that states the value (BASE_128TB = 128 TiB, SZ_2M) makes a size;
+//   2. the value's shape: masks (one run of ones, or ones at both ends around one run of zeros), the
+//      top of a width (2^n - 1) that is not an address width of the layout (LLONG_MAX, U32_MAX),
+//      repeated bytes (poison and fill patterns), well-known magic words (0xdeadbeef, …) and
+//      high-entropy unaligned 64-bit values (hash multipliers, random seeds) are never addresses;
 //   3. the surrounding code: a cast to a pointer type, a linker-script location (`. = X`, a section
 //      address), or an address-named operand next to it make an address; an adjacent `&`, `|`, `^`,
 //      `~`, `*`, `%` or a shift count make a mask or an arithmetic constant.
-// Nothing here depends on the active layout: the rules decide what a classified address means there.
+// Nothing here depends on the active layout except its widths (register and virtual-address bits):
+// the rules decide what a classified address means there, and where (rules.ts: file contexts).
 
 /** What a number is, as far as the rules are concerned. */
 export type ValueRole =
@@ -63,6 +68,11 @@ export interface AddressContext {
   neighbours?: readonly string[];
   /** Register width of the target (default 64). */
   addressBits?: 32 | 64;
+  /**
+   * Virtual-address bits of the active paging mode (48 with x86-64 4-level paging). An all-ones limit
+   * (2^n - 1) is an address only when n is this width or one below it; without it, any width is.
+   */
+  vaBits?: number;
 }
 
 export interface Likeness {
@@ -117,8 +127,8 @@ const VETO = new Map<string, ValueRole>(Object.entries({
   ENTRIES: 'count', PTRS: 'count', SLOTS: 'count', LEVELS: 'count', WIDTH: 'count', ALIGN: 'size', ALIGNMENT: 'size',
 } as Record<string, ValueRole>));
 
-/** Words that make an address (or a limit) of a name. OFFSET only counts when the value is large. */
-const START_WORDS = new Set(['START', 'BASE', 'ADDR', 'ADDRESS', 'VADDR', 'PADDR', 'KADDR', 'VA', 'PA', 'BEGIN', 'BOTTOM', 'LOW', 'VIRT', 'PHYS', 'PHYSADDR', 'PHYSICAL', 'LOAD', 'LINK', 'OFFSET', 'ORIGIN', 'ORG']);
+/** Words that make an address (or a limit) of a name. (OFFSET is a distance: see readName.) */
+const START_WORDS = new Set(['START', 'BASE', 'ADDR', 'ADDRESS', 'VADDR', 'PADDR', 'KADDR', 'VA', 'PA', 'BEGIN', 'BOTTOM', 'LOW', 'VIRT', 'PHYS', 'PHYSADDR', 'PHYSICAL', 'LOAD', 'LINK', 'ORIGIN', 'ORG']);
 
 /** Last words that make a name an index or a slot number (`ESPFIX_PGD_ENTRY`, `CPU_ENTRY_AREA_PGD`), whatever comes before. */
 const INDEX_LAST_WORDS = new Set(['ENTRY', 'ENTRIES', 'PGD', 'P4D', 'PUD', 'PMD', 'PTE', 'SLOT', 'PML4', 'PML5', 'IDX', 'INDEX', 'NR', 'PFN']);
@@ -141,8 +151,15 @@ export interface NameReading {
   physical: boolean;
   /** The name describes user space (TASK_SIZE, USER_*, STACK_TOP). */
   user: boolean;
-  /** The name ends in OFFSET: only an address when the value is large. */
+  /** Always false: an OFFSET is a distance, never an address (kept for callers of older readings). */
   offsetOnly: boolean;
+  /**
+   * MIN or MAX next to the address word (`FW_RUNTIME_MAX_ADDR`, `PHYS_ADDR_MAX`): a bound on where
+   * something may be, not the boundary of a region (the range rules do not pair it).
+   */
+  bound?: 'min' | 'max';
+  /** A word of the name states a size (`128TB`, `4KB`, `2M`, `SZ_1G`): the size in bytes. */
+  statedSize?: bigint;
   reason: string;
 }
 
@@ -170,12 +187,26 @@ export function readName(name: string): NameReading {
   return r;
 }
 
+const VIRTUAL_WORDS = new Set(['VIRT', 'VIRTUAL', 'VADDR', 'VA', 'KADDR', 'VMALLOC']);
+const PHYSICAL_WORDS = new Set(['PHYS', 'PADDR', 'PA', 'PHYSADDR', 'PHYSICAL']);
+const BOUND_WORDS = new Map<string, 'min' | 'max'>([['MAX', 'max'], ['MAXIMUM', 'max'], ['MIN', 'min'], ['MINIMUM', 'min']]);
+const UNIT_SHIFT: Record<string, bigint> = { K: 10n, M: 20n, G: 30n, T: 40n, P: 50n, E: 60n };
+/** A word that states a size: `128TB`, `4KB`, `2M`, `1GIB`, `64K`. */
+const SIZE_WORD = /^(\d+)([KMGTPE])(?:I?B)?$/;
+
+/** The size a word states (`128TB` → 2^47), if it states one. */
+export function statedSize(word: string): bigint | undefined {
+  const m = SIZE_WORD.exec(word);
+  return m ? BigInt(m[1]) << UNIT_SHIFT[m[2]] : undefined;
+}
+
 function readNameUncached(name: string): NameReading {
   const words = nameWords(name);
   const upper = name.toUpperCase();
   // MACH2PHYS_VIRT_START is a virtual address (of the machine-to-physical table): VIRT wins.
-  const virtual = words.some((w) => w === 'VIRT' || w === 'VADDR' || w === 'VA' || w === 'KADDR' || w === 'VMALLOC');
-  const physical = !virtual && words.some((w) => w === 'PHYS' || w === 'PADDR' || w === 'PA' || w === 'PHYSADDR' || w === 'PHYSICAL');
+  // Compound words count: PHYSMEM_END is physical.
+  const virtual = words.some((w) => VIRTUAL_WORDS.has(w));
+  const physical = !virtual && words.some((w) => PHYSICAL_WORDS.has(w) || w.startsWith('PHYS'));
   const user = words.some((w) => w === 'USER' || w === 'TASK' || w === 'UADDR' || w === 'USR') || upper.startsWith('STACK_TOP');
   const whole = WHOLE_NAMES.get(upper) ?? (upper.charCodeAt(0) === 95 ? WHOLE_NAMES.get(upper.replace(/^_+/, '')) : undefined);
   if (whole) return { role: whole, boundary: whole === 'limit' ? 'end' : 'start', physical, user, offsetOnly: false, reason: `${name} is a kernel address idiom` };
@@ -183,23 +214,40 @@ function readNameUncached(name: string): NameReading {
   if (last && INDEX_LAST_WORDS.has(last)) return { role: 'count', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${last}: an index, not an address` };
   // Register offsets by naming convention (amdgpu's mmFOO/ixFOO/regFOO/cfgFOO/smnFOO): the number is where a register is.
   if (/^(?:mm|ix|reg|cfg|smn)[A-Z0-9]/.test(name)) return { role: 'magic', physical, user, offsetOnly: false, reason: `${name} is a register offset (${name.match(/^[a-z]+/)![0]} prefix)` };
+  let stated: bigint | undefined;
   for (const word of words) {
     // FLAGS2, MASK64, ID3: the word without its trailing number.
     const tail = word.charCodeAt(word.length - 1);
     const w = VETO.has(word) || tail < 48 || tail > 57 ? word : word.replace(/\d+$/, '');
     const veto = VETO.get(w);
     if (veto) return { role: veto, physical, user, offsetOnly: false, reason: `the name ${name} contains ${w}` };
+    // A compound mask word: CLRMSK, ANDMASK, PFNMASK (a register field's clear or select mask).
+    if (w.length > 4 && (w.endsWith('MASK') || w.endsWith('MSK'))) return { role: 'mask', physical, user, offsetOnly: false, reason: `the name ${name} contains the mask word ${w}` };
   }
+  // `128TB` is read as the words 128 and TB (a digit-to-letter step splits words).
+  for (let i = 0; i < words.length && stated === undefined; i++) {
+    stated = statedSize(words[i]) ?? (/^\d+$/.test(words[i]) && i + 1 < words.length ? statedSize(words[i] + words[i + 1]) : undefined);
+  }
+  const base = { physical, user, offsetOnly: false, ...(stated !== undefined ? { statedSize: stated } : {}) };
+  const boundOf = (i: number) => BOUND_WORDS.get(words[i - 1]) ?? BOUND_WORDS.get(words[i + 1]);
   // The last boundary-ish word decides (VMALLOC_START_SIZE is a size, MODULES_END_ADDR an end address).
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i];
-    if (SIZE_WORDS.has(w)) return { role: 'size', boundary: 'size', physical, user, offsetOnly: false, reason: `the name ${name} ends in ${w}` };
-    if (END_WORDS.has(w)) return { role: 'limit', boundary: 'end', physical, user, offsetOnly: false, reason: `the name ${name} names an end (${w})` };
+    if (SIZE_WORDS.has(w)) return { role: 'size', boundary: 'size', ...base, reason: `the name ${name} ends in ${w}` };
+    if (w === 'OFFSET') {
+      // PAGE_OFFSET (and __PAGE_OFFSET_…) is the kernel's direct-map base; any other OFFSET is a distance.
+      if (words[i - 1] === 'PAGE') return { role: 'address', boundary: 'start', ...base, reason: `the name ${name} names the direct-map base (PAGE_OFFSET)` };
+      return { role: 'size', ...base, reason: `the name ${name} is an OFFSET: a distance (a displacement, a file, mmap or register offset), not a place` };
+    }
+    const bound = boundOf(i);
+    if (END_WORDS.has(w) || (bound === 'max' && (START_WORDS.has(w) || /ADDR$/.test(w)))) {
+      return { role: 'limit', boundary: 'end', ...base, ...(bound ? { bound } : {}), reason: bound ? `the name ${name} is a maximum (${words[i - 1] === 'MAX' || words[i - 1] === 'MAXIMUM' ? words[i - 1] + '_' + w : w + '_' + words[i + 1]}): a bound, not a region boundary` : `the name ${name} names an end (${w})` };
+    }
     if (START_WORDS.has(w) || /ADDR$/.test(w)) {
-      return { role: 'address', boundary: 'start', physical, user, offsetOnly: w === 'OFFSET' && !words.includes('PAGE'), reason: `the name ${name} names an address (${w})` };
+      return { role: 'address', boundary: 'start', ...base, ...(bound ? { bound } : {}), reason: bound ? `the name ${name} is a minimum: a bound, not a region boundary` : `the name ${name} names an address (${w})` };
     }
   }
-  return { role: 'unknown', physical, user, offsetOnly: false, reason: `the name ${name} says nothing about addresses` };
+  return { role: 'unknown', ...base, reason: `the name ${name} says nothing about addresses` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +369,20 @@ export function classifyValue(ctx: AddressContext): Likeness {
   // `x == 0xfed0000000000000`: a test for one specific (often known-bogus) value, not a definition.
   if (!name && (ctx.before === '==' || ctx.before === '!=' || ctx.after === '==' || ctx.after === '!=')) return mk('magic', `compared for equality with ${ctx.before ?? ctx.after}`);
   if (ctx.fromMaskMacro) return mk('mask', 'built with a bit or mask macro');
+  // The name states its value (EDK II's BASE_128TB = 0x0000800000000000, SZ_2M): a size constant.
+  if (name?.statedSize !== undefined && name.statedSize === v) return mk('size', `the name ${ctx.name} states its value (${formatBytes(v)}): a size`);
+  const width = topOfWidth(v, bits);
+  // Past 32 bits only: a 32-bit all-ones END (0xffffffff) ends a 32-bit window as often as it is U32_MAX.
+  if (width !== undefined && width > 32 && (name?.role === 'limit' || name?.role === 'address')) {
+    // The top of a width (2^n - 1). An address only at an address width of the layout: the top of the
+    // lower half (2^(va-1) - 1) or of the whole VA range (2^va - 1). The maximum of a C type
+    // (LLONG_MAX, S64_MAX) says "no limit"; any other width is a field's or a physical width.
+    const va = ctx.vaBits;
+    const addressWidth = va !== undefined ? width === va || width === va - 1 : !TYPE_WIDTHS.has(width);
+    if (!addressWidth && TYPE_WIDTHS.has(width)) return mk('mask', `0x${v.toString(16)} is 2^${width} - 1, the maximum of a ${width === 63 ? 'signed 64' : '64'}-bit type: no limit, not an address`);
+    if (!addressWidth && !name.physical) return mk('mask', `0x${v.toString(16)} is 2^${width} - 1, the top of a ${width}-bit field, not of the ${va}-bit address space`);
+    if (name.role === 'limit' || name.physical) return mk('limit', `${name.reason}; 0x${v.toString(16)} is 2^${width} - 1 (the top of a ${width}-bit width)`);
+  }
   const shape = valueShape(v, bits);
   if (shape.role !== 'unknown') {
     // A name's END/LIMIT accepts an all-ones value only as the top of a width (0xffffffff, 2^47 - 1): a limit.
@@ -329,12 +391,11 @@ export function classifyValue(ctx: AddressContext): Likeness {
   }
   if (v !== 0n && v < MIN_ADDRESS_LIKE) return mk('small', `below 0x${MIN_ADDRESS_LIKE.toString(16)}`);
   if (name?.role === 'size') return mk('size', name.reason);
-  // A block of ones in the middle of the word (0x000ffffffffff000): the address field of a register or an entry.
-  if (name?.role === 'address' && bits === 64 && v < 0x8000000000000000n && contiguousOnes(v) >= 8) return mk('mask', `0x${v.toString(16)} is a contiguous block of one bits (a field mask)`);
-  if (name?.role === 'address') {
-    if (name.offsetOnly && v < (0x100000000n)) return mk('size', `${name.reason}, but a small OFFSET is a displacement`);
-    return mk('address', name.reason);
+  if ((name?.role === 'address' || name?.role === 'limit') && bits === 64) {
+    const m = maskShape(v, name.role);
+    if (m) return mk('mask', m);
   }
+  if (name?.role === 'address') return mk('address', name.reason);
   if (name?.role === 'limit') return mk('limit', name.reason);
   if (ctx.pointerCast) return mk('address', 'cast to a pointer type');
   if (ctx.linkerLocation) return mk('address', 'a linker-script location');
@@ -342,6 +403,45 @@ export function classifyValue(ctx: AddressContext): Likeness {
   const operand = addressOperand(ctx);
   if (operand && v >= 0x100000000n) return mk('address', `compared with or assigned to ${operand}`);
   return mk('unknown', name ? name.reason : 'no name, cast or address operand');
+}
+
+/** Widths past 32 bits of C integer types, signed and unsigned: 2^n - 1 for these n is a type's maximum. */
+const TYPE_WIDTHS = new Set([63, 64]);
+
+/** n when v is 2^n - 1 (all ones, n >= 8) within the register width, else undefined. */
+export function topOfWidth(v: bigint, addressBits: 32 | 64 = 64): number | undefined {
+  if (v < 0xffn || ((v + 1n) & v) !== 0n) return undefined;
+  const n = v.toString(2).length;
+  return n <= addressBits ? n : undefined;
+}
+
+/**
+ * Whether a 64-bit value has the shape of a register-field mask rather than of an address, for a
+ * value a name calls a start (`role` 'address') or an end ('limit'):
+ *  - one run of ones not reaching bit 63 (`0x000ffffffffff000`, the address field of an entry): a
+ *    select mask, for a start (an end may be such a run: `0x00007ffffffff000`, the top user page);
+ *  - ones at both ends around one run of zeros (`0xffffffff00000fff`): a clear mask, for a start (a
+ *    start is aligned, it never ends in ones), and for an end whose low ones are fewer than a page's
+ *    offset bits (an inclusive end such as `0xffff87ffffffffff` ends in at least twelve).
+ * Returns the reason, or undefined.
+ */
+export function maskShape(v: bigint, role: 'address' | 'limit'): string | undefined {
+  if (v <= 0n || v > 0xffffffffffffffffn) return undefined;
+  const hex = `0x${v.toString(16)}`;
+  if (role === 'address' && v < 0x8000000000000000n && contiguousOnes(v) >= 8) return `${hex} is a contiguous block of one bits (a field mask)`;
+  const inv = ~v & 0xffffffffffffffffn;
+  if ((v & 1n) === 1n && v >= 0x8000000000000000n && inv !== 0n && contiguousOnes(inv) > 0) {
+    const lowOnes = (v ^ (v + 1n)).toString(2).length - 1;
+    if (role === 'address' || lowOnes < 12) return `${hex} has ones at both ends around one run of zeros (a field's clear mask)`;
+  }
+  return undefined;
+}
+
+function formatBytes(v: bigint): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let i = 0;
+  while (i < units.length - 1 && v >= 1024n && v % 1024n === 0n) { v /= 1024n; i++; }
+  return `${v} ${units[i]}`;
 }
 
 /** The address identifier a literal is compared with or assigned to (`vaddr >= 0x…`), if any. */

@@ -4,4 +4,6 @@ export * from './addressLike';
 export * from './values';
 export * from './rules';
 export * from './convert';
+export * from './suppress';
+export * from './baseline';
 export * from './check';

@@ -2,7 +2,7 @@
 // flags, poison values, magic numbers and hash constants (see addressLike.ts and docs/rules.md).
 // Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
 import { addressEvidence, classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
-import { modeOf, regionAt, canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan, formatHex, formatSize, U64_MAX, Layout, PagingMode } from '../paging';
+import { modeOf, regionAt, canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan, formatHex, formatSize, U64_MAX, Layout, PagingMode, isFirmwareNeutral } from '../paging';
 import { RANGE_PART } from './values';
 import { Finding, Fix, RuleCode, RuleInput, RuleValue, Severity, SeveritySetting, SrcRange } from './types';
 
@@ -36,6 +36,13 @@ export interface RuleOptions {
   physicalAddressBits?: number;
   /** Per-rule severity overrides; 'off' disables a rule. */
   severities?: Partial<Record<RuleCode, SeveritySetting>>;
+  /**
+   * The firmware-neutral view (default: when the layout is the firmware-neutral one, see
+   * paging/treeKind.ts): no regions, no kernel/user split, no target physical width. Only certain
+   * addresses (a pointer cast, a linker-script location) get the canonical-form check; PL004's
+   * single-value checks, PL005, PL006 and PL009 stay silent; the layout-independent rules run as ever.
+   */
+  neutral?: boolean;
 }
 
 const ARCH_DIRS: Record<string, PagingMode['arch'][]> = {
@@ -75,7 +82,9 @@ export function layoutAppliesToPath(file: string, layout: Layout): boolean {
  */
 export function cpuAddressContext(file: string): boolean {
   const p = file.replace(/\\/g, '/');
-  return !/(?:^|\/)(?:drivers|sound|net|fs|tools|samples|crypto|block|security|io_uring|ipc|certs|usr|scripts|firmware|Documentation|LICENSES)\//.test(p);
+  // A uapi directory is the user-space ABI: ioctl numbers, mmap offsets, sizes and register layouts
+  // shared with user space, not the kernel's own address space.
+  return !/(?:^|\/)(?:drivers|sound|net|fs|tools|samples|crypto|block|security|io_uring|ipc|certs|usr|scripts|firmware|Documentation|LICENSES|uapi)\//.test(p);
 }
 
 const KERNEL_IDIOM = /PAGE_OFFSET|START_KERNEL|KERNEL_IMAGE|VMALLOC|VMEMMAP|MODULES_(?:VADDR|START|END)|FIXADDR|PKMAP|KASAN_SHADOW|ESPFIX|LDT_(?:BASE|END)|CPU_ENTRY_AREA|EFI_VA|TASK_SIZE|STACK_TOP|HYPERVISOR_VIRT|VSYSCALL|KIMAGE|DIRECT_MAP/;
@@ -127,6 +136,8 @@ interface Ctx {
   like: Map<RuleValue, Likeness>;
   /** Whether the file's addresses are the CPU's (cpuAddressContext), once per run. */
   cpuContext?: boolean;
+  /** The firmware-neutral view (RuleOptions.neutral). */
+  neutral: boolean;
 }
 
 function key(r: SrcRange): string {
@@ -156,7 +167,7 @@ function likeness(ctx: Ctx, v: RuleValue): Likeness {
   if (!like) {
     const c = v.context;
     like = classifyValue({
-      value: v.value!, name: v.name, text: v.literal?.text, addressBits: ctx.mode.addressBits, pointerCast: c.pointerCast, linkerLocation: c.linkerLocation,
+      value: v.value!, name: v.name, text: v.literal?.text, addressBits: ctx.mode.addressBits, vaBits: ctx.mode.vaBits, pointerCast: c.pointerCast, linkerLocation: c.linkerLocation,
       before: c.before, after: c.after, fromMaskMacro: c.fromMaskMacro, neighbours: c.neighbours,
     });
     ctx.like.set(v, like);
@@ -251,7 +262,15 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // digit-count rule (15 or 17 hex digits) and the 64-bit overflow can apply to it.
   if (!v.name && v.value <= U64_MAX && !(lit && lit.radix === 16 && (lit.digits.length === 15 || lit.digits.length === 17)) && !addressEvidence(v.context)) return;
   const like = likeness(ctx, v);
-  const applies = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length) && ((ctx.cpuContext ??= cpuAddressContext(ctx.input.file)) || (!!v.name && KERNEL_IDIOM.test(v.name)));
+  // Evidence per rule (docs/rules.md): the layout's mode must fit the file and the value's depth; a
+  // named value must be in a CPU-address context (or be a kernel layout idiom); a certain address (a
+  // pointer cast, a linker location) is the CPU's wherever it is written.
+  const fits = ctx.input.layoutApplies && !otherDepth(v.name, mode) && !(v.depth && v.depth !== mode.levels.length);
+  const cpu = (ctx.cpuContext ??= cpuAddressContext(ctx.input.file)) || (!!v.name && KERNEL_IDIOM.test(v.name));
+  const certain = !!v.context.pointerCast || !!v.context.linkerLocation;
+  // The neutral view has no regions, halves or physical width: of the layout rules only the canonical form, on certain addresses.
+  const applies = fits && cpu && !ctx.neutral;
+  const canonicalApplies = ctx.neutral ? fits && certain : fits && (cpu || certain);
   const range = v.range;
   if (checkTypo(ctx, v, like, neighbours)) return;
   // PL008: a literal past 64 bits (always), an address past 32 bits in a 32-bit layout.
@@ -273,7 +292,7 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // PL001: non-canonical.
   // A lone bit above the VA width (1ULL << 61) is a flag, never a mistyped address.
   const loneBit = (v.value & (v.value - 1n)) === 0n && v.value >= 1n << BigInt(mode.vaBits);
-  if (applies && mode.addressBits === 64 && v.value >= 0x100000000n && !name?.physical && !loneBit) {
+  if (canonicalApplies && mode.addressBits === 64 && v.value >= 0x100000000n && !name?.physical && !loneBit) {
     // A limit (exclusive end) may sit just past a canonical half: 0x0000800000000000 ends user space.
     if (!isCanonical(mode, v.value) && !(isLimit && isCanonical(mode, v.value - 1n))) {
       const cf = canonicalForm(mode, v.value);
@@ -330,7 +349,8 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
     }
   }
   // PL004: misaligned start (page, or the top-level slot a direct-map base needs) / end.
-  if (mode.addressBits === 64 && (applies ? v.value >= (upperHalfStart(mode) ?? U64_MAX) : kernelShape(v.value)) && name && !name.physical) {
+  // Outside the layout's architecture, kernel-half shapes still need aligned starts; never in device or user-ABI context.
+  if (mode.addressBits === 64 && cpu && !ctx.neutral && (applies ? v.value >= (upperHalfStart(mode) ?? U64_MAX) : kernelShape(v.value)) && name && !name.physical) {
     const page = 1n << BigInt(mode.pageShift);
     if (name.boundary === 'start' && like.role === 'address') {
       const slot = levelSpan(mode, 0);
@@ -373,6 +393,7 @@ interface RangeDef {
   hi: bigint;
 }
 
+const BOUND_WORD = /(?:^|_)(?:MAX|MIN|MAXIMUM|MINIMUM)(?:_|$)/i;
 const START_SUFFIX = /^(.*?)_(START|BASE|VADDR|BEGIN|ADDR|START_ADDR|BASE_ADDR)$/i;
 const END_SUFFIX = /^(.*?)_(END|LIMIT|TOP|END_ADDR)$/i;
 const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
@@ -380,6 +401,8 @@ const SIZE_SUFFIX = /^(.*?)_(SIZE|LEN)$/i;
 /** The prefix and part of a value the range rules can pair up (`VMALLOC` and 'start' for VMALLOC_START), if any. */
 function rangePart(v: RuleValue): [string, 'start' | 'end' | 'size'] | undefined {
   if (!v.name || v.value === undefined || v.inactive || v.value > U64_MAX || v.registerField || !RANGE_PART.test(v.name)) return undefined;
+  // A MIN/MAX word makes a bound or a capacity (FW_RUNTIME_MAX_ADDR, FW_RUNTIME_MAX_SIZE), not a region's part.
+  if (BOUND_WORD.test(v.name)) return undefined;
   let mm: RegExpExecArray | null;
   if ((mm = START_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'start'];
   if ((mm = END_SUFFIX.exec(v.name)) && mm[1]) return [mm[1].toUpperCase(), 'end'];
@@ -514,7 +537,7 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
 
 /** Run every rule over the values of one file. Findings are for local values only, sorted by position. */
 export function runRules(input: RuleInput, opts: RuleOptions): Finding[] {
-  const ctx: Ctx = { input, mode: modeOf(opts.layout), layout: opts.layout, opts, out: [], claimed: new Set(), like: new Map() };
+  const ctx: Ctx = { input, mode: modeOf(opts.layout), layout: opts.layout, opts, out: [], claimed: new Set(), like: new Map(), neutral: opts.neutral ?? isFirmwareNeutral(opts.layout) };
   const local = input.values.filter((v) => v.local);
   for (const v of local) checkValue(ctx, v, local);
   checkRanges(ctx, input.values);
