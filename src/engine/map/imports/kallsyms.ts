@@ -13,8 +13,8 @@ import {
 import { BootFact, byStart, emptyResult, guessX86Mode, ImportOptions, ImportResult, layoutOf, limitsOf, Problems } from './common';
 
 const KEY_SET = new Map<string, KeySymbol>(KEY_SYMBOLS.map((k) => [k, k]));
-const KEY_FIRST = new Set(KEY_SYMBOLS.map((k) => k.charCodeAt(0)));
-const KEY_MAX = Math.max(...KEY_SYMBOLS.map((k) => k.length));
+/** Length, first and last character of each key name: a name that matches none needs no string. */
+const KEY_SHAPES = new Set(KEY_SYMBOLS.map((k) => k.length * 65536 + k.charCodeAt(0) * 256 + k.charCodeAt(k.length - 1)));
 
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -43,7 +43,14 @@ export interface SymbolFileOptions extends ImportOptions {
 export function symbolFileKind(text: string, name?: string): 'kallsyms' | 'system-map' {
   if (name && /system\.map|\.map$/i.test(name.replace(/.*[\\/]/, ''))) return 'system-map';
   if (name && /kallsyms/i.test(name)) return 'kallsyms';
-  return /\t\[[^\]\n]+\]\r?$/m.test(typeof text === 'string' ? text.slice(0, 4 << 20) : '') ? 'kallsyms' : 'system-map';
+  const t = typeof text === 'string' ? text : '';
+  // A module symbol's line ends in \t[module].
+  for (let at = t.indexOf('\t['); at >= 0 && at < 4 << 20; at = t.indexOf('\t[', at + 2)) {
+    const close = t.indexOf(']', at);
+    const eol = t.indexOf('\n', at);
+    if (close > at + 2 && (eol < 0 ? t.length : eol) - close <= 2 && !/[\s[]/.test(t.slice(at + 2, close))) return 'kallsyms';
+  }
+  return 'system-map';
 }
 
 /** Parse /proc/kallsyms or a System.map into a symbol table (result.symbols) and the kernel image's parts. */
@@ -124,7 +131,7 @@ export function parseSymbolFile(text: string, opts: SymbolFileOptions = {}): Imp
     flags[i] = f;
     if (!(f & SYM_ABSOLUTE)) { relevant++; if (!(f & SYM_ZERO)) nonZero++; }
     if (nd > digits) digits = nd;
-    if (!mod && ne - ns <= KEY_MAX && KEY_FIRST.has(src.charCodeAt(ns))) {
+    if (!mod && KEY_SHAPES.has((ne - ns) * 65536 + src.charCodeAt(ns) * 256 + src.charCodeAt(ne - 1))) {
       const key = KEY_SET.get(src.slice(ns, ne));
       if (key && keys[key] < 0) keys[key] = i;
     }
@@ -137,12 +144,14 @@ export function parseSymbolFile(text: string, opts: SymbolFileOptions = {}): Imp
   // Per-CPU symbols: offsets into the per-CPU area when that area is zero-based (x86-64 SMP).
   const pcs = keys.__per_cpu_start, pce = keys.__per_cpu_end;
   if (pcs >= 0 && pce >= 0 && !allZero) {
-    const s = symbolAddress(table, pcs), e = symbolAddress(table, pce);
-    if (s < e) {
+    const sh = hi[pcs], sl = lo[pcs], eh = hi[pce], el = lo[pce];
+    const zeroBased = sh === 0 && sl === 0;
+    if (sh < eh || (sh === eh && sl < el)) {
       for (let i = 0; i < count; i++) {
         if (flags[i] & SYM_MODULE) continue;
-        const a = symbolAddress(table, i);
-        if (a >= s && a <= e && (s === 0n || !(flags[i] & SYM_ABSOLUTE))) flags[i] |= SYM_PERCPU;
+        const h = hi[i], l = lo[i];
+        const above = h > sh || (h === sh && l >= sl), below = h < eh || (h === eh && l <= el);
+        if (above && below && (zeroBased || !(flags[i] & SYM_ABSOLUTE))) flags[i] |= SYM_PERCPU;
       }
     }
   }
