@@ -260,14 +260,16 @@ export function parseCrashVtop(text: string, opts: ImportOptions = {}): ImportRe
 
 /** Detection scores. */
 export function sniffCrashHelp(sample: readonly string[]): number {
-  let s = 0;
+  // Keys crash prints: without one of them, 'key: value' lines are just text.
+  let known = 0, other = 0;
   for (const l of sample) {
     const m = KEY_VALUE.exec(l.replace(PROMPT, ''));
     if (!m) continue;
     const k = m[1].trim();
-    s += k in HELP_VALUES || /^(?:kvbase|identity_map_base|pagesize|pageshift|pagemask|pageoffset|stacksize|machspec|userspace_top|vmemmap_end|relocate|pgdir_shift|ptrs_per_pgd|memsize|flags)$/.test(k) ? 3 : 0.5;
+    if (k in HELP_VALUES || /^(?:kvbase|identity_map_base|pagesize|pageshift|pagemask|pageoffset|stacksize|machspec|userspace_top|vmemmap_end|relocate|pgdir_shift|ptrs_per_pgd|memsize)$/.test(k)) known++;
+    else other++;
   }
-  return s;
+  return known ? 3 * known + 0.5 * other : 0;
 }
 
 export function sniffCrashKmemV(sample: readonly string[]): number {
