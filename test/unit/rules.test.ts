@@ -469,3 +469,16 @@ test('tree kind: a hypervisor tree read with its own layout has none of the hole
   assert.deepEqual([...new Set(check(text, L4, file).map((x) => x.code))], ['PL005']);
   assert.deepEqual(check(text, getPreset('xen-x86_64')!, file), []);
 });
+
+test('principle (envelopes): a range that names a hole or a reservation is not overlapped by its owner\'s areas (PL003)', () => {
+  const t = [
+    '#define HYPERVISOR_VIRT_START 0xffff800000000000UL',
+    '#define HYPERVISOR_VIRT_END 0xffff880000000000UL',
+    '#define DIRECTMAP_VIRT_START 0xffff830000000000UL',
+    '#define DIRECTMAP_VIRT_END 0xffffff8000000000UL /* the idle view continues the 1:1 map past slot 271 */',
+    '',
+  ].join('\n');
+  assert.deepEqual(check(t, getPreset('xen-x86_64')!, '/src/xen/arch/x86/include/asm/config.h'), []);
+  // Two ordinary areas that overlap partly are still reported.
+  assert.deepEqual(check(t.replace(/HYPERVISOR_VIRT/g, 'PERDOMAIN_VIRT'), getPreset('xen-x86_64')!, '/src/xen/arch/x86/include/asm/config.h').map((x) => x.code), ['PL003']);
+});
