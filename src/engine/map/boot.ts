@@ -329,7 +329,7 @@ export function thisBootLayout(staticLayout: Layout, boot: BootValues): BootLayo
       const region = regions.find((r) => r.kind === 'kernel-text' && runtimeText >= r.start && runtimeText <= r.end);
       row('_text', '_text', { name: 'text_start', value: runtimeText, source: boot.slide.source }, staticText);
       symbols.push({ name: '_text', value: runtimeText, description: `Kernel text start in boot ${boot.name}: ${signedHex(boot.slide.value)} from the link-time ${hex(staticText)}.` });
-      moves.push({ region: region?.name ?? 'kernel image', kind: 'kernel-text', value: 'kaslr_offset', from: staticText, to: runtimeText, delta: boot.slide.value, text: `kernel image: ${signedHex(boot.slide.value)} from the link-time _text (${hex(staticText)} → ${hex(runtimeText)})${region ? `, inside ${region.name}` : ''}` });
+      moves.push({ region: region?.name ?? 'kernel image', kind: 'kernel-text', value: 'kaslr_offset', from: staticText, to: runtimeText, delta: boot.slide.value, text: boot.slide.value ? `kernel image: ${signedHex(boot.slide.value)} from the link-time _text (${hex(staticText)} → ${hex(runtimeText)})${region ? `, inside ${region.name}` : ''}` : `kernel image: at the link-time _text ${hex(staticText)} (no text slide)` });
       if (!region && regions.some((r) => r.kind === 'kernel-text')) problems.push(`the slid _text ${hex(runtimeText)} is outside the layout's kernel-text region`);
     }
   }

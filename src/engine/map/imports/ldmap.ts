@@ -28,6 +28,9 @@ const SYMBOL = /^\s+0x([0-9a-fA-F]{1,16})\s+(?:PROVIDE \(\s*)?([A-Za-z_.$][\w.$]
 const DIRECTIVE = /^(?:LOAD|OUTPUT|START GROUP|END GROUP|OUTPUT_FORMAT|OUTPUT_ARCH|TARGET|SEARCH_DIR|INSERT|ENTRY|STARTUP|INPUT|GROUP|AS_NEEDED|ASSERT)\b/;
 const BLOCKS = /^(?:Archive member included|Allocating common symbols|Discarded input sections|Memory Configuration|Linker script and memory map|Cross Reference Table|Removing unused section)/;
 
+/** Memory regions kept (each output section is matched against them). */
+const MAX_MEMORY_REGIONS = 256;
+
 interface OutSection { name: string; start: bigint; size: bigint; lma?: bigint; line: number; symbols: number }
 
 /** Parse a GNU ld map file. */
@@ -62,6 +65,7 @@ export function parseLdMap(text: string, opts: ImportOptions = {}): ImportResult
       if (!m) { problems.add(n, `not a Memory Configuration row: '${shortText(line)}'`); continue; }
       const origin = BigInt('0x' + m[2]), length = BigInt('0x' + m[3]);
       if (m[1] === '*default*') continue; // everything ld may place outside the named regions
+      if (memories.length >= MAX_MEMORY_REGIONS) { problems.add(n, `more than ${MAX_MEMORY_REGIONS} memory regions; the rest were not read`); continue; }
       if (length === 0n || origin + length - 1n > U64) { problems.add(n, `memory region ${m[1]}: origin 0x${m[2]} and length 0x${m[3]} do not make a range; skipped`); continue; }
       memories.push({ name: m[1], origin, length, attrs: m[4], line: n });
       entries.push({ line: n, type: 'memory', name: m[1], start: origin, end: origin + length - 1n, attrs: { length: formatHex(length), ...(m[4] ? { attributes: m[4] } : {}) } });

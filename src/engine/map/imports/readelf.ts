@@ -16,6 +16,8 @@ const SEC_ROW = /^\s*\[\s*(\d+)\]\s+(\S*)\s+(\S+)\s+([0-9a-fA-F]{8,16})\s+([0-9a
 const PH_TITLE = /^\s*Program Headers:\s*$/;
 const PH_HEADER = /^\s*Type\s+Offset\s+VirtAddr\s+PhysAddr\s+FileSiz\s+MemSiz\s+Flg\s+Align\s*$/;
 const PH_ROW = /^\s*([A-Za-z_][\w+]*)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]{1,16})\s+0x([0-9a-fA-F]{1,16})\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s([R ][W ][E ])\s(0x[0-9a-fA-F]+|\d+)\s*$/;
+/** Program headers kept (each section is matched against them). */
+const MAX_SEGMENTS = 4096;
 const MAP_ROW = /^\s+(\d{2,})\s*(.*)$/;
 const OTHER = [
   /^There (?:are|is) \d+ (?:section|program) headers?, starting at offset (?:0x)?[0-9a-fA-F]+:?\s*$/,
@@ -54,11 +56,13 @@ export function parseReadelf(text: string, opts: ImportOptions = {}): ImportResu
     if (SEC_HEADER.test(line) || PH_HEADER.test(line)) continue;
     let m: RegExpExecArray | null;
     if (block === 'sections' && (m = SEC_ROW.exec(line))) {
+      if (sections.length >= limits.maxRegions) { problems.add(n, `more than ${limits.maxRegions} section headers; the rest were not read`); continue; }
       digits = Math.max(digits, m[4].length);
       sections.push({ name: m[2], type: m[3], addr: BigInt('0x' + m[4]), size: BigInt('0x' + m[6]), flags: m[8], line: n });
       continue;
     }
     if (block === 'segments' && (m = PH_ROW.exec(line))) {
+      if (segments.length >= MAX_SEGMENTS) { problems.add(n, `more than ${MAX_SEGMENTS} program headers; the rest were not read`); continue; }
       segments.push({ type: m[1], vaddr: BigInt('0x' + m[3]), paddr: BigInt('0x' + m[4]), memsz: BigInt('0x' + m[6]), flags: m[7].replace(/ /g, ''), line: n, index: segments.length });
       continue;
     }
