@@ -107,7 +107,7 @@ export interface DeriveOptions {
 export function deriveBootValues(inputs: readonly ImportResult[], opts: DeriveOptions = {}): BootValues {
   const problems: string[] = [];
   const values: BootValues['values'] = {};
-  const sourceOf = (r: ImportResult) => r.layout?.source[0] ?? r.symbols?.source ?? r.format;
+  const sourceOf = (r: ImportResult) => r.name ?? r.layout?.source[0] ?? r.symbols?.source ?? r.format;
   const put = (f: BootFact, from: string) => {
     const prev = values[f.name];
     const source = `${f.how} (${from}${f.line ? ` line ${f.line}` : ''})`;
@@ -270,12 +270,19 @@ export function thisBootLayout(staticLayout: Layout, boot: BootValues): BootLayo
     const spanEnd = limit ? limit.start - 1n : staticOrder[staticOrder.length - 1].r.end;
     const placedRegions: Region[] = [];
     const placedNames = new Set<string>();
+    const movedNames = new Set(moved.map((m) => m.r.name));
+    const inSpan = (r: Region) => r.start >= spanStart && r.end <= spanEnd;
+    // Randomised regions whose base this boot does not give stay where the static layout has them.
+    const unknown = endKind ? regions.filter((r) => inSpan(r) && !movedNames.has(r.name) && RANDOMISED.some((x) => x.kind === r.kind)) : [];
+    for (const u of unknown) notes.push(`${u.name}: its base in boot ${boot.name} is not known; shown at the static base.`);
     order.forEach((m, i) => {
       const size = m.r.end - m.r.start + 1n;
       let end = m.to + size - 1n;
-      const next = order[i + 1]?.to;
+      const nextMoved = order[i + 1]?.to;
+      const nextKept = unknown.filter((u) => u.start > m.to).map((u) => u.start).sort((a, b) => (a < b ? -1 : 1))[0];
+      const next = nextMoved === undefined ? nextKept : nextKept === undefined || nextMoved < nextKept ? nextMoved : nextKept;
       let cut = '';
-      if (next !== undefined && end >= next) { end = next - 1n; cut = `; cut at the next randomised base ${hex(next)}`; }
+      if (next !== undefined && end >= next) { end = next - 1n; cut = `; cut at the next ${next === nextMoved ? 'randomised base' : 'region'} ${hex(next)}`; }
       if (end > spanEnd) { end = spanEnd; cut = `; cut at the end of the randomisation range ${hex(spanEnd + 1n)}`; }
       if (end < m.to || m.to < spanStart) { problems.push(`${m.spec.value} ${hex(m.to)} lies outside the randomisation range; ${m.r.name} not moved`); return; }
       const delta = m.to - m.r.start;
@@ -286,8 +293,7 @@ export function thisBootLayout(staticLayout: Layout, boot: BootValues): BootLayo
         source: boot.values[m.spec.value]!.source,
       });
     });
-    const inSpan = (r: Region) => r.start >= spanStart && r.end <= spanEnd;
-    const replaced = (r: Region) => placedNames.has(r.name) || (endKind !== undefined && placedNames.size > 0 && inSpan(r));
+    const replaced = (r: Region) => placedNames.has(r.name) || (endKind !== undefined && placedNames.size > 0 && inSpan(r) && !unknown.includes(r));
     for (const d of regions) {
       if (!replaced(d) || placedNames.has(d.name) || d.kind === 'unused') continue;
       notes.push(`${d.name} (${hex(d.start)}-${hex(d.end)}) lies inside the range the boot randomises; not shown in this boot${d.kind === 'kasan' ? ' (the kernel randomises memory only without KASAN)' : ''}.`);

@@ -74,7 +74,7 @@ export function detectFormat(text: string, name?: string): ImportFormat | undefi
 /** Import any of the formats (detected unless given). Never throws. */
 export function importMemoryMap(text: string, opts: ImportOptions & { format?: ImportFormat } = {}): ImportResult {
   const format = opts.format ?? detectFormat(text, opts.name);
-  if (format && PARSERS[format]) return PARSERS[format](text, opts);
+  if (format && PARSERS[format]) return { ...PARSERS[format](text, opts), ...(opts.name !== undefined ? { name: opts.name } : {}) };
   const known = IMPORT_FORMATS.map((f) => FORMAT_TITLES[f].replace(/ \(.*\)$/, '')).join(', ');
   return { format: 'ptdump', problems: [{ line: 1, message: `the input is in none of the known formats, neither a page-table dump nor any other of: ${known}` }], lines: 0, truncated: false, entries: [], facts: [] };
 }

@@ -72,6 +72,8 @@ export interface BootFact {
 
 export interface ImportResult {
   format: ImportFormat;
+  /** The input's name as given to importMemoryMap (a file name). */
+  name?: string;
   /** The picture of the input: sorted, disjoint regions. Undefined when nothing usable was found; problems say why. */
   layout?: Layout;
   problems: ImportProblem[];
