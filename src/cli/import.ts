@@ -80,7 +80,8 @@ export const importCmd: Command = async (args, io) => {
   }
   // Problems go to stderr (one line each) so that JSON and SVG on stdout stay clean.
   if (format !== 'md') for (const pr of result.problems.slice(0, 20)) io.err(`${file}:${pr.line ? `${pr.line}:` : ''} ${pr.message}\n`);
-  return result.layout || result.symbols?.count || result.entries.length ? 0 : 2;
+  // Exit 2 when nothing was recognised; a file whose addresses the kernel hid was read, and says so.
+  return result.layout || result.symbols?.count || result.entries.length || result.hidden ? 0 : 2;
 };
 
 async function live(p: ReturnType<typeof parseArgs>, format: string, io: IO): Promise<number> {

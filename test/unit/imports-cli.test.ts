@@ -79,6 +79,10 @@ test('import svg: the import drawn with the map renderer; --boot draws the stati
   assert.equal(b.code, 0, b.err);
   assert.match(b.out, /linux-x86_64-4level \(left\) compared with linux-x86_64-4level@boot-crash-help-m\.txt \(right\)/);
   assert.match(b.out, /vmalloc: -0x153b40000000 from the static base/);
+  const hashed = run('import', dump('vmallocinfo-hashed.txt'), '--format', 'json');
+  assert.equal(hashed.code, 0, 'read and explained');
+  assert.deepEqual(JSON.parse(hashed.out).hidden, { count: 4, firstLine: 1, reason: 'hashed' });
+  assert.match(hashed.err, /vmallocinfo-hashed\.txt:1: 4 of 4 areas show hashed pointers/);
   const none = run('import', dump('vmallocinfo-hashed.txt'), '--format', 'svg');
   assert.equal(none.code, 2);
   assert.match(none.err, /nothing to draw .*hashed pointers/);
