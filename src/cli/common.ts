@@ -1,5 +1,7 @@
-// Argument handling shared by the CLI commands.
+// Argument handling shared by the CLI commands, and the file system the engine reads through.
+import * as fs from 'node:fs';
 import { InputError, Layout, loadLayoutFile, requireLayout, DEFAULT_LAYOUT_ID } from '../engine/paging';
+import { KbuildFS } from '../engine/source';
 
 export interface IO {
   out(s: string): void;
@@ -66,4 +68,48 @@ export function chosenLayout(p: Parsed): Layout {
 
 export function json(v: unknown): string {
   return JSON.stringify(v, null, 2) + '\n';
+}
+
+/** The file system for the engine's kernel-build context (kbuild.ts), bounded reads, never throws. */
+export function nodeKbuildFS(): KbuildFS {
+  const MAX = 16 * 1024 * 1024;
+  const texts = new Map<string, string | undefined>();
+  const read = (p: string): string | undefined => {
+    if (texts.has(p)) return texts.get(p);
+    let t: string | undefined;
+    try {
+      const st = fs.statSync(p);
+      t = st.isFile() && st.size <= MAX ? fs.readFileSync(p, 'utf8') : undefined;
+    } catch {
+      t = undefined;
+    }
+    if (texts.size > 4000) texts.clear();
+    texts.set(p, t);
+    return t;
+  };
+  return {
+    readFile: read,
+    exists: (p) => { try { fs.statSync(p); return true; } catch { return false; } },
+    readLink: (p) => { try { return fs.readlinkSync(p); } catch { return undefined; } },
+    listDir: (p) => {
+      try {
+        return fs.readdirSync(p, { withFileTypes: true }).map((d) => {
+          let dir = d.isDirectory();
+          if (d.isSymbolicLink()) { try { dir = fs.statSync(`${p}/${d.name}`).isDirectory(); } catch { dir = false; } }
+          return dir ? d.name + '/' : d.name;
+        });
+      } catch {
+        return undefined;
+      }
+    },
+    contains: (p, needle) => {
+      if (texts.has(p)) return (texts.get(p) ?? '').includes(needle);
+      try {
+        const b = fs.readFileSync(p);
+        return b.length <= MAX && b.includes(needle);
+      } catch {
+        return false;
+      }
+    },
+  };
 }

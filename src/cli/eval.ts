@@ -1,19 +1,27 @@
-// paging-layout eval <expression> [-I dir]… [-D NAME[=VALUE]]… [--file path]… [--json] [--layout ID] [--mode ID]
+// paging-layout eval <expression> [-I dir]… [-D NAME[=VALUE]]… [--file path]… [--kbuild DIR] [--json] [--layout ID] [--mode ID]
 //
 // Evaluates a C constant expression (or a macro name) with the definitions of the given files and
-// their includes, the user's defines and the active paging mode's helpers.
+// their includes, the user's defines and the active paging mode's helpers. With --kbuild, a kernel
+// build is the context: its configuration (an unlisted CONFIG_ is not set), include paths, forced
+// includes and architecture (the paging mode follows it), and the header that defines the name is
+// found in the tree itself (the architecture's headers first, then include/).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText, chainText, condText, deriveName, EvalAlternative, EvalResult, parseDefineArgs } from '../engine/source';
-import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode } from '../engine/paging';
+import {
+  analyzeText, chainText, condText, deriveName, EvalAlternative, EvalOptions, EvalResult, parseDefineArgs, DefineSettings,
+  findKbuild, kbuildMode, findDefinition, kbuildDatabase, searchPath, withDeclarations, judgeAtom, SourceText, MacroLookup,
+  MacroDef, parseDefine, tokenize, KbuildContext, definitionSearchRoots, evaluateExpression,
+} from '../engine/source';
+import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, builtinLayouts } from '../engine/paging';
+import { nodeKbuildFS } from './common';
 
 export interface EvalIO {
   out(s: string): void;
   err(s: string): void;
 }
 
-export const usage = 'eval <expression> [-I dir]… [-D NAME[=VALUE]]… [--file path]… [--json] [--layout ID|--mode ID]  value of a C expression or macro';
+export const usage = 'eval <expression> [-I dir]… [-D NAME[=VALUE]]… [--file path]… [--kbuild DIR [--arch A]] [--json] [--layout ID|--mode ID]  value of a C expression or macro';
 
 class Usage extends Error {}
 
@@ -25,6 +33,8 @@ interface Opts {
   json: boolean;
   layout?: string;
   mode?: string;
+  kbuild?: string;
+  arch?: string;
 }
 
 function parse(args: string[]): Opts {
@@ -47,10 +57,15 @@ function parse(args: string[]): Opts {
     else if (a.startsWith('--layout=')) o.layout = a.slice(9);
     else if (a === '--mode') o.mode = val(a);
     else if (a.startsWith('--mode=')) o.mode = a.slice(7);
+    else if (a === '--kbuild') o.kbuild = val(a);
+    else if (a.startsWith('--kbuild=')) o.kbuild = a.slice(9);
+    else if (a === '--arch') o.arch = val(a);
+    else if (a.startsWith('--arch=')) o.arch = a.slice(7);
     else if (a.startsWith('--') || (/^-[A-Za-z]/.test(a) && a.length > 1)) throw new Usage(`unknown option ${a}`);
     else o.expr.push(a);
   }
   if (o.expr.length === 0) throw new Usage('missing <expression> (usage: paging-layout ' + usage.split('  ')[0] + ')');
+  if (o.arch && !o.kbuild) throw new Usage('--arch needs --kbuild');
   return o;
 }
 
@@ -83,40 +98,208 @@ function readFile(p: string): string | undefined {
   }
 }
 
+/** A pinned value for what the sources cannot give: `sizeof(struct page)=64`, `offsetof(struct s, m)=8`. */
+const PIN = /^(sizeof|__alignof__|offsetof)\s*\((.*)\)\s*=(.*)$/s;
+
+/** The key the evaluator asks for: `sizeof(struct page)`, `offsetof(struct s, a.b)` (spacing normalised). */
+function pinKey(kind: string, inner: string): string {
+  if (kind === 'offsetof') {
+    const c = inner.indexOf(',');
+    return `offsetof(${inner.slice(0, c).trim().replace(/\s+/g, ' ')}, ${inner.slice(c + 1).replace(/\s+/g, '')})`;
+  }
+  return `${kind}(${inner.trim().replace(/\s+/g, ' ').replace(/\s*\*/g, ' *')})`;
+}
+
+function pinLookup(pins: string[], lookup: MacroLookup): MacroLookup {
+  if (pins.length === 0) return lookup;
+  const table = new Map<string, MacroDef[]>();
+  for (const p of pins) {
+    const m = PIN.exec(p)!;
+    const key = pinKey(m[1], m[2]);
+    const def = parseDefine({ kind: 'ident', text: key, start: 0, end: key.length }, tokenize(m[3]), [], { note: 'user define' });
+    if (def) table.set(key, [def]);
+  }
+  return (n) => table.get(n) ?? lookup(n);
+}
+
+/** What an evaluation runs with: the options, the mode, notes and the extra JSON fields. */
+interface Setup {
+  evalOpts: EvalOptions;
+  mode: PagingMode;
+  problems: string[];
+  notes: string[];
+  json: Record<string, unknown>;
+  /** Set when the evaluation cannot start (no definition found): the message, exit 1. */
+  missing?: string;
+}
+
+/** The plain setup: the given files become includes of a synthetic document. */
+function plainSetup(o: Opts, mode: PagingMode, userDefines: DefineSettings, pins: string[]): Setup {
+  const main = path.resolve('<command line>');
+  const text = o.files.map((f) => `#include "${path.resolve(f)}"`).join('\n');
+  const includeDirs = o.includeDirs.map((d) => path.resolve(d));
+  const analysis = analyzeText(text, { file: main, family: 'c', mode, defines: userDefines, includeDirs, readFile });
+  const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
+  const evalOpts = pins.length ? { ...analysis.options, lookup: pinLookup(pins, analysis.options.lookup!) } : analysis.options;
+  return { evalOpts, mode, problems, notes: [], json: {} };
+}
+
+const rel = (ctx: KbuildContext, p: string) => (p.startsWith(ctx.sourceTree + '/') ? p.slice(ctx.sourceTree.length + 1) : p.startsWith(ctx.buildDir + '/') ? `$O/${p.slice(ctx.buildDir.length + 1)}` : p);
+
+/** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
+function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[]): Setup {
+  const kfs = nodeKbuildFS();
+  const found = findKbuild(path.resolve(o.kbuild!), kfs, { arch: o.arch });
+  if ('error' in found) throw new Usage(found.error);
+  const ctx = found.context;
+  const notes: string[] = [];
+  let mode: PagingMode;
+  let because: string;
+  let runtime: { name: string; value: string; note: string } | undefined;
+  if (o.mode || o.layout) { mode = pickMode(o); because = o.mode ? `--mode ${o.mode}` : `--layout ${o.layout}`; }
+  else {
+    const km = kbuildMode(ctx);
+    if ('error' in km) {
+      const arch = ctx.arch === 'x86' ? (ctx.config.values.get('CONFIG_X86_64') ? 'x86_64' : 'x86_32') : ctx.arch === 'riscv' ? 'riscv64' : ctx.arch;
+      mode = MODES.find((m) => m.arch === arch) ?? pickMode(o);
+      because = `${km.error}; the paging helpers of ${mode.id} are used`;
+      notes.push(`note: ${km.error}`);
+    } else { mode = km.mode; because = km.because; runtime = km.runtime; }
+  }
+  // The headers that define the expression's names (unless --file names them).
+  const files = o.files.map((f) => path.resolve(f));
+  const sites: { name: string; file: string; line: number }[] = [];
+  const names = [...new Set((expr.match(/[A-Za-z_]\w*/g) ?? []))].slice(0, 8);
+  if (files.length === 0) {
+    for (const n of names) {
+      if (/^(sizeof|offsetof|__alignof__|defined|unsigned|signed|long|int|short|char|struct)$/.test(n)) continue;
+      const site = findDefinition(ctx, n, kfs);
+      if (site) { sites.push({ name: n, file: site.file, line: site.line }); if (!files.includes(site.file)) files.push(site.file); }
+    }
+  }
+  // Flags of a translation unit for the header (compile_commands.json), when the build has one.
+  const db = kbuildDatabase(ctx, kfs);
+  const choice = files.length && db ? db.flagsFor(files[0]) : undefined;
+  const known = new Set(ctx.forcedIncludes.map((f) => f.path));
+  const extraIncludes = choice ? [...choice.flags.macroIncludes, ...choice.flags.forcedIncludes].filter((f) => !known.has(f)) : [];
+  const includeDirs = [...o.includeDirs.map((d) => path.resolve(d)), ...(choice ? searchPath(choice.flags, true) : ctx.includeDirs)];
+  const defines: DefineSettings = { ...ctx.defines };
+  if (choice) for (const [k, v] of Object.entries(choice.flags.defines)) if (!/^KBUILD_|^__KBUILD_/.test(k)) defines[k] = v;
+  Object.assign(defines, userDefines);
+  // The unit: the processed forced includes, the flags' own -include files, then the headers.
+  const autoconf = `${ctx.buildDir}/include/generated/autoconf.h`;
+  const build = (headers: string[]) => {
+    const unit = [
+      ...ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path),
+      ...extraIncludes,
+      ...headers,
+    ].map((f) => `#include "${f}"`).join('\n');
+    const reads: SourceText[] = [];
+    const read = (p: string): string | undefined => {
+      if (p === autoconf) return ''; // its values are the parsed configuration (defines)
+      const t = kfs.readFile(p);
+      if (t !== undefined) reads.push({ file: p, text: t });
+      return t;
+    };
+    const analysis = analyzeText(unit, { file: `${ctx.buildDir}/<eval>.c`, family: 'c', mode, defines, includeDirs, readFile: read, maxFiles: 2000 });
+    const macros = pinLookup(pins, analysis.lookup);
+    const base: EvalOptions = { ...analysis.options, lookup: macros, configComplete: true };
+    const lookup = withDeclarations(macros, reads, (atom) => {
+      const v = judgeAtom(atom.text, base);
+      return v === undefined ? undefined : v !== atom.negated;
+    });
+    return { analysis, base, lookup };
+  };
+  // A header often uses names that another header of its translation units defines (the kernel's
+  // include order): those headers are found the same way and included before it, for a few rounds.
+  let unit = build(files);
+  if (o.files.length === 0) {
+    for (let round = 0; round < 4; round++) {
+      const r = evaluateExpression(expr, { ...unit.base, lookup: unit.lookup });
+      const missingNames = [...new Set(r.alternatives.flatMap((a) => a.unresolved.filter((n) => !a.runtime.includes(n))))]
+        .filter((n) => /^[A-Za-z_]\w*$/.test(n) && !/^CONFIG_/.test(n)).slice(0, 8);
+      const more: string[] = [];
+      for (const n of missingNames) {
+        const site = findDefinition(ctx, n, kfs);
+        if (site && !files.includes(site.file) && !more.includes(site.file)) { more.push(site.file); sites.push({ name: n, file: site.file, line: site.line }); }
+      }
+      if (more.length === 0) break;
+      files.unshift(...more);
+      unit = build(files);
+    }
+  }
+  const { analysis, base, lookup } = unit;
+  const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
+  const layout = builtinLayouts().find((l) => l.mode === mode.id && l.id.startsWith('linux-'));
+  notes.push(`context: ${ctx.archVariant ?? ctx.arch} build ${ctx.buildDir} (source ${ctx.sourceTree}), configuration ${rel(ctx, ctx.config.file ?? '')}, paging mode ${mode.id} (${because})`);
+  for (const s of sites) notes.push(`${s.name} defined in ${rel(ctx, s.file)}:${s.line}`);
+  if (choice && choice.how !== 'listed') notes.push(`flags of ${rel(ctx, choice.unit)} (${choice.how === 'includer' ? 'a unit that includes it' : choice.how === 'sibling' ? 'a unit of the same directory' : 'the nearest unit'})`);
+  if (runtime) notes.push(`assumes ${runtime.name} = ${runtime.value}: ${runtime.note}`);
+  const json: Record<string, unknown> = {
+    kbuild: {
+      sourceTree: ctx.sourceTree, buildDir: ctx.buildDir, arch: ctx.archVariant ?? ctx.arch, config: ctx.config.file, configSource: ctx.config.source,
+      mode: mode.id, modeBecause: because, ...(layout ? { layout: layout.id } : {}),
+      definitions: sites.map((s) => ({ name: s.name, file: s.file, line: s.line })),
+      ...(choice ? { flagsFrom: { unit: choice.unit, how: choice.how } } : {}),
+      forcedIncludes: ctx.forcedIncludes.map((f) => ({ file: f.path, processed: f.processed })).concat(extraIncludes.map((f) => ({ file: f, processed: true }))),
+    },
+    runtimeAssumptions: runtime ? [runtime] : [],
+  };
+  const isName = /^[A-Za-z_]\w*$/.test(expr);
+  const missing = isName && sites.length === 0 && o.files.length === 0 && !isKnown(expr, { ...base, lookup })
+    ? `${expr}: no definition in ${definitionSearchRoots(ctx).slice(0, 1).map((r) => rel(ctx, r)).join('')}, the other headers of arch/${ctx.arch}/include or include/ of ${ctx.sourceTree}`
+    : undefined;
+  return { evalOpts: { ...base, lookup }, mode, problems, notes, json, ...(missing ? { missing } : {}) };
+}
+
+/** Whether a name has a value without any header (built-in idioms, paging helpers, the configuration). */
+function isKnown(name: string, opts: EvalOptions): boolean {
+  const r = evaluateExpression(name, { ...opts, maxSteps: 2000 });
+  return r.alternatives.some((a) => a.value !== undefined);
+}
+
 /** `paging-layout eval`: exit 0 with a value, 1 when it cannot be evaluated, 2 on bad input. */
 export function run(args: string[], io: EvalIO): number {
   let o: Opts;
-  let mode: PagingMode;
+  let setup: Setup;
+  const expr = (() => { try { return parse(args).expr.join(' '); } catch { return ''; } })();
   try {
     o = parse(args);
-    mode = pickMode(o);
+    const plainDefs: string[] = [];
+    const pins: string[] = [];
+    for (const d of o.defines) {
+      if (PIN.test(d)) pins.push(d);
+      else if (/^[A-Za-z_]\w*(=.*)?$/s.test(d)) plainDefs.push(d);
+      else throw new Usage(`-D ${d}: expected NAME, NAME=VALUE or sizeof(struct NAME)=VALUE`);
+    }
     for (const f of o.files) {
       if (readFile(path.resolve(f)) === undefined) throw new Usage(`cannot read --file ${f}`);
     }
-    for (const d of o.defines) if (!/^[A-Za-z_]\w*(=.*)?$/s.test(d)) throw new Usage(`-D ${d}: expected NAME or NAME=VALUE`);
+    const userDefines = parseDefineArgs(plainDefs);
+    setup = o.kbuild ? kbuildSetup(o, expr, userDefines, pins) : plainSetup(o, pickMode(o), userDefines, pins);
   } catch (e) {
     io.err(`paging-layout eval: ${(e as Error).message}\n`);
     return 2;
   }
-  const expr = o.expr.join(' ');
-  // The files become includes of a synthetic document, so their own includes resolve as usual.
-  const main = path.resolve('<command line>');
-  const text = o.files.map((f) => `#include "${path.resolve(f)}"`).join('\n');
-  const includeDirs = o.includeDirs.map((d) => path.resolve(d));
-  const analysis = analyzeText(text, { file: main, family: 'c', mode, defines: parseDefineArgs(o.defines), includeDirs, readFile });
-  const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
+  const { evalOpts, mode, problems, notes } = setup;
+  if (setup.missing) {
+    if (o.json) io.out(JSON.stringify({ expression: expr, value: null, error: `cannot evaluate: ${setup.missing}`, mode: mode.id, ...setup.json }, null, 2) + '\n');
+    else io.out(`${expr}: cannot evaluate: ${setup.missing}\n${notes.map((n) => `  ${n}\n`).join('')}`);
+    return 1;
+  }
 
   const isName = /^[A-Za-z_]\w*$/.test(expr);
-  const result: EvalResult = analysis.evaluate(expr);
+  const result: EvalResult = evaluateExpression(expr, evalOpts);
   const alts = result.alternatives;
   const syntax = alts.find((a) => a.errorCode === 'syntax');
-  if (syntax && alts.every((a) => a.errorCode === 'syntax')) {
+  // A name's syntax error is in a definition (a form the evaluator does not read): not bad input.
+  if (syntax && !isName && alts.every((a) => a.errorCode === 'syntax')) {
     io.err(`paging-layout eval: '${expr}': ${syntax.error}\n`);
     return 2;
   }
   const first = alts[0];
   const sameValue = alts.every((a) => a.u64 !== undefined && a.u64 === first.u64);
-  const steps = isName ? deriveName(expr, analysis.options) : undefined;
+  const steps = isName ? deriveName(expr, evalOpts) : undefined;
   const dependsOn = sameValue ? [] : first.conditions.map(condText);
   const unresolved = [...new Set(first.unresolved)];
   const altJson = (a: EvalAlternative) => ({
@@ -126,7 +309,7 @@ export function run(args: string[], io: EvalIO): number {
     ...(a.error ? { error: a.error } : {}),
   });
 
-  if (o.json) {
+  if (o!.json) {
     const out: Record<string, unknown> = {
       expression: expr,
       value: first.u64 !== undefined ? hex16(first.u64) : null,
@@ -134,6 +317,7 @@ export function run(args: string[], io: EvalIO): number {
       dependsOn,
     };
     if (first.error) out.error = first.error;
+    if (first.needs?.length) out.needs = first.needs;
     if (first.type) out.type = first.type.name;
     if (first.runtime.length) out.runtime = first.runtime;
     if (first.assumptions.length) out.assumptions = first.assumptions;
@@ -141,6 +325,7 @@ export function run(args: string[], io: EvalIO): number {
     if (alts.length > 1 && !sameValue) out.alternatives = alts.map(altJson);
     out.mode = mode.id;
     if (problems.length) out.includeProblems = problems;
+    Object.assign(out, setup.json);
     io.out(JSON.stringify(out, null, 2) + '\n');
   } else {
     const lines: string[] = [];
@@ -157,6 +342,7 @@ export function run(args: string[], io: EvalIO): number {
       }
     }
     for (const s of first.assumptions) lines.push(`  assumes ${s}`);
+    for (const n of notes) lines.push(`  ${n}`);
     for (const p of problems) lines.push(`  note: ${p}`);
     io.out(lines.join('\n') + '\n');
   }

@@ -9,6 +9,8 @@ export * from './evaluate';
 export * from './derive';
 export * from './enums';
 export * from './kconfig';
+export * from './compileFlags';
+export * from './kbuild';
 export * from './directives';
 export * from './records';
 export * from './preprocessor';
