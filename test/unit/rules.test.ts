@@ -482,3 +482,39 @@ test('principle (envelopes): a range that names a hole or a reservation is not o
   // Two ordinary areas that overlap partly are still reported.
   assert.deepEqual(check(t.replace(/HYPERVISOR_VIRT/g, 'PERDOMAIN_VIRT'), getPreset('xen-x86_64')!, '/src/xen/arch/x86/include/asm/config.h').map((x) => x.code), ['PL003']);
 });
+
+// Round 2 (docs/precision.md): classes of QEMU's bundled boot-loader tree, removed by principle.
+
+test('principle (relative ends): an END below the START\'s alignment is relative to it, not an end below the start (PL007)', () => {
+  const t = '#define BOARD_INIT_RAM_ADDR 0xf0000000\n#define BOARD_INIT_RAM_END 0x4000 /* end of the used area, from its start */\n' +
+    '#define BOARD_INIT_RAM1_ADDR 0xf2001000\n#define BOARD_INIT_RAM1_END 0x1000 /* a size equal to the start\'s alignment */\n';
+  assert.deepEqual(check(t, L4, '/fw/include/configs/board.h'), []);
+  // A memory-test window written backwards (a digit slip) is a real mistake.
+  assert.deepEqual(check('#define BOARD_MEMTEST_START 0x70000000\n#define BOARD_MEMTEST_END 0x23e00000\n', L4, '/fw/include/configs/board.h').map((x) => x.code), ['PL007']);
+  // A reversed pair of absolute values is still reported (the fixture's SWAP_AREA pair, a reversed 32-bit pair).
+  assert.deepEqual(check('#define C_START 0x90000000\n#define C_END 0x80000000\n', L4, '/fw/include/configs/board.h').map((x) => x.code), ['PL007']);
+});
+
+test('principle (address spaces): a bus\'s I/O space (PCI_IO_BASE/SIZE) is a port space; its CPU window is memory (PL003)', () => {
+  const t = '#define BOARD_PCI1_IO_BASE 0x00000000\n#define BOARD_PCI1_IO_SIZE 0x00100000\n#define BOARD_LOW_RAM_START 0x00080000\n#define BOARD_LOW_RAM_END 0x00400000\n';
+  assert.deepEqual(check(t, L4, '/fw/include/configs/board.h'), []);
+  const phys = '#define BOARD_PCI1_IO_PHYS_BASE 0x00000000\n#define BOARD_PCI1_IO_PHYS_SIZE 0x00100000\n#define BOARD_LOW_RAM_PHYS_START 0x00080000\n#define BOARD_LOW_RAM_PHYS_END 0x00400000\n';
+  assert.deepEqual(check(phys, L4, '/fw/include/configs/board.h').map((x) => x.code), ['PL003']);
+});
+
+test('principle (range pairs): a memory-test window spans the memory it tests, not a region (PL003)', () => {
+  const t = '#define BOARD_BANK0_START 0x00000000\n#define BOARD_BANK0_END 0x04000000\n#define BOARD_BANK1_START 0x04000000\n#define BOARD_BANK1_END 0x08000000\n' +
+    '#define BOARD_MEMTEST_START 0x00400000\n#define BOARD_MEMTEST_END 0x07c00000\n';
+  assert.deepEqual(check(t, L4, '/fw/include/configs/board.h'), []);
+});
+
+test('principle (file context): an architecture named with its width or toolchain name (loongarch64/, aarch64/, ppc64le/) is another architecture', () => {
+  for (const p of ['/q/tests/tcg/loongarch64/system/kernel.ld', '/q/tests/tcg/aarch64/system/kernel.ld', '/q/pc-bios/s390x/start.S', '/q/tests/ppc64le/x.S', '/q/roms/mips64el/x.ld']) {
+    assert.equal(layoutAppliesToPath(p, L4), false, p);
+  }
+  assert.equal(layoutAppliesToPath('/q/tests/tcg/aarch64/system/kernel.ld', getPreset('linux-arm64-4k-48bit')!), true);
+  assert.equal(layoutAppliesToPath('/q/tests/tcg/x86_64/system/kernel.ld', L4), true);
+  assert.equal(layoutAppliesToPath('/q/tests/tcg/x86_64/system/kernel.ld', getPreset('linux-x86_32')!), false);
+  assert.equal(layoutAppliesToPath('/q/tests/tcg/i386/system/kernel.ld', L4), false);
+  assert.deepEqual(checkText('SECTIONS { . = 0x9000000000200000; }\n', '/q/tests/tcg/loongarch64/system/kernel.ld', { layout: L4, family: 'ld' }), []);
+});

@@ -49,6 +49,16 @@ const ARCH_DIRS: Record<string, PagingMode['arch'][]> = {
   x86: ['x86_64', 'x86_32'], arm64: ['arm64'], riscv: ['riscv64'],
 };
 
+/** A path component that names an architecture, as Linux, toolchains and emulators spell them. */
+const ARCH_COMPONENT = /(?:^|\/)(x86(?:_64)?|amd64|i[3-6]86|arm64|aarch64|riscv(?:32|64)?|powerpc(?:64)?|ppc(?:64(?:le)?)?|mips(?:64)?(?:el)?|s390x?|sparc(?:64)?|arm|parisc(?:64)?|hppa|alpha|ia64|m68k|sh4?|xtensa|loongarch(?:32|64)?|openrisc|or1k|csky|hexagon|microblaze(?:el)?|nios2|arc|um)\//;
+
+/** The Linux name of an architecture component (`aarch64` → arm64, `x86_64`/`i386` → x86, `riscv64` → riscv). */
+function archName(c: string): string {
+  if (c === 'aarch64') return 'arm64';
+  if (/^(?:x86_64|amd64|i[3-6]86)$/.test(c)) return 'x86';
+  return c.replace(/(?:32|64|64le|64el|el|x)$/, '');
+}
+
 /**
  * Whether the layout's paging mode can apply to a file, from its path: a file under `arch/<dir>/` of
  * another architecture (`arch/powerpc/…` under an x86-64 layout) is not checked against the layout, nor
@@ -62,13 +72,14 @@ export function layoutAppliesToPath(file: string, layout: Layout): boolean {
     const arches = ARCH_DIRS[m[1]];
     if (!arches || !arches.includes(mode.arch)) return false;
   }
-  // Another architecture named by a directory anywhere (tools/testing/selftests/powerpc/…, drivers/…/mips/…).
-  const other = /(?:^|\/)(x86|arm64|riscv|powerpc|ppc|mips|s390|sparc|arm|parisc|alpha|ia64|m68k|sh|xtensa|loongarch|openrisc|csky|hexagon|microblaze|nios2|arc|um)\//.exec(p);
-  if (other && !(ARCH_DIRS[other[1]] ?? []).includes(mode.arch)) return false;
+  // Another architecture named by a directory anywhere (tools/testing/selftests/powerpc/…, drivers/…/mips/…),
+  // also with its width or its toolchain name (tests/tcg/loongarch64/…, aarch64/, x86_64/, ppc64le/).
+  const other = ARCH_COMPONENT.exec(p);
+  if (other && !(ARCH_DIRS[archName(other[1])] ?? []).includes(mode.arch)) return false;
   const base = p.slice(p.lastIndexOf('/') + 1);
-  if (/(?:^|\/)(?:x86|i386)\//.test(p) || m?.[1] === 'x86' || mode.arch.startsWith('x86')) {
-    const is32 = /(?:_32|32)\.[a-zA-Z]+$/.test(base) || /\/(?:32|i386)\//.test(p) || /_32[_.]/.test(base);
-    const is64 = /(?:_64|64)\.[a-zA-Z]+$/.test(base) || /\/64\//.test(p) || /_64[_.]/.test(base);
+  if (/(?:^|\/)(?:x86|x86_64|amd64|i[3-6]86)\//.test(p) || m?.[1] === 'x86' || mode.arch.startsWith('x86')) {
+    const is32 = /(?:_32|32)\.[a-zA-Z]+$/.test(base) || /\/(?:32|i[3-6]86)\//.test(p) || /_32[_.]/.test(base);
+    const is64 = /(?:_64|64)\.[a-zA-Z]+$/.test(base) || /\/(?:64|x86_64|amd64)\//.test(p) || /_64[_.]/.test(base);
     if (is32 && mode.addressBits === 64 && !is64) return false;
     if (is64 && mode.addressBits === 32 && !is32) return false;
   }
@@ -178,6 +189,11 @@ function likeness(ctx: Ctx, v: RuleValue): Likeness {
 /** The name of a hole or a reservation as a whole (`HYPERVISOR_VIRT`, `GUARD_HOLE`): an envelope for the range rules. */
 function envelopeName(prefix: string): boolean {
   return nameWords(prefix).some((w) => w === 'GUARD' || w === 'HOLE' || w === 'HYPERVISOR' || w === 'RESERVATION');
+}
+
+/** A range over which something is tested (`MEMTEST`, `SELFTEST`, `TEST`): not a region. */
+function testWindow(prefix: string): boolean {
+  return nameWords(prefix).some((w) => /^(?:MEM|SELF)?TESTS?$/.test(w));
 }
 
 function holeName(name?: string): boolean {
@@ -444,6 +460,8 @@ function pageBoundary(v: bigint): boolean {
 function spaceOf(prefix: string, r: RuleValue): string {
   const words = nameWords(prefix + '_' + (r.name ?? ''));
   if (words.some((w) => /^(?:IOPORT|PIO|PORT|IO_PORT)$/.test(w))) return 'port';
+  // The I/O space of a bus (PCI_IO_BASE, PCI1_IO_SIZE, ISA_IO) is a port space; its CPU window (…_IO_PHYS, …_IO_VIRT) is memory.
+  if (words.some((w, i) => w === 'IO' && i > 0 && /^(?:PCIE?\d*|ISA|LPC)$/.test(words[i - 1])) && !words.some((w) => w === 'PHYS' || w === 'VIRT' || w === 'PADDR' || w === 'VADDR')) return 'port';
   if (readName(r.name ?? '').physical || words.includes('PHYS')) return 'phys';
   return 'virt';
 }
@@ -470,7 +488,9 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
         // PL007: end below start.
         // Computed pairs that descend (EFI_VA_END below EFI_VA_START) are deliberate top-down areas; a reversed pair written as literals is a typo.
         const singleBits = (s.value! & (s.value! - 1n)) === 0n && (e.value! & (e.value! - 1n)) === 0n;
-        if (e.value! < s.value! && e.value !== 0n && !(s.growsDown || e.growsDown) && (s.local || e.local) && (s.literal || e.literal) && !singleBits) {
+        // An END within the START's alignment (INIT_RAM_ADDR 0xf0000000, INIT_RAM_END 0x4000) is relative to it: a size or an offset into the area.
+        const relative = e.value! <= (s.value! & -s.value!);
+        if (e.value! < s.value! && e.value !== 0n && !(s.growsDown || e.growsDown) && (s.local || e.local) && (s.literal || e.literal) && !singleBits && !relative) {
           const at = e.local ? e : s;
           const other = at === e ? s : e;
           report(ctx, { code: 'PL007', file: at.file, range: at.range, value: at.value,
@@ -521,6 +541,8 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
       // A hole or a reservation (HYPERVISOR_VIRT_START..END, GUARD_HOLE_*) is a claim, not a region: the
       // owner's areas lie in it and may reach past it (Xen's direct map continues beyond its 16 slots).
       if (envelopeName(a.prefix) || envelopeName(b.prefix)) continue;
+      // A test window (MEMTEST_START..END) spans the memory it tests, whatever regions lie there.
+      if (testWindow(a.prefix) || testWindow(b.prefix)) continue;
       const parts = (r: RangeDef) => [r.start, r.end ?? r.size!];
       if (!parts(a).every((x) => parts(b).every((y) => compatible(x, y)))) continue;
       // Report on the later definition in this file; related information points at the other range.
