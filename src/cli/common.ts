@@ -78,8 +78,9 @@ export function nodeKbuildFS(): KbuildFS {
     if (texts.has(p)) return texts.get(p);
     let t: string | undefined;
     try {
-      const st = fs.statSync(p);
-      t = st.isFile() && st.size <= MAX ? fs.readFileSync(p, 'utf8') : undefined;
+      // (no stat first: a directory or a missing file throws; sources are far below the limit)
+      t = fs.readFileSync(p, 'utf8');
+      if (t.length > MAX) t = undefined;
     } catch {
       t = undefined;
     }
@@ -89,7 +90,7 @@ export function nodeKbuildFS(): KbuildFS {
   };
   return {
     readFile: read,
-    exists: (p) => { try { fs.statSync(p); return true; } catch { return false; } },
+    exists: (p) => fs.existsSync(p),
     readLink: (p) => { try { return fs.readlinkSync(p); } catch { return undefined; } },
     listDir: (p) => {
       try {

@@ -230,7 +230,7 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
   }
   const { analysis, base, lookup } = unit;
   const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
-  const layout = builtinLayouts().find((l) => l.mode === mode.id && l.id.startsWith('linux-'));
+  const layout = o.json ? builtinLayouts().find((l) => l.mode === mode.id && l.id.startsWith('linux-')) : undefined;
   notes.push(`context: ${ctx.archVariant ?? ctx.arch} build ${ctx.buildDir} (source ${ctx.sourceTree}), configuration ${rel(ctx, ctx.config.file ?? '')}, paging mode ${mode.id} (${because})`);
   for (const s of sites) notes.push(`${s.name} defined in ${rel(ctx, s.file)}:${s.line}`);
   if (choice && choice.how !== 'listed') notes.push(`flags of ${rel(ctx, choice.unit)} (${choice.how === 'includer' ? 'a unit that includes it' : choice.how === 'sibling' ? 'a unit of the same directory' : 'the nearest unit'})`);

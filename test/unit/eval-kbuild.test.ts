@@ -179,3 +179,14 @@ test('engine: the context, the definition order and the mode, without the CLI', 
   assert.ok('mode' in m && m.mode.id === 'x86_64-4level');
   assert.equal(findKbuild(TREE, kfs, { arch: 'arm64' }).hasOwnProperty('context'), true);
 });
+
+test('--file with --kbuild: the given header, with the build\'s configuration and include paths', () => {
+  const r = json('MODULES_VADDR', '--kbuild', TREE, '--file', path.join(TREE, 'arch/x86/include/asm/pgtable_32_areas.h'));
+  assert.equal(r.code, 0);
+  assert.equal(r.j.value, '0x00000000f8000000');
+  assert.deepEqual(r.j.kbuild.definitions, []);
+  // the configuration still decides (an unlisted CONFIG_ is not set)
+  const f = json('FEATURE_WINDOW', '--kbuild', TREE, '--file', path.join(TREE, 'include/linux/layout_flags.h'));
+  assert.equal(f.j.value, '0x0000000000000000');
+  assert.equal(f.j.alternatives, undefined);
+});

@@ -63,6 +63,9 @@ export const RUNTIME_VARIABLES = new Set([
   'kaslr_offset', 'kernel_map', 'va_pa_offset', 'va_kernel_pa_offset', 'phys_ram_base', 'satp_mode',
   'pgdir_shift_runtime', 'cpu_entry_area', '_text', '_stext', '_etext', '_end', '_edata', '__bss_start',
   'page_offset', 'kernel_virt_addr', 'PHYS_OFFSET_runtime', 'vmalloc_start', 'xen_start_info',
+  // CPU features and paging levels decided at boot (x86 LA57, RISC-V Sv48/Sv57)
+  '__pgtable_l5_enabled', 'pgtable_l4_enabled', 'pgtable_l5_enabled', 'cpu_feature_enabled', 'boot_cpu_has', 'static_cpu_has',
+  'this_cpu_has', 'cpus_have_const_cap', 'cpus_have_cap', 'cpus_have_final_cap',
 ]);
 
 export function isRuntimeName(name: string): boolean {
