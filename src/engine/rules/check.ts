@@ -2,7 +2,7 @@
 // range rules, the named values of the files it includes.
 import { analyzeSparse, analyzeText, Family, FileAnalysis, MacroDef } from '../source';
 import { modeOf, PagingMode } from '../paging';
-import { collectValues, Collected, mayHaveFindings } from './values';
+import { collectValues, Collected, mayHaveFindings, RULE_NAME_Y } from './values';
 import { layoutAppliesToPath, needsOtherValues, RuleOptions, runRules } from './rules';
 import { Finding, RuleValue } from './types';
 
@@ -61,13 +61,13 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
   const source = includedSource(opts.included);
-  const a = analyzeSparse(text, { file, family: opts.family, mode: applies ? mode : undefined, fallback: source.get });
+  const a = analyzeSparse(text, { file, family: opts.family, mode: applies ? mode : undefined, fallback: source.get, keepDefinition: RULE_NAME_Y });
   return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source });
 }
 
 /** The values and definitions of a file others include (named values only are used by them). */
 export function collectIncluded(text: string, file: string, family: Family): Collected {
-  return collectValues(analyzeSparse(text, { file, family }), { evaluate: false });
+  return collectValues(analyzeSparse(text, { file, family, keepDefinition: RULE_NAME_Y }), { evaluate: false });
 }
 
 /**
@@ -76,5 +76,5 @@ export function collectIncluded(text: string, file: string, family: Family): Col
  */
 export function collectText(text: string, file: string, opts: { family: Family; mode?: PagingMode; evaluate?: boolean; fast?: boolean }): Collected {
   const aopts = { file, family: opts.family, mode: opts.mode };
-  return collectValues(opts.fast ? analyzeSparse(text, aopts) : analyzeText(text, aopts), { evaluate: opts.evaluate });
+  return collectValues(opts.fast ? analyzeSparse(text, { ...aopts, keepDefinition: RULE_NAME_Y }) : analyzeText(text, aopts), { evaluate: opts.evaluate });
 }

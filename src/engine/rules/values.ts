@@ -49,12 +49,20 @@ function consistentWith(a: readonly CondAtom[], b: readonly CondAtom[]): boolean
   return true;
 }
 
+/** Whether a C definition of this name can be a value for the rules whatever its line holds. */
+export function ruleReadsName(name: string): boolean {
+  return RULE_NAME.test(name);
+}
+
+/** ruleReadsName as a sticky pattern, tried at a name inside a text (the whole-tree line source). */
+export const RULE_NAME_Y = new RegExp(RULE_NAME.source.slice(1) + '\\w', 'y');
+
 /** The definitions that are values for the rules (function-like macros and linker locations are not). */
 function valueRecord(r: DefinitionRecord, family: Family, literalLines: Set<number>): boolean {
   const k = r.kind;
   if (k === 'function-macro' || k === 'ld-dot' || k === 'ld-origin' || k === 'ld-length') return false;
   if (family !== 'c') return true;
-  return RULE_NAME.test(r.name) || literalLines.has(r.line);
+  return literalLines.has(r.line) || RULE_NAME.test(r.name);
 }
 
 /**
@@ -66,7 +74,13 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
   const file = a.file ?? '';
   const lines = a.literalLines();
   const literalLineSet = new Set<number>();
-  for (const l of lines) literalLineSet.add(l.line);
+  /** A literal line's tokens after `# define NAME`: the body, without lexing the definition again. */
+  const bodyAt = new Map<number, LTok[]>();
+  for (const l of lines) {
+    literalLineSet.add(l.line);
+    const t = l.tokens;
+    if (l.directive && t[0]?.text === '#' && t[1]?.text === 'define' && t[2]?.kind === 'ident') bodyAt.set(l.line, t.slice(3));
+  }
   const values: RuleValue[] = [];
   const pending: { value: RuleValue; body: LTok[]; conditions: CondAtom[] }[] = [];
   /** Single literals of definitions, by line: their number tokens are the definition's, not bare literals. */
@@ -81,7 +95,8 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
 
   for (const r of a.pre.definitions) {
     if (!valueRecord(r, family, literalLineSet)) continue;
-    const bodyTokens = (r.directive.body ?? NO_TOKENS) as LTok[];
+    const own = r.kind === 'define' ? bodyAt.get(r.line) : undefined;
+    const bodyTokens = (own ?? r.directive.body ?? NO_TOKENS) as LTok[];
     const nameRange = range(r.line, r.nameStart, r.nameEnd);
     const activity: Activity = r.activity;
     const v: RuleValue = {

@@ -461,10 +461,10 @@ class SparseAnalysis implements FileAnalysis {
   constructor(
     readonly family: Family, readonly file: string | undefined, readonly text: string,
     readonly directives: readonly Directive[], readonly pre: PreprocessResult, readonly mode: PagingMode | undefined,
-    private readonly starts: Int32Array, private readonly scanOptions: ScanOptions,
+    private readonly starts: Int32Array, private readonly scanOptions: ScanOptions, private readonly literal: readonly number[],
   ) {}
   literalLines(): readonly LogicalLine[] {
-    return (this.lines ??= logicalLinesAt(this.text, this.family, literalLineStarts(this.text, this.family), this.starts, this.scanOptions));
+    return (this.lines ??= logicalLinesAt(this.text, this.family, this.literal, this.starts, this.scanOptions));
   }
   lineStart(line: number): number { return this.starts[line]; }
 }
@@ -472,14 +472,22 @@ class SparseAnalysis implements FileAnalysis {
 /**
  * The analysis a whole-tree run makes of a file: for C, every directive (found without lexing the other
  * lines) and the literal lines; other families are lexed whole (their directives are statements of any
- * line). Same preprocessing walk, same definitions, same conditions as the editor's analysis.
+ * line). Same preprocessing walk, same definitions, same conditions as the editor's analysis. With
+ * `keepDefinition` (a sticky pattern tried at a definition's name), a C definition whose name no
+ * condition, literal line or kept definition needs and that `keepDefinition` does not accept stays out of the walk: it is made when its name is looked up
+ * (LateDefinitions), so that `definitions` lists only the kept ones.
  */
-export function analyzeSparse(text: string, opts: AnalysisOptions): FileAnalysis {
+export function analyzeSparse(text: string, opts: AnalysisOptions & { keepDefinition?: RegExp }): FileAnalysis {
   const family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
   if (family !== 'c') return new DocumentAnalyzer({ ...opts, family }).analyze(text);
   const scanOpts = scanOptionsFor(opts.languageId, opts.file);
   const starts = lineStartsOf(text);
-  const directives = sparseDirectives(text, starts, !!scanOpts.hashImmediate);
-  const pre = preprocess(directives, { ...opts, family });
-  return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, starts, scanOpts);
+  const literal = literalLineStarts(text, family);
+  const keep = opts.keepDefinition && !opts.defines && !opts.readFile ? { nameY: opts.keepDefinition, literalStarts: literal } : undefined;
+  const { directives, late } = sparseDirectives(text, starts, !!scanOpts.hashImmediate, keep);
+  let pre: PreprocessResult | undefined = undefined;
+  const fallback = opts.fallback;
+  const lookupLate = late ? (name: string) => late.lookup(name, pre!, opts.file) ?? fallback?.(name) : fallback;
+  pre = preprocess(directives, { ...opts, family, fallback: lookupLate });
+  return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, starts, scanOpts, literal);
 }

@@ -5,7 +5,9 @@
 // the same preprocessing walk and their literal lines to the same consumers, and both select literal
 // lines with the same function (literalLineStarts), so the two agree by construction.
 
-import { Directive, DirectiveLines, LexSource, LTok } from './directives';
+import { Directive, DirectiveLines, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok } from './directives';
+import type { MacroDef } from './evaluate';
+import { BranchRecord, defFor, PreprocessResult, withConditional } from './records';
 import { Family, lexDocumentRun, lexLine, LEX_STATE_SHIFT, scanLine, ScanOptions, STATE_COMMENT } from './scanner';
 
 /** One logical line: a directive with its continuation lines, or one line of code. */
@@ -155,18 +157,100 @@ export function logicalLinesAt(text: string, family: Family, starts: readonly nu
 
 /** Directive keywords the preprocessing walk reads (other directives, `#pragma`, `#error`, …, are skipped). */
 const WALKED_Y = /[ \t]*(?:if|el|endif|define|undef|include)/y;
+/**
+ * The most frequent directives, read without lexing: `#endif`, `#else`, `#ifdef NAME`, `#ifndef NAME` with
+ * nothing but blanks after them, and a one-line `#define NAME…` whose line has no comment, string or
+ * character literal and does not end with a backslash (sticky, tried right after the `#`).
+ */
+const GROUP_Y = /[ \t]*(?:(endif|else)|(ifn?def)[ \t]+([A-Za-z_]\w*))[ \t]*$/y;
+const DEFINE_Y = /[ \t]*define[ \t]+([A-Za-z_]\w*)(\((?:[ \t]*(?:[A-Za-z_]\w*|\.\.\.|,))*[ \t]*\))?/y;
+/** Whether text[from, to) has a comment, a string or character literal, or a backslash. */
+function plainText(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 34 || c === 39 || c === 92) return false;
+    if (c === 47) { const d = text.charCodeAt(k + 1); if (d === 42 || d === 47) return false; }
+  }
+  return true;
+}
+
+/** The directive of a plain one-line `#` line at `ls` (the `#` at `hash`, the line ending at `end`), or undefined. */
+function plainDirective(src: LexSource, ls: number, hash: number, end: number, line: number): Directive | undefined {
+  const text = src.text;
+  GROUP_Y.lastIndex = hash + 1;
+  const g = GROUP_Y.exec(text);
+  if (g && GROUP_Y.lastIndex === end) {
+    if (g[1]) return { kind: g[1] === 'endif' ? 'endif' : 'else', line, endLine: line, tokens: [], keyword: g[1] };
+    const at = GROUP_Y.lastIndex - g[0].length + g[0].lastIndexOf(g[3]);
+    const tok: LTok = { kind: 'ident', text: g[3], start: at - ls, end: at - ls + g[3].length, line };
+    return { kind: g[2] === 'ifdef' ? 'ifdef' : 'ifndef', line, endLine: line, tokens: [tok], keyword: g[2] };
+  }
+  DEFINE_Y.lastIndex = hash + 1;
+  const m = DEFINE_Y.exec(text);
+  if (!m) return undefined;
+  if (!plainText(text, hash, end)) return undefined;
+  const nameAt = DEFINE_Y.lastIndex - m[0].length + m[0].indexOf(m[1], m[0].indexOf('define') + 6);
+  const nameEnd = nameAt + m[1].length;
+  const fn = text.charCodeAt(nameEnd) === 40; // `(` right after the name: function-like
+  if (fn && !m[2]) return undefined; // an unusual parameter list: the lexer decides
+  return new LazyDefine(src, line, line, m[1], nameAt - ls, ls, end, (fn ? LD_FN : 0) | LD_PARAMS_OK, undefined);
+}
+
+/** Marks a left-out definition's place in the list of directives being made. */
+const LEFT_OUT = Object.freeze({ kind: 'other', line: -1, endLine: -1, tokens: [], keyword: '' }) as unknown as Directive;
+/** The line (0-based) that starts at or holds `ls`, and the offset after it. */
+const nextLineStart = (lineStarts: Int32Array, line: number, length: number) => (line + 1 < lineStarts.length ? lineStarts[line + 1] : length);
 
 /**
- * Every directive of a C file, found without lexing its other lines: each `#` that starts a line (blanks
- * before it aside) and is not inside a block comment or a continued line is lexed with its continuation
- * lines and made into a directive by DirectiveLines, as the document lexer makes it.
+ * The directives of a C file found without lexing its other lines. Every `#` that starts a line (blanks
+ * before it aside) and is not inside a block comment or a continued line is a directive, lexed with its
+ * continuation lines and made by DirectiveLines as the document lexer makes it (the most frequent
+ * one-line forms are read without lexing).
+ *
+ * With `keep`, a `#define` goes into the walk only when its name can matter: `keep.nameY` (a sticky
+ * pattern tried at the name) accepts it, it sits on a literal line (`literalStarts`), a condition or an
+ * `#undef` of the file names it, or a kept definition's body does (to a fixed point); every definition
+ * of such a name is kept. The others are left out as positions and made into definitions only when a
+ * name is looked up (`late`): a register header with 100,000 definitions costs a search, not 100,000
+ * objects.
  */
-export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmediate = false): Directive[] {
+export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmediate = false, keep?: { nameY: RegExp; literalStarts: readonly number[] }): { directives: Directive[]; late: LateDefinitions | undefined } {
   const src: LexSource = { text, family: 'c', hashImmediate };
   const lines = new DirectiveLines(src, false);
-  const out: (Directive | undefined)[] = [];
   const comments = new CommentStates(text, 'c');
-  let free = 0; // offset after the last lexed line
+  const walked: (Directive | undefined)[] = [];
+  // #defines not made yet (with `keep`): the offsets of their `#` and of their name
+  const skipHash: number[] = [], skipName: number[] = [];
+  let lit = 0; // next literal line start (keep.literalStarts)
+  const keptNames = new Set<string>();
+  let free = 0; // offset after the last line read
+
+  /** Make the directive whose `#` is at `hash` (line start `ls`, line `line`, lexer state `entry`) into `out`; the offset after it. */
+  const make = (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]): number => {
+    if (entry === 0) {
+      let le = nextLineStart(lineStarts, line, text.length) - (line + 1 < lineStarts.length ? 1 : 0);
+      if (le > ls && text.charCodeAt(le - 1) === 13) le--;
+      if (le < ls) le = ls;
+      const d = text.charCodeAt(le - 1) === 92 ? undefined : plainDirective(src, ls, hash, le, line);
+      if (d) { out.push(d); return nextLineStart(lineStarts, line, text.length); }
+    }
+    let start = ls, state = entry;
+    for (;;) {
+      let end = nextLineStart(lineStarts, line, text.length) - (line + 1 < lineStarts.length ? 1 : 0);
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      if (end < start) end = start;
+      const fl = lexLine(text, start, end, 'c', state, hashImmediate);
+      lines.line(start, end, state, line, fl, out);
+      if (!lines.open) break;
+      if (line + 1 >= lineStarts.length) { lines.close(line, out); break; }
+      state = fl >> LEX_STATE_SHIFT;
+      line++;
+      start = lineStarts[line];
+    }
+    return nextLineStart(lineStarts, line, text.length);
+  };
+  const lineStartOf = (pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
+
   lexDocumentRun(text);
   try {
     for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) {
@@ -176,33 +260,150 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
       // (the comment is one blank: the directive starts the line, as the document lexer reads it too).
       const afterComment = j >= 1 && text.charCodeAt(j) === 47 && text.charCodeAt(j - 1) === 42;
       if (j >= 0 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13 && !afterComment) continue;
-      const ls = afterComment ? text.lastIndexOf('\n', j) + 1 : j + 1;
+      const ls = afterComment ? lineStartOf(j) : j + 1;
       if (ls < free || continuesPrevious(text, ls)) continue;
-      WALKED_Y.lastIndex = i + 1;
-      if (!WALKED_Y.test(text)) continue;
       const entry = comments.at(ls);
       if ((entry === STATE_COMMENT) !== afterComment) continue;
-      let line = lineOfOffset(lineStarts, ls);
-      let start = ls, state = entry;
-      for (;;) {
-        let end = line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length;
-        if (end > start && text.charCodeAt(end - 1) === 13) end--;
-        if (end < start) end = start;
-        const fl = lexLine(text, start, end, 'c', state, hashImmediate);
-        lines.line(start, end, state, line, fl, out);
-        free = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
-        if (!lines.open) break;
-        if (line + 1 >= lineStarts.length) { lines.close(line, out); break; }
-        state = fl >> LEX_STATE_SHIFT;
-        line++;
-        start = lineStarts[line];
+      if (keep && entry === 0) {
+        DEFINE_HEAD_Y.lastIndex = i + 1;
+        if (DEFINE_HEAD_Y.test(text)) {
+          const nameAt = DEFINE_HEAD_Y.lastIndex;
+          while (lit < keep.literalStarts.length && keep.literalStarts[lit] < ls) lit++;
+          keep.nameY.lastIndex = nameAt;
+          if (keep.literalStarts[lit] !== ls && !keep.nameY.test(text)) {
+            // left out for now: its place; the lines it continues onto are skipped
+            skipHash.push(i); skipName.push(nameAt);
+            walked.push(LEFT_OUT); // keeps the order: replaced below when the name is kept
+            let e = text.indexOf('\n', i);
+            while (e >= 0 && (text.charCodeAt(e - 1) === 92 || (text.charCodeAt(e - 1) === 13 && text.charCodeAt(e - 2) === 92))) e = text.indexOf('\n', e + 1);
+            free = e < 0 ? text.length : e + 1;
+            i = Math.max(i, free - 1);
+            continue;
+          }
+          keptNames.add(nameOf(text, nameAt));
+        }
       }
+      WALKED_Y.lastIndex = i + 1;
+      if (!WALKED_Y.test(text)) continue;
+      free = make(i, ls, lineOfOffset(lineStarts, ls), entry, walked);
       i = Math.max(i, free - 1);
     }
+    if (!keep || skipHash.length === 0) {
+      const dirs: Directive[] = [];
+      for (const d of walked) if (d && d !== LEFT_OUT) dirs.push(d);
+      return { directives: dirs, late: undefined };
+    }
+    // Names the walk reads: in conditions, #undefs, and (to a fixed point) the bodies of kept definitions.
+    const wanted = new Set<string>();
+    const want = (toks: readonly LTok[]) => { for (const t of toks) if (t.kind === 'ident' && !keptNames.has(t.text)) wanted.add(t.text); };
+    for (const d of walked) {
+      if (!d || d === LEFT_OUT) continue;
+      if (d.kind === 'define') { if (keptNames.has(d instanceof LazyDefine ? d.name : d.nameTok?.text ?? '')) want(d.body ?? []); continue; }
+      if (d.kind !== 'include' && d.kind !== 'other') want(d.tokens);
+    }
+    const made = new Map<number, Directive>();
+    while (wanted.size > 0) {
+      // one pattern for the wanted names, tried at each left-out definition's name
+      const names = [...wanted].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+      wanted.clear();
+      for (const n of names) keptNames.add(n);
+      if (names.length === 0) break;
+      const wantedY = new RegExp(`(?:${names.join('|')})(?!\\w)`, 'y');
+      for (let k = 0; k < skipName.length; k++) {
+        if (made.has(k)) continue;
+        wantedY.lastIndex = skipName[k];
+        if (!wantedY.test(text)) continue;
+        const out: (Directive | undefined)[] = [];
+        const h = skipHash[k], ls = lineStartOf(h);
+        make(h, ls, lineOfOffset(lineStarts, ls), 0, out);
+        const d = out[0];
+        if (d) { made.set(k, d); want(d.body ?? []); }
+      }
+    }
+    const dirs: Directive[] = [];
+    const lateHash: number[] = [], lateName: number[] = [];
+    let sk = 0;
+    for (const d of walked) {
+      if (!d) continue;
+      if (d !== LEFT_OUT) { dirs.push(d); continue; }
+      const m = made.get(sk);
+      if (m) dirs.push(m); else { lateHash.push(skipHash[sk]); lateName.push(skipName[sk]); }
+      sk++;
+    }
+    const late = lateHash.length ? new LateDefinitions(src, lineStarts, lateHash, lateName, make) : undefined;
+    return { directives: dirs, late };
   } finally {
     lexDocumentRun(undefined);
   }
-  const dirs: Directive[] = [];
-  for (const d of out) if (d) dirs.push(d);
-  return dirs;
+}
+
+/** `# define NAME`: up to the name (sticky, tried right after the `#`). */
+const DEFINE_HEAD_Y = /[ \t]*define[ \t]+(?=[A-Za-z_])/y;
+
+/** The identifier at `at`. */
+function nameOf(text: string, at: number): string {
+  let e = at;
+  while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
+  return text.slice(at, e);
+}
+
+/**
+ * The `#define`s a whole-tree analysis left out of the walk, made into definitions when their name is
+ * looked up: each with the activity and conditions of the branch it sits in (from the walk's branches),
+ * under the walk's own rule for a name's candidates.
+ */
+export class LateDefinitions {
+  private byName: Map<string, number[]> | undefined;
+  private sorted: BranchRecord[] | undefined;
+  private readonly memo = new Map<string, MacroDef[] | undefined>();
+  constructor(
+    private readonly src: LexSource, private readonly lineStarts: Int32Array,
+    /** Offsets of each left-out definition's `#` and name. */
+    private readonly hash: number[], private readonly nameAt: number[],
+    private readonly make: (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]) => number,
+  ) {}
+
+  /** A name's candidates as the walk would have left them (undefined: no left-out definition has it). */
+  lookup(name: string, pre: PreprocessResult, file: string | undefined): MacroDef[] | undefined {
+    if (this.memo.has(name)) return this.memo.get(name);
+    if (!this.byName) {
+      this.byName = new Map();
+      for (let k = 0; k < this.nameAt.length; k++) {
+        const n = nameOf(this.src.text, this.nameAt[k]);
+        const l = this.byName.get(n);
+        if (l) l.push(k); else this.byName.set(n, [k]);
+      }
+    }
+    const idx = this.byName.get(name);
+    let list: MacroDef[] | undefined;
+    if (idx) {
+      lexDocumentRun(this.src.text);
+      try {
+        for (const k of idx) {
+          const h = this.hash[k], ls = this.src.text.lastIndexOf('\n', h - 1) + 1, line = lineOfOffset(this.lineStarts, ls);
+          const { activity, context } = this.branchAt(pre, line);
+          if (activity === 'inactive') continue;
+          const out: (Directive | undefined)[] = [];
+          this.make(h, ls, line, 0, out);
+          const d = out[0];
+          const def = d && defFor(d, context, file);
+          if (!def) continue;
+          list = context.length === 0 ? [def] : withConditional(list ?? [], def, context);
+        }
+      } finally {
+        lexDocumentRun(undefined);
+      }
+    }
+    this.memo.set(name, list);
+    return list;
+  }
+
+  /** The innermost branch holding a line (its activity and every atom in force there). */
+  private branchAt(pre: PreprocessResult, line: number): { activity: BranchRecord['activity']; context: BranchRecord['context'] } {
+    const b = (this.sorted ??= [...pre.branches].sort((x, y) => x.startLine - y.startLine || y.endLine - x.endLine));
+    let lo = 0, hi = b.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid].startLine < line) lo = mid + 1; else hi = mid; }
+    for (let k = lo - 1; k >= 0; k--) if (b[k].endLine > line) return b[k];
+    return { activity: 'active', context: [] };
+  }
 }

@@ -4,7 +4,7 @@
 import { CondAtom, condText, evaluateCondition, layeredLookup, makeSymbol, MacroDef, macroSig, parseDefine, tokensText } from './evaluate';
 import { Directive, LazyDefine, LTok } from './directives';
 import { PreprocessOptions, preprocess } from './preprocessor';
-import { baseEntry, defFor, DefinitionRecord, dirName, PreprocessResult, recordOf, TableEntry, TableParts, tableGet, plainDef, resultOf, entryList, flatBase, Moved, ownEntry, definitionsNamed, LazyMacroDef } from './records';
+import { baseEntry, defFor, DefinitionRecord, dirName, PreprocessResult, recordOf, TableEntry, TableParts, tableGet, plainDef, resultOf, entryList, flatBase, Moved, ownEntry, definitionsNamed, LazyMacroDef, withConditional } from './records';
 
 /**
  * Incremental preprocessing after an edit that changed exactly one definition (same name, same kind)
@@ -58,11 +58,7 @@ export function patchPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
     const atoms = r.def.conditions;
     if (atoms.length === 0) list = [r.def];
     else {
-      const p = list ?? [];
-      const adjusted = atoms.length === 1
-        ? p.map((x) => (x.conditions.some((c) => c.text === atoms[0].text) ? x : { ...plainDef(x), conditions: [...x.conditions, { ...atoms[0], negated: !atoms[0].negated }], sig: x.sig + '&' + condText({ ...atoms[0], negated: !atoms[0].negated }) }))
-        : p;
-      list = [...adjusted, r.def];
+      list = withConditional(list ?? [], r.def, atoms);
     }
   }
   return patchedResult(prev, parts, name, list ?? null, definitions, idx, opts);
@@ -176,7 +172,7 @@ export function shiftPreprocess(prev: PreprocessResult, prevDirs: readonly Direc
 
   const branches = prev.branches.map((b) => {
     if (b.startLine < fromLine && b.endLine < fromLine) return b;
-    return { startLine: mapLine(b.startLine), endLine: mapLine(b.endLine), activity: b.activity, conditions: b.conditions, text: b.text };
+    return { startLine: mapLine(b.startLine), endLine: mapLine(b.endLine), activity: b.activity, conditions: b.conditions, context: b.context, text: b.text };
   });
   const includes = prev.includes.map((r) => (r.line < fromLine ? r : { ...r, line: mapLine(r.line) }));
   const problems = prev.problems.map((p) => (p.line < fromLine ? p : { line: mapLine(p.line), message: p.message }));

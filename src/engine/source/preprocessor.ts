@@ -8,7 +8,7 @@ import { PagingMode } from '../paging';
 import { Directive, extractDirectives, LazyDefine, LTok } from './directives';
 import { lexDocument } from './document';
 import { lineStartsOf, sparseDirectives } from './lines';
-import { Activity, BranchRecord, defFor, DefinitionRecord, IncludeRecord, NO_ATOMS, PreprocessResult, resultOf, TableEntry, entryList, plainDef } from './records';
+import { Activity, BranchRecord, defFor, DefinitionRecord, IncludeRecord, NO_ATOMS, PreprocessResult, resultOf, TableEntry, entryList, withConditional } from './records';
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
 
@@ -91,7 +91,7 @@ function fileDirectives(path: string, text: string): Directive[] {
   if (c && c.text === text) return c.directives;
   const family = familyFor(undefined, path) ?? 'c';
   const hashImmediate = !!scanOptionsFor(undefined, path).hashImmediate;
-  const directives = family === 'c' ? sparseDirectives(text, lineStartsOf(text), hashImmediate) : lexDocument(undefined, text, family, hashImmediate).directives;
+  const directives = family === 'c' ? sparseDirectives(text, lineStartsOf(text), hashImmediate).directives : lexDocument(undefined, text, family, hashImmediate).directives;
   if (fileCache.size > 2000) fileCache.clear();
   fileCache.set(path, { text, family, directives });
   return directives;
@@ -174,7 +174,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
     const dead = () => stack.length > 0 && (stack[stack.length - 1].dead || stack[stack.length - 1].activity === 'inactive');
     const closeBranch = (endLine: number) => {
       const f = stack[stack.length - 1];
-      if (isMain && f) branches.push({ startLine: f.startLine, endLine, activity: f.dead ? 'inactive' : f.activity, conditions: f.atoms, text: f.text });
+      if (isMain && f) branches.push({ startLine: f.startLine, endLine, activity: f.dead ? 'inactive' : f.activity, conditions: f.atoms, context: f.dead ? NO_ATOMS : currentAtoms(), text: f.text });
     };
     for (let di = 0; di < dirs.length; di++) {
       const d = dirs[di];
@@ -223,12 +223,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
           if (isDead || d.symKind === 'ld-dot') break;
           if (atoms.length === 0) table.set(def.name, d.memoDef?.list ?? [def]);
           else {
-            const prev = get(def.name) ?? [];
-            const extra = atoms.slice(baseAtoms.length);
-            const adjusted = extra.length === 1
-              ? prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...plainDef(p), conditions: [...p.conditions, { ...extra[0], negated: !extra[0].negated }], sig: p.sig + '&' + condText({ ...extra[0], negated: !extra[0].negated }) }))
-              : prev;
-            table.set(def.name, [...adjusted, def]);
+            table.set(def.name, withConditional(get(def.name) ?? [], def, atoms.slice(baseAtoms.length)));
           }
           break;
         }
@@ -319,7 +314,11 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
   } catch (e) {
     problems.push({ line: 0, message: `preprocessing stopped: ${(e as Error).message}` });
   }
-  return resultOf({ base: table, changed: new Map(), file: opts.file }, { definitions, branches, includes, problems, conditionNames: conditionNamesOf(directives) }, fallback);
+  const result = resultOf({ base: table, changed: new Map(), file: opts.file }, { definitions, branches, includes, problems }, fallback);
+  // Read by incremental patching only: made when first asked for.
+  let names: Set<string> | undefined;
+  Object.defineProperty(result, 'conditionNames', { get: () => (names ??= conditionNamesOf(directives)), enumerable: true, configurable: true });
+  return result;
 }
 
 

@@ -159,6 +159,8 @@ export interface BranchRecord {
   activity: Activity;
   /** Condition atoms for a conditional branch. */
   conditions: CondAtom[];
+  /** Every atom in force inside the branch (the enclosing branches' too): what a definition there gets. */
+  context: CondAtom[];
   /** The directive's own condition text (`CONFIG_X86_5LEVEL`, `!CONFIG_KMSAN`, `else`). */
   text: string;
 }
@@ -332,3 +334,15 @@ function atomsKey(atoms: CondAtom[]): string {
   return atoms.length ? `${atoms.length}\u0000${atoms.map(condText).join('\u0000')}` : '';
 }
 
+
+/**
+ * The candidates of a name after a definition made under conditions (`extra`: its atoms beyond the
+ * file's own context): the earlier candidates, restricted to the other case when one atom decides
+ * between them, then the new one.
+ */
+export function withConditional(prev: readonly MacroDef[], def: MacroDef, extra: readonly CondAtom[]): MacroDef[] {
+  if (extra.length !== 1) return [...prev, def];
+  const neg = { ...extra[0], negated: !extra[0].negated };
+  const adjusted = prev.map((p) => (p.conditions.some((c) => c.text === extra[0].text) ? p : { ...plainDef(p), conditions: [...p.conditions, neg], sig: p.sig + '&' + condText(neg) }));
+  return [...adjusted, def];
+}
