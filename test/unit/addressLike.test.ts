@@ -161,3 +161,9 @@ test('principle: names are read by their words, compound words too (CLRMSK, PHYS
   assert.equal(readName('VIRTIO_MMIO_BASE').physical, false);
   assert.equal(readName('VIRTIO_MMIO_BASE').role, 'address');
 });
+
+test('principle: a literal stored into an element is data, not an address (when the collector marks the assignment)', () => {
+  // `gdt.base[2] = 0x00cf9a000000ffff;` (a segment descriptor): the operand is called base, the value is stored at it.
+  assert.equal(role(undefined, 0x00cf9a000000ffffn, { before: '=', neighbours: ['gdt', 'base'], assignedToElement: true }), 'unknown');
+  assert.equal(role(undefined, 0xffff880000000000n, { before: '=', neighbours: ['page_offset_base'] }), 'address');
+});

@@ -66,6 +66,12 @@ export interface AddressContext {
   fromMaskMacro?: boolean;
   /** Identifiers of the same statement or line (for `vaddr >= 0x…`). */
   neighbours?: readonly string[];
+  /**
+   * The literal is assigned to an element or through a dereference (`gdt.base[2] = 0x00cf9a000000ffff`,
+   * `*p = …`): data stored in memory, not the address of anything, whatever the operand is called. The
+   * collector sets it when the token before `=` is `]` or the assigned expression starts with `*`.
+   */
+  assignedToElement?: boolean;
   /** Register width of the target (default 64). */
   addressBits?: 32 | 64;
   /**
@@ -446,6 +452,8 @@ function formatBytes(v: bigint): string {
 
 /** The address identifier a literal is compared with or assigned to (`vaddr >= 0x…`), if any. */
 function addressOperand(ctx: Partial<AddressContext>): string | undefined {
+  // A value stored into an element (`table.base[2] = …`) is data at an address, not the address.
+  if (ctx.assignedToElement && ctx.before === '=') return undefined;
   const compared = ['<', '>', '<=', '>=', '='].includes(ctx.before ?? '') || ['<', '>', '<=', '>='].includes(ctx.after ?? '');
   return compared ? ctx.neighbours?.find(addressIdentifier) : undefined;
 }
