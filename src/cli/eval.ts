@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   analyzeText, chainText, condText, deriveName, EvalAlternative, EvalOptions, EvalResult, parseDefineArgs, DefineSettings,
-  findKbuild, kbuildMode, findDefinition, kbuildDatabase, searchPath, withDeclarations, judgeAtom, SourceText, MacroLookup,
+  findKbuild, kbuildMode, findDefinitions, sitesRead, configLookup, CondAtom, kbuildDatabase, searchPath, withDeclarations, judgeAtom, SourceText, MacroLookup,
   MacroDef, parseDefine, tokenize, KbuildContext, definitionSearchRoots, evaluateExpression,
 } from '../engine/source';
 import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, builtinLayouts } from '../engine/paging';
@@ -170,10 +170,15 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
   const files = o.files.map((f) => path.resolve(f));
   const sites: { name: string; file: string; line: number }[] = [];
   const names = [...new Set((expr.match(/[A-Za-z_]\w*/g) ?? []))].slice(0, 8);
+  // A header is among the candidates when this configuration reads it (judged on CONFIG_ conditions).
+  const cfgOpts: EvalOptions = { lookup: configLookup(ctx.config), mode, configComplete: true };
+  const judge = (a: CondAtom) => (/\b(?!CONFIG_|defined\b|IS_(?:ENABLED|BUILTIN|MODULE|REACHABLE)\b)[A-Za-z_]\w*/.test(a.text.replace(/\bCONFIG_\w+/g, ''))
+    ? undefined : ((v) => (v === undefined ? undefined : v !== a.negated))(judgeAtom(a.text, cfgOpts)));
+  const defining = (n: string) => sitesRead(ctx, findDefinitions(ctx, n, kfs), kfs, judge)[0];
   if (files.length === 0) {
     for (const n of names) {
       if (/^(sizeof|offsetof|__alignof__|defined|unsigned|signed|long|int|short|char|struct)$/.test(n)) continue;
-      const site = findDefinition(ctx, n, kfs);
+      const site = defining(n);
       if (site) { sites.push({ name: n, file: site.file, line: site.line }); if (!files.includes(site.file)) files.push(site.file); }
     }
   }
@@ -216,11 +221,11 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
   if (o.files.length === 0) {
     for (let round = 0; round < 4; round++) {
       const r = evaluateExpression(expr, { ...unit.base, lookup: unit.lookup });
-      const missingNames = [...new Set(r.alternatives.flatMap((a) => a.unresolved.filter((n) => !a.runtime.includes(n))))]
+      const missingNames = [...new Set(r.alternatives.flatMap((a) => a.unresolved.filter((n) => !a.runtime.includes(n)).map((n) => n.replace(/\(\)$/, ''))))]
         .filter((n) => /^[A-Za-z_]\w*$/.test(n) && !/^CONFIG_/.test(n)).slice(0, 8);
       const more: string[] = [];
       for (const n of missingNames) {
-        const site = findDefinition(ctx, n, kfs);
+        const site = defining(n);
         if (site && !files.includes(site.file) && !more.includes(site.file)) { more.push(site.file); sites.push({ name: n, file: site.file, line: site.line }); }
       }
       if (more.length === 0) break;

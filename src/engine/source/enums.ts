@@ -368,3 +368,63 @@ export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceTe
     return out;
   };
 }
+
+export interface IncludeSite {
+  target: string;
+  /** `<...>` rather than `"..."`. */
+  system: boolean;
+  /** 0-based line. */
+  line: number;
+  /** Conditions of the `#if` groups around it (an include guard is none). */
+  conditions: CondAtom[];
+}
+
+/** The `#include` lines of a text with the conditions around each (for which headers a configuration reads). */
+export function includeSites(text: string): IncludeSite[] {
+  if (!text.includes('include')) return [];
+  const lines = scanText(text, 'c');
+  const out: IncludeSite[] = [];
+  const stack: Frame[] = [];
+  let directives = 0;
+  let guard: { name: string; frame: Frame } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.directive) continue;
+    const toks = [...l.tokens];
+    let j = i;
+    while (lines[j].continues && j + 1 < lines.length) { j++; toks.push(...lines[j].tokens); }
+    const line = i;
+    i = j;
+    const kw = toks[1]?.text ?? '';
+    const rest = toks.slice(2);
+    directives++;
+    if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
+      const a = atomOf(kw, rest);
+      const f: Frame = { atoms: [a], prevNeg: [neg(a)], guard: false };
+      if (directives === 1 && kw === 'ifndef') guard = { name: a.text, frame: f };
+      stack.push(f);
+    } else if (kw === 'elif' || kw === 'elifdef' || kw === 'elifndef' || kw === 'else') {
+      const f = stack[stack.length - 1];
+      if (f) {
+        f.guard = false;
+        if (kw === 'else') f.atoms = f.prevNeg.slice();
+        else { const a = atomOf(kw, rest); f.atoms = [...f.prevNeg, a]; f.prevNeg = [...f.prevNeg, neg(a)]; }
+      }
+    } else if (kw === 'endif') stack.pop();
+    else if (kw === 'define' && directives === 2 && guard && rest[0]?.text === guard.name) guard.frame.guard = true;
+    else if (kw === 'include' && rest.length) {
+      const h = rest[0];
+      let target: string | undefined;
+      let system = false;
+      if (h.kind === 'header' || h.text.startsWith('<')) { target = h.text.replace(/^<|>$/g, ''); system = true; }
+      else if (h.kind === 'string') target = h.text.slice(1, -1);
+      else if (h.text === '<') { const e = rest.findIndex((t) => t.text === '>'); if (e > 0) { target = rest.slice(1, e).map((t) => t.text).join(''); system = true; } }
+      if (target) {
+        const conditions: CondAtom[] = [];
+        for (const f of stack) if (!f.guard) conditions.push(...f.atoms);
+        out.push({ target, system, line, conditions });
+      }
+    }
+  }
+  return out;
+}

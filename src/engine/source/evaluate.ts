@@ -845,12 +845,15 @@ class Parser {
         const typeArgs = n.name === '__builtin_types_compatible_p';
         if (this.peek()?.text !== ')') {
           for (;;) {
-            if (typeArgs) {
-              const ty = this.typeAt(this.i, 'arg');
-              if (!ty) throw new EvalError('syntax', `${n.name} expects two types`);
-              this.i = ty.end;
-              args.push({ k: 'type', ty });
-            } else args.push(this.expr(2));
+            // A type as an argument (`__builtin_types_compatible_p`, or a macro this unit does not
+            // define, such as `MIN_T(unsigned int, a, b)`): a type node, never a parse error.
+            const ty = this.ctx.dialect === 'c' ? this.typeAt(this.i, 'arg') : undefined;
+            const isType = ty && (this.toks[ty.end]?.text === ',' || this.toks[ty.end]?.text === ')') && (typeArgs || !(typeof ty.t === 'object' && 'unknown' in ty.t));
+            if (isType) {
+              this.i = ty!.end;
+              args.push({ k: 'type', ty: ty! });
+            } else if (typeArgs) throw new EvalError('syntax', `${n.name} expects two types`);
+            else args.push(this.expr(2));
             if (this.peek()?.text === ',') { this.take(); continue; }
             break;
           }

@@ -16,7 +16,8 @@
 import { KernelConfig, readKernelConfig } from './kconfig';
 import { CompileDatabase, dirOf, resolvePath } from './compileFlags';
 import { DefineSettings } from './preprocessor';
-import { enumeratorNames } from './enums';
+import { enumeratorNames, includeSites } from './enums';
+import { CondAtom } from './macros';
 import { MODES, PagingMode } from '../paging';
 
 export interface KbuildFS {
@@ -283,6 +284,60 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
 /** The best header that defines NAME (findDefinitions' first), or undefined. */
 export function findDefinition(ctx: KbuildContext, name: string, fs: KbuildFS, maxFiles = 20000): DefinitionSite | undefined {
   return findDefinitions(ctx, name, fs, maxFiles)[0];
+}
+
+/** Decides a condition atom with the configuration: true, false, or undefined when it cannot. */
+export type ConfigJudge = (atom: CondAtom) => boolean | undefined;
+
+/**
+ * The definition sites a configuration reads: a header of the architecture's include directory is
+ * read when some header there includes it under conditions the configuration does not rule out and
+ * that header is read itself (or when no header there includes it: it is included from elsewhere).
+ * `pgtable-2level_types.h` (included only for 32-bit without PAE) is not read by an x86-64 build.
+ * Sites outside the architecture's headers are kept. The order is kept; if none is read, all are.
+ */
+export function sitesRead(ctx: KbuildContext, sites: DefinitionSite[], fs: KbuildFS, judge: ConfigJudge): DefinitionSite[] {
+  if (sites.length < 2 || !fs.listDir) return sites;
+  const root = `${ctx.sourceTree}/arch/${ctx.arch}/include`;
+  const headers: string[] = [];
+  const walk = (d: string, depth: number) => {
+    const names = depth < 6 ? fs.listDir!(d) : undefined;
+    for (const n of names ?? []) {
+      if (n.endsWith('/')) walk(`${d}/${n.slice(0, -1)}`, depth + 1);
+      else if (n.endsWith('.h')) headers.push(`${d}/${n}`);
+    }
+  };
+  walk(root, 0);
+  const memo = new Map<string, boolean>();
+  const read = (file: string, depth: number): boolean => {
+    if (!file.startsWith(root + '/')) return true;
+    const m = memo.get(file);
+    if (m !== undefined) return m;
+    if (depth > 6) return true;
+    memo.set(file, true); // cycles: assume read
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const relAsm = file.slice(root.length + 1).replace(/^uapi\//, '');
+    let includers = 0;
+    let live = false;
+    for (const h of headers) {
+      if (h === file || !(fs.contains ? fs.contains(h, base) : (fs.readFile(h) ?? '').includes(base))) continue;
+      const text = fs.readFile(h);
+      if (!text) continue;
+      for (const inc of includeSites(text)) {
+        const hits = inc.system ? inc.target === relAsm : resolvePath(dirOf(h), inc.target) === file || inc.target === relAsm;
+        if (!hits) continue;
+        includers++;
+        if (inc.conditions.some((a) => judge(a) === false)) continue;
+        if (read(h, depth + 1)) { live = true; break; }
+      }
+      if (live) break;
+    }
+    const r = includers === 0 || live;
+    memo.set(file, r);
+    return r;
+  };
+  const kept = sites.filter((s) => read(s.file, 0));
+  return kept.length ? kept : sites;
 }
 
 export interface KbuildMode {

@@ -3,7 +3,9 @@
 // macros Kbuild gives every translation unit. With a configuration known, a `CONFIG_` symbol that it
 // does not list is not set, as for gcc (Kconfig writes no line for symbols without a prompt).
 
-import { DefineSettings } from './preprocessor';
+import type { DefineSettings } from './preprocessor';
+import { MacroDef, MacroLookup, parseDefine } from './macros';
+import { tokenize } from './scanner';
 
 export interface ConfigProblem {
   line: number;
@@ -146,4 +148,24 @@ export function readKernelConfig(file: string, text: string): KernelConfig {
   if (parsed.size > 16) parsed.clear();
   parsed.set(key, cfg);
   return cfg;
+}
+
+/**
+ * The configuration as a macro lookup (its symbols only; made when first asked): an unlisted CONFIG_
+ * name is unknown here, and not set for an evaluation with `configComplete`.
+ */
+export function configLookup(cfg: KernelConfig): MacroLookup {
+  const made = new Map<string, MacroDef[]>();
+  return (name) => {
+    if (!cfg.values.has(name)) return undefined;
+    const v = cfg.values.get(name)!;
+    if (v === null) return [];
+    let d = made.get(name);
+    if (!d) {
+      const def = parseDefine({ kind: 'ident', text: name, start: 0, end: name.length }, tokenize(v), [], { note: `configuration ${cfg.file ?? ''}`.trim() });
+      d = def ? [def] : [];
+      made.set(name, d);
+    }
+    return d;
+  };
 }
