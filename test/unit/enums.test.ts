@@ -2,7 +2,7 @@
 // guards, `enum X` used as a type, typedef forms; definitions per predecessor; a judge; large enums.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanDeclarations, declarationDefs, withDeclarations, evaluateExpression, condText, enumeratorNames } from '../../src/engine/source';
+import { scanDeclarations, declarationDefs, withDeclarations, evaluateExpression, condText, enumeratorNames, includeSites } from '../../src/engine/source';
 
 const TEXT = `/* own fixture */
 #ifndef SLOTS_H
@@ -95,4 +95,15 @@ test('hostile input never throws: unterminated enums, stray braces, deep #if', (
     declarationDefs(d);
   }
   assert.deepEqual(scanDeclarations('enum { = 3, , A }').enums[0].enumerators.map((e) => e.name), ['A']);
+});
+
+test('include sites with their conditions (for which headers a configuration reads)', () => {
+  const t = '#ifndef G_H\n#define G_H\n#include <linux/const.h>\n#ifdef CONFIG_X86_32\n# include <asm/pgtable_32_types.h>\n#elif defined(CONFIG_PAE)\n#include "pae.h"\n#else\n  #  include <asm/pgtable_64_types.h>\n#endif\n#endif\n';
+  assert.deepEqual(includeSites(t).map((s) => [s.target, s.system, s.line, s.conditions.map(condText)]), [
+    ['linux/const.h', true, 2, []],
+    ['asm/pgtable_32_types.h', true, 4, ['CONFIG_X86_32']],
+    ['pae.h', false, 6, ['!CONFIG_X86_32', 'CONFIG_PAE']],
+    ['asm/pgtable_64_types.h', true, 8, ['!CONFIG_X86_32', '!CONFIG_PAE']],
+  ]);
+  assert.deepEqual(includeSites('int x;'), []);
 });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { run } from '../../src/cli/eval';
-import { parseDotConfig, findKbuild, kbuildIncludeDirs, findDefinitions, kbuildMode } from '../../src/engine/source';
+import { parseDotConfig, findKbuild, kbuildIncludeDirs, findDefinitions, kbuildMode, sitesRead } from '../../src/engine/source';
 import { nodeKbuildFS } from '../../src/cli/common';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/kbuild');
@@ -51,7 +51,7 @@ function gccValues(arch: string, buildDir: string, headers: string[], names: str
   return new Map(names.map((n, i) => [n, BigInt(out[i])]));
 }
 
-const X86_NAMES = ['MODULES_VADDR', 'MODULES_LEN', 'KERNEL_IMAGE_SIZE', 'PTE_SHIFT', 'PGDIR_SHIFT', 'FIXADDR_SIZE', 'FIXADDR_START', 'MAP_FLAG_TAGGED', 'MAPBIT_LAST', 'MAPBIT_LAST_MASK', 'FEATURE_WINDOW'];
+const X86_NAMES = ['PTRS_PER_PGD', 'MODULES_VADDR', 'MODULES_LEN', 'KERNEL_IMAGE_SIZE', 'PTE_SHIFT', 'PGDIR_SHIFT', 'FIXADDR_SIZE', 'FIXADDR_START', 'MAP_FLAG_TAGGED', 'MAPBIT_LAST', 'MAPBIT_LAST_MASK', 'FEATURE_WINDOW'];
 
 test('in-tree x86-64 build: the configuration decides every #if, the CLI finds each definition, values as gcc', () => {
   const want = hasGcc ? gccValues('x86', TREE, ['asm/fixmap.h', 'asm/pgtable_64_types.h', 'linux/layout_flags.h'], X86_NAMES, fs.readFileSync(path.join(TREE, '.config'), 'utf8')) : undefined;
@@ -78,6 +78,8 @@ test('in-tree x86-64 build: the configuration decides every #if, the CLI finds e
     ['include/linux/kconfig.h', true], ['include/linux/compiler_types.h', false],
   ]);
   assert.deepEqual(m.steps[0].chain, ['MODULES_VADDR', '__START_KERNEL_map + KERNEL_IMAGE_SIZE', '0xffffffff80000000 + 0x40000000', '0xffffffffc0000000']);
+  // of two headers defining it, the one an x86-64 build reads (pgtable-2level_types.h comes first by name)
+  assert.equal(path.relative(TREE, json('PTRS_PER_PGD', '--kbuild', TREE).j.kbuild.definitions[0].file), 'arch/x86/include/asm/pgtable_64_types.h');
   // an enum whose members depend on the configuration (a set, an unlisted and a module symbol)
   assert.equal(json('MAPBIT_LAST', '--kbuild', TREE).j.value, '0x0000000000000003');
   assert.equal(json('FIXADDR_SIZE', '--kbuild', TREE).j.value, '0x0000000000402000');
@@ -88,7 +90,7 @@ test('text output names the context, the defining headers, and is found from a s
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(r.out, /^MODULES_VADDR = __START_KERNEL_map \+ KERNEL_IMAGE_SIZE = 0xffffffff80000000 \+ 0x40000000 = 0xffffffffc0000000$/m);
   assert.match(r.out, /context: x86_64 build .*tree \(source .*tree\), configuration \.config, paging mode x86_64-4level \(CONFIG_X86_64=y, CONFIG_X86_5LEVEL not set\)/);
-  assert.match(r.out, /MODULES_VADDR defined in arch\/x86\/include\/asm\/pgtable_64_types\.h:14/);
+  assert.match(r.out, /MODULES_VADDR defined in arch\/x86\/include\/asm\/pgtable_64_types\.h:15/);
   assert.match(r.out, /__START_KERNEL_map defined in arch\/x86\/include\/asm\/page_64_types\.h:6/);
 });
 
@@ -174,6 +176,11 @@ test('engine: the context, the definition order and the mode, without the CLI', 
   const ctx = r.context;
   assert.deepEqual(ctx.includeDirs.map((d) => path.relative(TREE, d)), ['arch/x86/include', 'arch/x86/include/generated', 'include', 'arch/x86/include/uapi', 'arch/x86/include/generated/uapi', 'include/uapi', 'include/generated/uapi']);
   assert.deepEqual(findDefinitions(ctx, 'MODULES_VADDR', kfs).map((s) => path.relative(TREE, s.file)), ['arch/x86/include/asm/pgtable_64_types.h', 'arch/x86/include/asm/pgtable_32_areas.h']);
+  const pgd = findDefinitions(ctx, 'PTRS_PER_PGD', kfs);
+  assert.deepEqual(pgd.map((s) => path.relative(TREE, s.file)), ['arch/x86/include/asm/pgtable-2level_types.h', 'arch/x86/include/asm/pgtable_64_types.h']);
+  const judge = (a: { text: string; negated: boolean }) => (a.text === 'CONFIG_X86_32' ? a.negated : undefined);
+  assert.deepEqual(sitesRead(ctx, pgd, kfs, judge).map((s) => path.relative(TREE, s.file)), ['arch/x86/include/asm/pgtable_64_types.h']);
+  assert.deepEqual(sitesRead(ctx, pgd, kfs, (a) => (a.text === 'CONFIG_X86_32' ? !a.negated : undefined)).map((s) => path.relative(TREE, s.file)), ['arch/x86/include/asm/pgtable-2level_types.h']);
   assert.deepEqual(findDefinitions(ctx, 'SLOT_APIC', kfs).map((s) => [path.relative(TREE, s.file), s.kind, s.line]), [['arch/x86/include/asm/fixmap.h', 'enum', 11]]);
   const m = kbuildMode(ctx);
   assert.ok('mode' in m && m.mode.id === 'x86_64-4level');

@@ -123,13 +123,15 @@ test('sizeof/offsetof of a structure the sources do not give: a named need, a pi
 test('never a parse error for these valid forms, and never an empty name in a message', () => {
   const opts = formsLookup();
   for (const e of ['TABLE_PAGES', 'sizeof(struct page)', 'offsetof(struct page, flags)', '(unknown_type_t)1', 'sizeof(unknown_type_t)', '__alignof__(struct page)',
-    '({ int x = 1; x + 1; })', '({ if (1) 2; })', 'const_log2(page_offset_base)', 'sizeof(struct { int a; })', '__builtin_clz(0)', 'foo.bar', 'p2_roundup(runtime_var)']) {
+    '({ int x = 1; x + 1; })', '({ if (1) 2; })', 'UNDEFINED_MIN(unsigned int, 3, 4)', 'UNDEFINED_SIZE(struct page)', 'const_log2(page_offset_base)', 'sizeof(struct { int a; })', '__builtin_clz(0)', 'foo.bar', 'p2_roundup(runtime_var)']) {
     for (const a of evaluateExpression(e, opts).alternatives) {
       assert.notEqual(a.errorCode, 'syntax', `${e}: ${a.error}`);
       if (a.error) assert.doesNotMatch(a.error, /(name|needs|constant:?) $|, $/, `${e}: ${a.error}`);
     }
   }
   assert.equal(evaluateExpression('({ int x = 1; x + 1; })', opts).alternatives[0].u64, 2n);
+  // a macro this unit does not define, called with a type: its name is what is missing
+  assert.equal(evaluateExpression('UNDEFINED_MIN(unsigned int, 3, 4)', opts).alternatives[0].error, 'cannot evaluate: undefined name UNDEFINED_MIN()');
   assert.match(evaluateExpression('const_log2(page_offset_base)', opts).alternatives[0].error!, /runtime variable page_offset_base/);
   assert.match(evaluateExpression('({ if (1) 2; })', opts).alternatives[0].error!, /not a constant: a statement expression/);
   assert.match(evaluateExpression('__builtin_clz(0)', opts).alternatives[0].error!, /__builtin_clz\(0\) is undefined/);
