@@ -91,12 +91,22 @@ unit_cmd() {
   else node --test out/test/unit/; fi
 }
 
+kernel_tree() {
+  # The real-tree tests (unit stage) read Debian's linux-source-6.1, extracted once into a cache folder.
+  local tree
+  tree=$(bash scripts/kernel-tree.sh | tail -n 1) || return 1
+  echo "$tree" > "$LOGS/kernel-tree.path"
+  echo "kernel tree: $tree"
+}
+
 step deps deps &&
   step setup bash scripts/setup.sh &&
+  step kernel-tree kernel_tree &&
   step build npm run build &&
   step tsc npx tsc -p . &&
   true
 
+[[ -f "$LOGS/kernel-tree.path" && -z "${PAGING_LAYOUT_KERNEL_TREE:-}" ]] && export PAGING_LAYOUT_KERNEL_TREE="$(cat "$LOGS/kernel-tree.path")"
 stage unit unit_cmd
 stage integration node out/test/integration/runCodeServer.js
 if [[ "$STAGES_WANTED" == *" e2e "* ]] && ((BROKEN == 0)); then

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { checkText, collectIncluded, Collected, Finding } from '../engine/rules';
+import { checkAnalysis, checkText, collectIncluded, Collected, Finding } from '../engine/rules';
 import { DocumentAnalysis, Family, familyFor } from '../engine/source';
 import { Configuration, DIAGNOSTIC_SOURCE, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
 import { checkSummary, skippedNote } from '../present';
@@ -116,13 +116,13 @@ class DiagnosticsController implements vscode.Disposable {
 
   /** Findings of one text (an open document with its analysis, or a file of the workspace). */
   private check(input: CheckInput): Finding[] {
-    const { text, uri, family, doc } = input;
+    const { text, uri, family, doc, analysis } = input;
     const s = this.ctx.config.rules(uri);
     try {
-      return checkText(text, uri.toString(), {
-        layout: this.ctx.layouts.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities,
-        layoutApplies: undefined, included: doc ? this.includes(doc, text) : [],
-      }).map((f) => ({ ...f, file: uri.toString() }));
+      const opts = { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, included: doc ? this.includes(doc, text) : [] };
+      // An open document: the rules read the analysis the hover reads. A file of the workspace: the whole-tree line source.
+      const findings = analysis ? checkAnalysis(analysis, opts) : checkText(text, uri.toString(), { ...opts, family });
+      return findings.map((f) => ({ ...f, file: uri.toString() }));
     } catch (e) {
       console.error(`paging-layout: diagnostics failed for ${uri.toString()}: ${(e as Error).message}`);
       return [];

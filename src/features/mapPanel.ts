@@ -6,11 +6,11 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine/paging';
-import { describeDiff, deriveWorkspaceLayout, fileMarkers, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { analysisMarkers, describeDiff, deriveWorkspaceLayout, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
 import { DocumentAnalysis } from '../engine/source';
 import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
 import { DIAGNOSTIC_SOURCE, diagnosticCode, EXCLUDED_FOLDERS, FILE_PATTERN, LayoutService, PagingContext } from '../context';
-import { constantAtCursor, constantNamed, FileConstant, LineDiagnostic, mapMarkers, MAX_CURSOR_LINE } from '../present';
+import { constantAtCursor, constantNamed, FileConstant, LineDiagnostic, mapMarkers } from '../present';
 
 const MAP_VIEW_TYPE = 'pagingLayout.map';
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -295,7 +295,7 @@ class MapPanelController implements vscode.Disposable {
 
   /** The constants of a document, given its analysis (the one the hover and the diagnostics read). */
   private constantsOf(doc: vscode.TextDocument, analysis: DocumentAnalysis): FileConstant[] {
-    return fileMarkers(doc.getText(), doc.fileName);
+    return analysisMarkers(analysis, doc.fileName);
   }
 
   /** Markers for the active editor's constants, the problems they show on the layout, and its diagnostics. */
@@ -332,13 +332,13 @@ class MapPanelController implements vscode.Disposable {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !this.panel) return;
       const pos = editor.selection.active;
-      const line = editor.document.lineAt(pos.line).text;
-      if (line.length > MAX_CURSOR_LINE) return;
-      let hit = constantAtCursor(line, pos.character);
+      const analysis = this.ctx.analyses.get(editor.document);
+      if (!analysis) return;
+      let hit = constantAtCursor(analysis, pos.line, pos.character);
       if (!hit) {
         // A #define's value evaluated in the context of the whole file.
         const word = editor.document.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
-        if (word) hit = constantNamed(editor.document.getText(), editor.document.getText(word));
+        if (word) hit = constantNamed(analysis, editor.document.getText(word));
       }
       const value = hit?.value, name = hit?.name;
       this.post({ type: 'cursor', value: value === undefined ? null : hexOf(value), name });

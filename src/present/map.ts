@@ -1,10 +1,11 @@
 // What the map shows for the active editor: its constants as markers (with the problems they show on
 // the layout and the file's diagnostics drawn at their values), and the constant under the cursor.
 import { Layout } from '../engine/paging';
-import { fileMarkers, markerProblems } from '../engine/map';
+import { definitionValue, markerProblems } from '../engine/map';
+import type { DocumentAnalysis } from '../engine/source';
 import { hexOf, WireMarker, WireProblem } from '../shared/protocol';
 
-/** A constant of a file with a value and the position of its name (0-based). */
+/** A constant of a file with a value and the position of its name (0-based): see analysisMarkers. */
 export interface FileConstant {
   name: string;
   value: bigint;
@@ -43,21 +44,27 @@ export function mapMarkers(constants: readonly FileConstant[], uri: string, layo
 export const MAX_CURSOR_LINE = 10_000;
 
 /**
- * The constant under the cursor on one line: a #define's name with its value on this line, or a hex
- * literal the cursor is in (the literal wins). Undefined when the cursor is on neither.
+ * The constant under the cursor, from the document's analysis (the one the hover reads): a hex literal
+ * the cursor is in, else a #define on the cursor's line with its value. Undefined when it is on neither.
  */
-export function constantAtCursor(line: string, character: number): { value: bigint; name: string } | undefined {
-  if (line.length > MAX_CURSOR_LINE) return undefined;
-  const found = fileMarkers(line, '').find((d) => character >= d.column && character <= d.column + d.name.length + 1 + d.body.length + 8);
-  let hit = found ? { value: found.value, name: found.name } : undefined;
-  for (const m of line.matchAll(/\b0[xX][0-9a-fA-F]{1,16}(?:[uU]?[lL]{0,2})\b/g)) {
-    if (character >= m.index! && character <= m.index! + m[0].length) hit = { value: BigInt(m[0].replace(/[uUlL]+$/, '')), name: m[0] };
+export function constantAtCursor(a: DocumentAnalysis, line: number, character: number): { value: bigint; name: string } | undefined {
+  if (line < 0 || line >= a.lineCount || a.lineText(line).length > MAX_CURSOR_LINE) return undefined;
+  const lit = a.literalAt(line, character);
+  if (lit && lit.radix === 16) return { value: lit.value, name: lit.text };
+  for (const d of a.definitions) {
+    if (d.line > line) break;
+    if (d.line !== line || character < d.nameStart) continue;
+    const value = definitionValue(a, d);
+    if (value !== undefined) return { value, name: d.name };
   }
-  return hit;
+  return undefined;
 }
 
-/** The value of a #define named `word`, evaluated in the context of the whole file. */
-export function constantNamed(text: string, word: string): { value: bigint; name: string } | undefined {
-  const def = fileMarkers(text, '', 0n).find((d) => d.name === word);
-  return def ? { value: def.value, name: def.name } : undefined;
+/** The value of a #define named `word`, evaluated in the context of the whole file (its first definition with one value). */
+export function constantNamed(a: DocumentAnalysis, word: string): { value: bigint; name: string } | undefined {
+  for (const d of a.definitionsOf(word)) {
+    const value = definitionValue(a, d);
+    if (value !== undefined) return { value, name: d.name };
+  }
+  return undefined;
 }

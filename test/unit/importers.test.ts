@@ -4,8 +4,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  deriveWorkspaceLayout, detectFormat, evaluateExpr, fileMarkers, importMemoryMap, parseIomem, parsePageTableDump, parseProcMaps, scanDefines,
+  analysisMarkers, definitionValues, deriveWorkspaceLayout, detectFormat, importMemoryMap, parseIomem, parsePageTableDump, parseProcMaps,
 } from '../../src/engine/map';
+import { analyzeText } from '../../src/engine/source';
+
+/** The constants of a text as the map reads them: its analysis, the one the hover reads. */
+const constants = (text: string, file = 'x.h') => definitionValues(analyzeText(text, { file, family: file.endsWith('.lds') ? 'ld' : 'c' }), file);
+const markersOf = (text: string, file: string) => analysisMarkers(analyzeText(text, { file, family: file.endsWith('.lds') ? 'ld' : 'c' }), file);
 import { buildView } from '../../src/engine/map/model';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -102,27 +107,31 @@ test('format detection', () => {
   assert.match(importMemoryMap('hello').problems[0].message, /neither/);
 });
 
-test('expressions: _AC, UL suffixes, shifts, names, casts, BIT/GENMASK, SZ_ sizes', () => {
-  const defs = new Map([['VMALLOC_START', '_AC(0xffffc90000000000, UL)'], ['VMALLOC_SIZE_TB', '_AC(32, UL)'], ['A', 'A + 1']]);
-  const look = (n: string) => defs.get(n);
-  assert.equal(evaluateExpr('(VMALLOC_START + (VMALLOC_SIZE_TB << 40) - 1)', look), 0xffffe8ffffffffffn);
-  assert.equal(evaluateExpr('((unsigned long)1 << 47) - 4096', look), 0x7ffffffff000n);
-  assert.equal(evaluateExpr('BIT(12) | GENMASK(3, 0)', look), 0x100fn);
-  assert.equal(evaluateExpr('SZ_2M * 3', look), 6n << 20n);
-  assert.equal(evaluateExpr('-1UL', look), (1n << 64n) - 1n);
-  assert.equal(evaluateExpr('A', look), undefined, 'self-reference is not a value');
-  assert.equal(evaluateExpr('foo(', look), undefined);
-  assert.equal(evaluateExpr('1 / 0', look), undefined);
+test('constants: _AC, UL suffixes, shifts, names, casts, BIT/GENMASK, SZ_ sizes, evaluated as the hover evaluates them', () => {
+  const text = [
+    '#define VMALLOC_START _AC(0xffffc90000000000, UL)', '#define VMALLOC_SIZE_TB _AC(32, UL)', '#define A A + 1',
+    '#define E_END (VMALLOC_START + (VMALLOC_SIZE_TB << 40) - 1)', '#define E_TOP (((unsigned long)1 << 47) - 4096)',
+    '#define E_BITS (BIT(12) | GENMASK(3, 0))', '#define E_SZ (SZ_2M * 3)', '#define E_ALL (-1UL)', '#define E_BAD foo(', '#define E_DIV (1 / 0)', '',
+  ].join('\n');
+  const v = new Map(constants(text).map((d) => [d.name, d.value]));
+  assert.equal(v.get('E_END'), 0xffffe8ffffffffffn);
+  assert.equal(v.get('E_TOP'), 0x7ffffffff000n);
+  assert.equal(v.get('E_BITS'), 0x100fn);
+  assert.equal(v.get('E_SZ'), 6n << 20n);
+  assert.equal(v.get('E_ALL'), (1n << 64n) - 1n);
+  assert.equal(v.has('A'), false, 'self-reference is not a value');
+  assert.equal(v.has('E_BAD'), false);
+  assert.equal(v.has('E_DIV'), false);
 });
 
-test('defines: #ifdef/#else branches, continuations, comments', () => {
-  const defs = scanDefines(example('include/asm/page_64_types.h').text, 'page_64_types.h');
+test('constants: #ifdef/#else branches judged by the paging mode, continuations, comments', () => {
+  const defs = constants(example('include/asm/page_64_types.h').text, 'page_64_types.h');
   const vm = defs.filter((d) => d.name === 'VMALLOC_START');
-  assert.equal(vm.length, 1, 'only the branch without CONFIG_X86_5LEVEL');
+  assert.equal(vm.length, 1, 'only the branch without CONFIG_X86_5LEVEL under the default 4-level mode');
   assert.match(vm[0].body, /0xffffc90000000000/);
   assert.equal(defs.find((d) => d.name === 'MODULES_END')!.line + 1, 49);
-  const cont = scanDefines('#define X \\\n  (1 + \\\n 2) /* c */\n#if 0\n#define Y 1\n#elif 1\n#define Z 3\n#endif\n', 'x.h');
-  assert.deepEqual(cont.map((d) => [d.name, d.body]), [['X', '(1 + 2)'], ['Z', '3']]);
+  const cont = constants('#define X \\\n  (1 + \\\n 2) /* c */\n#if 0\n#define Y 1\n#elif 1\n#define Z 3\n#endif\n');
+  assert.deepEqual(cont.map((d) => [d.name, d.value]), [['X', 3n], ['Z', 3n]]);
 });
 
 test('workspace layout from START/END/SIZE defines and linker MEMORY; overlaps reported as problems', () => {
@@ -150,13 +159,13 @@ test('workspace layout from START/END/SIZE defines and linker MEMORY; overlaps r
 });
 
 test('file markers: address-like defines and literals, not sizes or shifts', () => {
-  const m = fileMarkers(example('xen/page_64-2.6.27.h').text, 'page_64-2.6.27.h');
+  const m = markersOf(example('xen/page_64-2.6.27.h').text, 'page_64-2.6.27.h');
   const names = m.map((x) => x.name);
   assert.ok(names.includes('__PAGE_OFFSET'));
   assert.ok(names.includes('HYPERVISOR_VIRT_START'));
   assert.ok(!names.includes('__VIRTUAL_MASK_SHIFT'));
   assert.ok(!names.some((n) => n.startsWith('0xffff8')), 'hex in comments is no marker');
-  const lds = fileMarkers(example('kernel.lds').text, 'kernel.lds');
+  const lds = markersOf(example('kernel.lds').text, 'kernel.lds');
   assert.ok(lds.some((x) => x.name === '__START_KERNEL_map' && x.value === 0xffffffff80000000n));
   assert.ok(lds.some((x) => x.name === '0xffffffff81000000'), 'the location-counter literal');
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAddress, findLayout, getMode, Layout, pageTableOverhead, parseSize } from '../../src/engine/paging';
-import { DocumentAnalysis, DocumentAnalyzer } from '../../src/engine/source';
+import { analyzeText, DocumentAnalysis, DocumentAnalyzer } from '../../src/engine/source';
 import {
   checkSummary, codeBlock, constantAtCursor, constantNamed, decodeResultMarkdown, escapeMarkdown, hintColumn, hintFor, hoverMarkdown,
   isPlainLiteral, LayoutView, literalActions, literalMarkdown, mapMarkers, overheadResultMarkdown, skippedNote, statusItem,
@@ -180,11 +180,14 @@ test('map markers: the file constants, the problems they show on the layout, dia
 });
 
 test('the constant under the cursor: a literal wins, else the #define of the line, else the name evaluated in the file', () => {
-  assert.deepEqual(constantAtCursor('\tmovabs $0xffffffff81000000, %rax', 12), { value: 0xffffffff81000000n, name: '0xffffffff81000000' });
-  assert.deepEqual(constantAtCursor('#define __PAGE_OFFSET _AC(0xffff888000000000, UL)', 10), { value: 0xffff888000000000n, name: '__PAGE_OFFSET' });
-  assert.equal(constantAtCursor('int i = 0;', 4), undefined);
-  assert.deepEqual(constantNamed(HEADER, 'MODULES_VADDR'), { value: 0xffffffffc0000000n, name: 'MODULES_VADDR' });
-  assert.equal(constantNamed(HEADER, 'NOT_THERE'), undefined);
+  const asm = analyzeText('\tmovabs $0xffffffff81000000, %rax\n', { file: 'head.S', family: 'gas' });
+  assert.deepEqual(constantAtCursor(asm, 0, 12), { value: 0xffffffff81000000n, name: '0xffffffff81000000' });
+  const c = analyzeText('#define __PAGE_OFFSET _AC(0xffff888000000000, UL)\nint i = 0;\n', { file: 'x.h', family: 'c' });
+  assert.deepEqual(constantAtCursor(c, 0, 10), { value: 0xffff888000000000n, name: '__PAGE_OFFSET' });
+  assert.equal(constantAtCursor(c, 1, 4), undefined);
+  const header = analyzeText(HEADER, { file: 'x.h', family: 'c' });
+  assert.deepEqual(constantNamed(header, 'MODULES_VADDR'), { value: 0xffffffffc0000000n, name: 'MODULES_VADDR' });
+  assert.equal(constantNamed(header, 'NOT_THERE'), undefined);
 });
 
 test('command results: a decode document and the page-table overhead of every page size', () => {

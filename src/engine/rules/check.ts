@@ -53,15 +53,16 @@ export interface CheckTextOptions extends CheckOptions {
 
 /**
  * Check one file's text as a whole-tree run does: the file is analysed by the whole-tree line source
- * (every directive, the literal lines), with the layout's mode where the layout applies to the file and
- * the included files' definitions after its own.
+ * (every directive, the literal lines), with the layout's paging mode and the included files'
+ * definitions after its own.
  */
 export function checkText(text: string, file: string, opts: CheckTextOptions): Finding[] {
   const mode = modeOf(opts.layout);
   if (opts.fast && !opts.gated && !mayHaveFindings(text, opts.family, mode.addressBits)) return [];
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
   const source = includedSource(opts.included);
-  const a = analyzeSparse(text, { file, family: opts.family, mode: applies ? mode : undefined, fallback: source.get, keepDefinition: RULE_NAME_Y });
+  // The layout's mode whether or not the layout applies to the file, as the editor's analysis has it.
+  const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y });
   return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source });
 }
 

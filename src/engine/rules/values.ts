@@ -3,7 +3,7 @@
 // with their activity and conditions as the preprocessing walk judged them, their values (a single
 // literal, or the body evaluated with the analysis' own lookup), and bare literals of the lines that
 // hold one a rule can read, with the code around them.
-import { Activity, CondAtom, FileAnalysis, Family, LTok, MacroDef, Token, evaluateTokens, EvalOptions, parseLiteral, toU64, isWordChar, DefinitionRecord } from '../source';
+import { Activity, CondAtom, FileAnalysis, Family, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue } from '../source';
 import { U64_MAX } from '../paging/numbers';
 import { addressEvidence, readName } from './addressLike';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
@@ -41,13 +41,6 @@ const MASK_MACRO = /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_U
 const BOUNDARY_NAME = /(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i;
 const GROWS_DOWN = /grow(?:s|ing)?\s+down|downwards?|top[- ]down/i;
 const condString = (c: CondAtom) => (c.negated ? '!' + c.text : c.text);
-
-/** Whether every atom of `b` agrees with `a` (no name both required and excluded). */
-function consistentWith(a: readonly CondAtom[], b: readonly CondAtom[]): boolean {
-  if (a.length === 0 || b.length === 0) return true;
-  for (const x of b) for (const y of a) if (x.text === y.text && x.negated !== y.negated) return false;
-  return true;
-}
 
 /** Whether a C definition of this name can be a value for the rules whatever its line holds. */
 export function ruleReadsName(name: string): boolean {
@@ -194,18 +187,13 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
 
   // Evaluate expression bodies of address-named definitions with the analysis' own definitions.
   if (opts.evaluate !== false && pending.length > 0) {
-    const evalOpts: EvalOptions = { dialect: family, mode: a.mode, lookup: a.pre.lookup, maxSteps: 5000, maxAlternatives: 4 };
     for (const { value, body, conditions } of pending) {
       const role = readName(value.name!).role;
       if (role !== 'address' && role !== 'limit' && role !== 'size') continue;
       if (!body.some((x) => x.kind === 'number' || x.kind === 'ident')) continue;
-      const r = evaluateTokens(body, evalOpts);
-      // The alternatives the definition's own branch allows.
-      const alts = r.alternatives.filter((x) => consistentWith(conditions, x.conditions));
       // A negative 32-bit int (`0x01 << 31`) sign-extends to 0xffffffff80000000: a 32-bit bit pattern, not a 64-bit address.
-      const narrowNegative = alts.some((x) => x.type && x.type.bits <= 32 && x.value !== undefined && x.value < 0n);
-      const vals = new Set(alts.map((x) => (x.value === undefined || x.runtime.length > 0 || x.unresolved.length > 0 ? 'u' : String(toU64(x.value)))));
-      if (vals.size === 1 && !vals.has('u') && !r.truncated && !narrowNegative) value.value = BigInt([...vals][0]);
+      const sv = siteValue(a, body, conditions);
+      if (sv.value !== undefined && !sv.narrowNegative) value.value = sv.value;
       // Written for one paging depth (`__PAGE_OFFSET_BASE_L4`): not checked under the other.
       const tag = body.find((x) => x.kind === 'ident' && /_L[45]$/.test(x.text));
       if (tag) value.depth = Number(tag.text.slice(-1));

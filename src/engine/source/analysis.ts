@@ -6,7 +6,7 @@
 // patches the preprocessing result instead of running it again; when the edit added or removed lines
 // without changing a directive, the previous result is moved (shiftPreprocess).
 
-import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, EvalResult, layeredLookup, MacroDef, MacroLookup } from './evaluate';
+import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, evaluateTokens, EvalResult, layeredLookup, MacroDef, MacroLookup, toU64 } from './evaluate';
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
 import { Directive } from './directives';
@@ -490,4 +490,33 @@ export function analyzeSparse(text: string, opts: AnalysisOptions & { keepDefini
   const lookupLate = late ? (name: string) => late.lookup(name, pre!, opts.file) ?? fallback?.(name) : fallback;
   pre = preprocess(directives, { ...opts, family, fallback: lookupLate });
   return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, starts, scanOpts, literal);
+}
+
+/** The value a definition's body has at its own site: one 64-bit value, or why there is none. */
+export interface SiteValue {
+  value?: bigint;
+  /** Several values (branches the site allows disagree), a runtime part, or an unresolved name. */
+  ambiguous: boolean;
+  /** A negative value of a type of 32 bits or less (a 32-bit bit pattern, not a 64-bit address). */
+  narrowNegative: boolean;
+}
+
+/** Whether no atom of `b` contradicts one of `a`. */
+function agrees(a: readonly CondAtom[], b: readonly CondAtom[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  for (const x of b) for (const y of a) if (x.text === y.text && x.negated !== y.negated) return false;
+  return true;
+}
+
+/**
+ * The value of a definition's body evaluated with an analysis' definitions, keeping only the
+ * alternatives the definition's own conditions allow. What the rules check and the map marks.
+ */
+export function siteValue(a: Pick<FileAnalysis, 'family' | 'mode' | 'pre'>, body: readonly Token[], conditions: readonly CondAtom[], maxSteps = 5000): SiteValue {
+  const r = evaluateTokens(body, { dialect: a.family, mode: a.mode, lookup: a.pre.lookup, maxSteps, maxAlternatives: 4 });
+  const alts = r.alternatives.filter((x) => agrees(conditions, x.conditions));
+  const narrowNegative = alts.some((x) => x.type && x.type.bits <= 32 && x.value !== undefined && x.value < 0n);
+  const vals = new Set(alts.map((x) => (x.value === undefined || x.runtime.length > 0 || x.unresolved.length > 0 ? 'u' : String(toU64(x.value)))));
+  if (vals.size === 1 && !vals.has('u') && !r.truncated) return { value: BigInt([...vals][0]), ambiguous: false, narrowNegative };
+  return { ambiguous: true, narrowNegative };
 }

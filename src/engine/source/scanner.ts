@@ -55,7 +55,8 @@ export function familyFor(languageId?: string, fileName?: string): Family | unde
   if (id === 'nasm' || id === 'yasm') return 'nasm';
   if (id === 'c' || id === 'cpp' || id === 'cuda-cpp' || id === 'objective-c' || id === 'objective-cpp') return 'c';
   if (ASM_LANGUAGE_IDS.has(id)) {
-    if (/\.(asm|nas|nasm)$/.test(name) && (id === 'asm' || id === 'assembly')) return 'nasm';
+    // Ids that several assemblers share: a NASM file by its extension (`.asm`, `.nas`, `.nasm`, `.inc`), GNU as otherwise.
+    if (/\.(asm|nas|nasm|inc)$/.test(name) && (id === 'asm' || id === 'assembly' || id === 'asm-intel-x86-generic' || id === 'asm-collection')) return 'nasm';
     return 'gas';
   }
   if (/\.(c|h|cc|cpp|cxx|hpp|hh|hxx|inl)$/.test(name)) return 'c';
