@@ -18,6 +18,7 @@
 //      `~`, `*`, `%` or a shift count make a mask or an arithmetic constant.
 // Nothing here depends on the active layout except its widths (register and virtual-address bits):
 // the rules decide what a classified address means there, and where (rules.ts: file contexts).
+import { detach } from '../source/scanner';
 
 /** What a number is, as far as the rules are concerned. */
 export type ValueRole =
@@ -173,13 +174,6 @@ const nameCache = new Map<string, NameReading>();
 /** Names repeat within a file (a value is read by several rules), rarely across a tree. */
 const NAME_CACHE_SIZE = 4096;
 
-/**
- * A copy of a string that does not share storage with a larger one. (Engines represent a slice of a
- * long string as a view into it; a cached view keeps the whole text alive.)
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 /** Read a name: its role, which range boundary it is, whether it is physical or user space. */
 export function readName(name: string): NameReading {

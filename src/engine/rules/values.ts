@@ -77,7 +77,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
   const values: RuleValue[] = [];
   const pending: { value: RuleValue; body: LTok[]; conditions: CondAtom[] }[] = [];
   /** Single literals of definitions, by line: their number tokens are the definition's, not bare literals. */
-  const claimed = new Map<number, number[]>();
+  const claimed = new Map<number, Set<number>>();
   const condsMemo = new Map<CondAtom[], string[]>();
   const condsOf = (atoms: CondAtom[]) => {
     if (atoms.length === 0) return undefined;
@@ -110,7 +110,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
         const prev = bodyTokens[single.index - 1];
         if (prev?.text === '-' || prev?.text === '~') { v.value = undefined; v.literal = undefined; v.range = v.nameRange!; }
         const c = claimed.get(lt.line);
-        if (c) c.push(lt.start); else claimed.set(lt.line, [lt.start]);
+        if (c) c.add(lt.start); else claimed.set(lt.line, new Set([lt.start]));
       }
     } else if (bodyTokens.length > 0) {
       pending.push({ value: v, body: bodyTokens, conditions: r.conditions });
@@ -123,10 +123,19 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
   for (const l of lines) {
     const t = l.tokens;
     if (t[0]?.text === '#' && (t[1]?.text === 'line' || /^\d/.test(t[1]?.text ?? ''))) continue;
+    // The identifiers of each physical line, made once for the line (a generated table may hold 60,000 literals on one line).
+    let identsByLine: Map<number, string[]> | undefined;
+    const identsOn = (line: number): string[] => {
+      if (!identsByLine) {
+        identsByLine = new Map();
+        for (const x of t) if (x.kind === 'ident') { const a = identsByLine.get(x.line); if (a) a.push(x.text); else identsByLine.set(x.line, [x.text]); }
+      }
+      return identsByLine.get(line) ?? [];
+    };
     for (let i = 0; i < t.length; i++) {
       const tok = t[i];
       if (tok.kind !== 'number') continue;
-      if (claimed.get(tok.line)?.includes(tok.start)) continue;
+      if (claimed.get(tok.line)?.has(tok.start)) continue;
       // Fewer than nine characters: below 2^32 (no scaling suffixes outside linker scripts).
       const pointerCast = pointerCastBefore(t, i);
       if (tok.text.length < 9 && family !== 'ld' && !pointerCast) continue;
@@ -140,7 +149,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
         pointerCast, linkerLocation: ldLocation,
         before: prev?.kind === 'punct' ? prev.text : undefined,
         after: next?.kind === 'punct' && next.text !== ')' && next.text !== ',' && next.text !== ';' ? next.text : undefined,
-        neighbours: t.filter((x) => x.kind === 'ident' && x.line === tok.line).map((x) => x.text),
+        neighbours: identsOn(tok.line),
       };
       const value = scaledValue(li);
       // Only the bare literals a rule can read: with address evidence around them, past 64 bits, or of

@@ -45,7 +45,8 @@ export interface FileAnalysis {
   lineStart(line: number): number;
 }
 
-export interface LiteralInfo {
+/** A numeric literal of a document: where it is and what it says (see literals, literalAt). */
+export interface NumberLiteral {
   line: number;
   start: number;
   end: number;
@@ -87,7 +88,7 @@ interface CacheEntry<T> {
  * A literal of the `literals` list: its position; its text and parsed value when first read (the list
  * has every number of the file; most are never looked at).
  */
-class ListedLiteral implements LiteralInfo {
+class ListedLiteral implements NumberLiteral {
   private cache: string | ParsedLiteral | undefined = undefined;
   constructor(readonly line: number, readonly start: number, readonly end: number, private readonly doc: DocLex) {}
   get text(): string {
@@ -108,12 +109,12 @@ class ListedLiteral implements LiteralInfo {
   get value(): bigint { return this.p.value; }
   get radix(): ParsedLiteral['radix'] { return this.p.radix; }
   get suffix(): string { return this.p.suffix; }
-  toJSON(): LiteralInfo { return { line: this.line, start: this.start, end: this.end, text: this.text, value: this.value, radix: this.radix, suffix: this.suffix }; }
+  toJSON(): NumberLiteral { return { line: this.line, start: this.start, end: this.end, text: this.text, value: this.value, radix: this.radix, suffix: this.suffix }; }
 }
 
 /** The result of analysing one version of a document. Values are computed on demand and cached. */
 export class DocumentAnalysis implements FileAnalysis {
-  private literalList?: LiteralInfo[];
+  private literalList?: NumberLiteral[];
   private literalLineList?: LogicalLine[];
   private lineList?: string[];
   private scanList?: LineScan[];
@@ -188,9 +189,9 @@ export class DocumentAnalysis implements FileAnalysis {
   }
 
   /** Every numeric literal of the document (not in comments or strings). */
-  get literals(): LiteralInfo[] {
+  get literals(): NumberLiteral[] {
     if (!this.literalList) {
-      const out: LiteralInfo[] = [];
+      const out: NumberLiteral[] = [];
       const { src, count, starts, numFrom, nums } = this.doc;
       const text = src.text;
       const dialect = this.family;
@@ -238,7 +239,7 @@ export class DocumentAnalysis implements FileAnalysis {
     return undefined;
   }
 
-  literalAt(line: number, character: number): LiteralInfo | undefined {
+  literalAt(line: number, character: number): NumberLiteral | undefined {
     const t = this.tokenAt(line, character);
     if (!t || t.token.kind !== 'number') return undefined;
     const p = parseLiteral(t.token.text, this.family);
