@@ -49,7 +49,7 @@ test('enumerators with their conditions (the include guard is none), values as w
     ['slotval_t', 'unsigned long'], ['slot_t', 'struct'], ['slot_index_t', 'enum fixed_slots'],
   ]);
   assert.deepEqual(enumeratorNames(TEXT), ['SLOT_HOLE', 'SLOT_A', 'SLOT_NOT_A', 'SLOT_B', 'SLOT_LAST', '__end_of_slots']);
-  assert.deepEqual(scanDeclarations('#define X 1\n'), { enums: [], typedefs: [] });
+  assert.deepEqual(scanDeclarations('#define X 1\n'), { enums: [], typedefs: [], constants: [], externs: [] });
 });
 
 test('implicit values: one candidate per possible predecessor, each with its conditions', () => {
@@ -106,4 +106,17 @@ test('include sites with their conditions (for which headers a configuration rea
     ['asm/pgtable_64_types.h', true, 8, ['!CONFIG_X86_32', '!CONFIG_PAE']],
   ]);
   assert.deepEqual(includeSites('int x;'), []);
+});
+
+test('file-scope constants gcc folds, and the variables and functions a file declares (values of the running kernel)', () => {
+  const t = '#ifdef CONFIG_CC\nextern unsigned long long cc_bits;\n#else\nstatic const unsigned long long cc_bits = 0x10;\n#endif\nextern bool use_ng;\nstatic inline int feature_on(int f) { return f; }\nint not_a_decl = 3;\nstatic const int *ptr = 0;\n';
+  const d = scanDeclarations(t);
+  assert.deepEqual(d.constants.map((c) => [c.name, c.type.map((x) => x.text).join(' '), c.value.map((x) => x.text).join(' '), c.conditions.map(condText)]), [['cc_bits', 'unsigned long long', '0x10', ['!CONFIG_CC']]]);
+  assert.deepEqual(d.externs.map((x) => [x.name, x.function, x.conditions.map(condText)]), [['cc_bits', false, ['CONFIG_CC']], ['use_ng', false, []], ['feature_on', true, []]]);
+  const lookup = withDeclarations(() => undefined, [{ file: '/cc.h', text: t }], (a) => (a.text === 'CONFIG_CC' ? a.negated : undefined));
+  const v = evaluateExpression('~cc_bits', { lookup }).alternatives[0];
+  assert.equal(v.u64, 0xffffffffffffffefn);
+  assert.equal(v.type?.name, 'unsigned long long');
+  assert.equal(evaluateExpression('use_ng ? 1 : 2', { lookup }).alternatives[0].error, 'cannot evaluate: runtime variable use_ng');
+  assert.equal(evaluateExpression('feature_on(3)', { lookup }).alternatives[0].error, 'cannot evaluate: runtime variable feature_on()');
 });

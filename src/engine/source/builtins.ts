@@ -90,7 +90,7 @@ const IDIOMS_C = `
 #define BITS_PER_LONG_LONG 64
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
-#define __ALIGN_KERNEL(x, a) ALIGN(x, a)
+#define __ALIGN_KERNEL(x, a) (((x) + ((a) - 1)) & ~((a) - 1))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 `;

@@ -35,9 +35,28 @@ export interface ScannedTypedef {
   conditions: CondAtom[];
 }
 
+/** `static const unsigned long long x = 0;` at file scope (gcc folds such constants). */
+export interface ScannedConstant {
+  name: string;
+  line: number;
+  type: Token[];
+  value: Token[];
+  conditions: CondAtom[];
+}
+
+/** A variable or function the file declares (`extern bool x;`, `static inline int f(void) {`). */
+export interface ScannedExtern {
+  name: string;
+  line: number;
+  function: boolean;
+  conditions: CondAtom[];
+}
+
 export interface Declarations {
   enums: ScannedEnum[];
   typedefs: ScannedTypedef[];
+  constants: ScannedConstant[];
+  externs: ScannedExtern[];
 }
 
 /** Decides a condition atom: true, false, or undefined (unknown: it stays a condition). */
@@ -52,7 +71,7 @@ interface Frame {
   guard: boolean;
 }
 
-const EMPTY: Declarations = { enums: [], typedefs: [] };
+const EMPTY: Declarations = { enums: [], typedefs: [], constants: [], externs: [] };
 
 /** The condition of a directive as an atom, in the form the preprocessing walk records. */
 function atomOf(keyword: string, toks: Token[]): CondAtom {
@@ -75,7 +94,7 @@ const cache = new Map<string, Declarations>();
  * text (a header read again costs a map lookup).
  */
 export function scanDeclarations(text: string, family: Family = 'c'): Declarations {
-  if (family !== 'c' || !/\b(enum|typedef)\b/.test(text)) return EMPTY;
+  if (family !== 'c' || !/\b(enum|typedef|extern|static|inline)\b/.test(text)) return EMPTY;
   const hit = cache.get(text);
   if (hit) return hit;
   const out = scan(text);
@@ -132,11 +151,23 @@ function scan(text: string): Declarations {
     if (l.continuation) continue;
     for (const t of l.tokens) code.push({ ...t, line: i, conds });
   }
+  const constants: ScannedConstant[] = [];
+  const externs: ScannedExtern[] = [];
   let depth = 0;
+  let stmtStart = true;
   for (let k = 0; k < code.length; k++) {
     const t = code[k];
-    if (t.text === '{') { depth++; continue; }
-    if (t.text === '}') { depth = Math.max(0, depth - 1); continue; }
+    if (t.text === '{') { depth++; stmtStart = false; continue; }
+    if (t.text === '}') { depth = Math.max(0, depth - 1); if (depth === 0) stmtStart = true; continue; }
+    if (t.text === ';') { if (depth === 0) stmtStart = true; continue; }
+    if (depth === 0 && stmtStart && t.kind === 'ident' && t.text !== 'typedef' && t.text !== 'enum') {
+      stmtStart = false;
+      const d = fileScopeDeclaration(code, k);
+      if (d) {
+        if ('value' in d) constants.push(d); else externs.push(d);
+      }
+    }
+    stmtStart = false;
     if (t.kind !== 'ident') continue;
     if (t.text === 'enum') {
       let j = k + 1;
@@ -153,7 +184,55 @@ function scan(text: string): Declarations {
       if (td) { typedefs.push(td.decl); k = td.end; }
     }
   }
-  return { enums, typedefs };
+  return { enums, typedefs, constants, externs };
+}
+
+const SPECIFIERS = new Set(['static', 'extern', 'inline', '__inline', '__inline__', '__always_inline', 'noinline', 'const', 'volatile', '__maybe_unused', '__init', '__initdata', '__read_mostly', '__ro_after_init', 'notrace', '__attribute_const__', '__pure', '__must_check', 'asmlinkage', 'unsigned', 'signed', 'struct', 'union', 'enum']);
+
+/**
+ * A file-scope declaration starting at code[k]: a `static const` scalar with its value, or the name of
+ * a declared variable or function (`extern T x;`, `T f(args)`). Undefined for anything else.
+ */
+function fileScopeDeclaration(code: (Token & { line: number; conds: CondAtom[] })[], k: number): ScannedConstant | ScannedExtern | undefined {
+  const words: (Token & { line: number; conds: CondAtom[] })[] = [];
+  let j = k;
+  for (; j < code.length && j < k + 40; j++) {
+    const t = code[j];
+    if ((t.text === '__attribute__' || t.text === '__aligned' || t.text === '__section') && code[j + 1]?.text === '(') {
+      let l = 0;
+      for (j = j + 1; j < code.length; j++) { if (code[j].text === '(') l++; else if (code[j].text === ')' && --l === 0) break; }
+      continue;
+    }
+    if (t.kind === 'ident' || t.text === '*') { words.push(t); continue; }
+    break;
+  }
+  const stop = code[j];
+  const idents = words.filter((w) => w.kind === 'ident');
+  if (!stop || idents.length < 2) return undefined;
+  const name = idents[idents.length - 1];
+  if (SPECIFIERS.has(name.text) || /^__attribute/.test(name.text)) return undefined;
+  const has = (x: string) => idents.some((w) => w.text === x);
+  if (stop.text === '(') return { name: name.text, line: name.line, function: true, conditions: name.conds };
+  if (stop.text === '=' && has('static') && has('const') && !words.some((w) => w.text === '*')) {
+    const value: Token[] = [];
+    let l = 0;
+    for (let e = j + 1; e < code.length; e++) {
+      const x = code[e];
+      if (x.text === '(' || x.text === '[' || x.text === '{') l++;
+      else if (x.text === ')' || x.text === ']' || x.text === '}') l--;
+      else if ((x.text === ';' || x.text === ',') && l === 0) {
+        const type = idents.slice(0, -1).filter((w) => !SPECIFIERS.has(w.text) || /^(unsigned|signed)$/.test(w.text));
+        if (!type.length || value.length === 0) return undefined;
+        const plain = (ts: Token[]) => ts.map((x2) => ({ kind: x2.kind, text: x2.text, start: x2.start, end: x2.end }));
+        return { name: name.text, line: name.line, type: plain(type), value: plain(value), conditions: name.conds };
+      }
+      if (l < 0) return undefined;
+      value.push(x);
+    }
+    return undefined;
+  }
+  if ((stop.text === ';' || stop.text === '[' || stop.text === ',') && has('extern')) return { name: name.text, line: name.line, function: false, conditions: name.conds };
+  return undefined;
 }
 
 /** The enumerators of `{ ... }` starting at code[open]. */
@@ -321,6 +400,20 @@ export function declarationDefs(decls: Declarations, opts: DeclarationOptions = 
       states = next.length > MAX_STATES ? next.slice(0, MAX_STATES) : next;
     }
   }
+  for (const c of decls.constants) {
+    const own = judged(c.conditions);
+    if (own === null) continue;
+    const conditions = merge(base, own);
+    const body = [...tokenize('('), ...c.type, ...tokenize(')('), ...c.value, ...tokenize(')')];
+    const bodyText = `(${tokensText(c.type)})(${tokensText(c.value)})`;
+    put({ name: c.name, body, bodyText, conditions, kind: 'enum', enumerator: { implicit: false, constant: true }, origin: { file: opts.file, line: c.line }, sig: macroSig(c.name, undefined, bodyText, conditions, 'const') });
+  }
+  for (const x of decls.externs) {
+    const own = judged(x.conditions);
+    if (own === null) continue;
+    const conditions = merge(base, own);
+    put({ name: x.name, body: [], bodyText: x.function ? 'a function' : 'a variable', conditions, kind: 'extern', origin: { file: opts.file, line: x.line }, sig: macroSig(x.name, undefined, x.function ? 'fn' : 'var', conditions, 'extern') });
+  }
   for (const t of decls.typedefs) {
     const own = judged(t.conditions);
     if (own === null) continue;
@@ -347,23 +440,32 @@ export interface SourceText {
  * conditions (e.g. judgeAtom with the configuration).
  */
 export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceText>, judge?: CondJudge): MacroLookup {
-  const table = new Map<string, MacroDef[]>();
-  for (const s of sources) {
+  // Made lazily: a name the macros define needs no declaration; for another, only the files whose
+  // text contains it are scanned (each once), and every name they declare is indexed then.
+  const files = [...sources];
+  const scanned = new Set<SourceText>();
+  const index = new Map<string, MacroDef[]>();
+  const scanFile = (s: SourceText) => {
+    scanned.add(s);
     const decls = scanDeclarations(s.text, familyFor(undefined, s.file) ?? 'c');
-    if (decls.enums.length === 0 && decls.typedefs.length === 0) continue;
+    if (!decls.enums.length && !decls.typedefs.length && !decls.constants.length && !decls.externs.length) return;
     for (const [k, v] of declarationDefs(decls, { file: s.file, judge })) {
-      const l = table.get(k);
-      if (l) l.push(...v); else table.set(k, v);
+      const l = index.get(k);
+      if (l) l.push(...v); else index.set(k, v);
     }
-  }
-  if (table.size === 0) return lookup;
+  };
+  const searched = new Set<string>();
   const merged = new Map<string, readonly MacroDef[] | undefined>();
   return (name) => {
-    const d = table.get(name);
-    if (!d) return lookup(name);
-    if (merged.has(name)) return merged.get(name);
     const m = lookup(name);
-    const out = m && m.length ? [...m, ...d] : d;
+    if (m && m.length > 0 && m.some((d) => d.kind === 'macro' || d.kind === 'symbol')) return m;
+    if (merged.has(name)) return merged.get(name);
+    if (!searched.has(name)) {
+      searched.add(name);
+      for (const s of files) if (!scanned.has(s) && s.text.includes(name)) scanFile(s);
+    }
+    const d = index.get(name);
+    const out = d ? (m && m.length ? [...m, ...d] : d) : m;
     merged.set(name, out);
     return out;
   };

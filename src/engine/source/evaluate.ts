@@ -148,7 +148,7 @@ function macrosOf(cands: readonly MacroDef[] | undefined): readonly MacroDef[] |
 }
 
 /** The C declarations of a kind among a name's candidates. */
-function declarationsOf(cands: readonly MacroDef[] | undefined, kind: 'enum' | 'typedef'): MacroDef[] {
+function declarationsOf(cands: readonly MacroDef[] | undefined, kind: 'enum' | 'typedef' | 'extern'): MacroDef[] {
   if (!cands) return [];
   const out: MacroDef[] = [];
   for (const d of cands) if (d.kind === kind) out.push(d);
@@ -703,7 +703,13 @@ class Parser {
       n = this.statementExpression();
     } else if (t.text === '(' && t.kind === 'punct') {
       const ty = c ? this.typeAt(this.i + 1, 'paren') : undefined;
-      if (ty && this.toks[ty.end]?.text === ')' && this.isCast(ty)) {
+      if (ty && this.toks[ty.end]?.text === ')' && this.toks[ty.end + 1]?.text === '{') {
+        // `(pgprot_t){ ... }`: a compound literal, a structure value
+        const close = this.matching(ty.end + 1);
+        if (close < 0) throw new EvalError('syntax', 'unterminated compound literal');
+        this.i = close + 1;
+        n = { k: 'poison', why: `a compound literal of ${ty.name} (a structure value)` };
+      } else if (ty && this.toks[ty.end]?.text === ')' && this.isCast(ty)) {
         this.i = ty.end + 1;
         n = { k: 'cast', t: ty.t, a: this.unary(), tname: ty.name };
       } else {
@@ -1036,6 +1042,12 @@ class Evaluator {
           const enums = declarationsOf(cands, 'enum');
           if (enums.length > 0) return this.enumValue(name, enums);
         }
+        if (!asm && declarationsOf(cands, 'extern').length > 0) {
+          // declared by the sources as a variable or a function: a value of the running kernel
+          ctx.runtime.add(name + (n.call ? '()' : ''));
+          ctx.unresolved.add(name + (n.call ? '()' : ''));
+          return POISON;
+        }
         if (isRuntimeName(name)) {
           ctx.runtime.add(name + (n.call ? '()' : ''));
           ctx.unresolved.add(name + (n.call ? '()' : ''));
@@ -1320,7 +1332,8 @@ class Evaluator {
       }
       ctx.declBusy.add(def);
       try {
-        base = enumType(this.evalBody(def, 0), ctx.model);
+        const v = this.evalBody(def, 0);
+        base = e?.constant ? v : enumType(v, ctx.model);
       } finally {
         ctx.declBusy.delete(def);
       }
@@ -1541,6 +1554,18 @@ export function layeredLookup(opts: EvalOptions, dialect: Family): (name: string
   return (name) => {
     const a = user?.(name);
     if (a === undefined) return builtin?.get(name);
+    if (a.length > 0 && builtin && a.every(isDeclaration)) {
+      // C declarations (an extern variable the mode decides, an enumerator) and a built-in macro
+      const b = builtin.get(name);
+      if (b && b.length) {
+        const hit = merged.get(name);
+        if (hit && hit.length === a.length + b.length && hit.every((d, i) => d === (i < a.length ? a[i] : b[i - a.length]))) return hit;
+        const out = [...a, ...b];
+        merged.set(name, out);
+        return out;
+      }
+      return a;
+    }
     if (a.length === 0 || !builtin || a.some((d) => d.conditions.length === 0)) return a;
     // Every definition here is conditional: when none applies, the built-in one does.
     const b = builtin.get(name);

@@ -237,6 +237,7 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
   if (!/^[A-Za-z_]\w*$/.test(name) || !fs.listDir) return [];
   const define = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}(?![\\w])`, 'm');
   const enumerator = new RegExp(`(?:^|[{,])[ \\t]*${name}[ \\t]*(?:=[^,}]*)?,?[ \\t]*(?:/[*/].*)?$`, 'm');
+  const constant = new RegExp(`^[ \\t]*static[ \\t]+const[ \\t][^;=()]*\\b${name}[ \\t]*=`, 'm');
   const seen = new Set<string>();
   let reads = 0;
   const lineAt = (text: string, i: number) => text.slice(0, i).split('\n').length + (text[i] === '\n' ? 1 : 0);
@@ -257,6 +258,8 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
       if (text === undefined) continue;
       const m = define.exec(text);
       if (m) { out.push({ file: p, line: lineAt(text, m.index), kind: 'define' }); continue; }
+      const c = constant.exec(text);
+      if (c) { out.push({ file: p, line: lineAt(text, c.index), kind: 'enum' }); continue; }
       if (/\benum\b/.test(text)) {
         const e = enumerator.exec(text);
         if (e && enumeratorNames(text).includes(name)) out.push({ file: p, line: lineAt(text, e.index), kind: 'enum' });

@@ -16,11 +16,11 @@ export function condText(a: CondAtom): string {
 }
 
 /** What a definition is: a preprocessor macro, an assembler/linker symbol, or a C declaration. */
-export type MacroKind = 'macro' | 'symbol' | 'enum' | 'typedef';
+export type MacroKind = 'macro' | 'symbol' | 'enum' | 'typedef' | 'extern';
 
 /** A C declaration (enumerator, typedef) rather than a macro or symbol. */
 export function isDeclaration(d: MacroDef): boolean {
-  return d.kind === 'enum' || d.kind === 'typedef';
+  return d.kind === 'enum' || d.kind === 'typedef' || d.kind === 'extern';
 }
 
 export interface MacroDef {
@@ -38,11 +38,15 @@ export interface MacroDef {
    * 'symbol': an assembler/linker symbol (`.set`, `=`, `equ`): its value is atomic (parenthesised).
    * 'enum' and 'typedef' are C declarations, not macros: never expanded, invisible to `#if` and
    * `defined`; an enumerator's body is its value expression (`PREV + 1` when implicit), a typedef's
-   * body its type (`unsigned int`).
+   * body its type (`unsigned int`). 'extern': a variable or function the sources declare: its value
+   * is known at run time only.
    */
   kind: MacroKind;
-  /** An enumerator: the one before it (undefined for the first) and whether its value is implicit. */
-  enumerator?: { prev?: string; implicit: boolean; enumName?: string };
+  /**
+   * An enumerator: the one before it (undefined for the first) and whether its value is implicit;
+   * `constant`: a `static const` scalar (its body is `(type)(value)`), which gcc folds like one.
+   */
+  enumerator?: { prev?: string; implicit: boolean; enumName?: string; constant?: boolean };
   origin?: { file?: string; line?: number; builtin?: boolean; note?: string };
   /** Identity of the definition (body, params, conditions) for caches. */
   sig: string;
