@@ -233,6 +233,29 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
       unit = build(files);
     }
   }
+  // A definition the configuration leaves out (`#ifdef CONFIG_KASAN_SW_TAGS` around it): the next
+  // header that defines the name (include/linux/slab.h's fallback after arch/arm64's cache.h).
+  if (o.files.length === 0) {
+    const tried = new Set<string>();
+    for (let k = 0; k < 3; k++) {
+      // (judged with the configuration: a definition under an unset CONFIG_ is no definition)
+      const gone = sites.filter((s) => evaluateExpression(s.name, { ...unit.base, lookup: unit.lookup, maxSteps: 5000 }).alternatives.every((a) => a.unresolved.includes(s.name)));
+      if (gone.length === 0) break;
+      let changed = false;
+      for (const g of gone) {
+        tried.add(g.file);
+        const next = sitesRead(ctx, findDefinitions(ctx, g.name, kfs, 20000, tried), kfs, judge)[0];
+        if (!next) continue;
+        const i = files.indexOf(g.file);
+        if (i >= 0 && !sites.some((x) => x !== g && x.file === g.file)) files.splice(i, 1);
+        if (!files.includes(next.file)) files.push(next.file);
+        Object.assign(g, { file: next.file, line: next.line });
+        changed = true;
+      }
+      if (!changed) break;
+      unit = build(files);
+    }
+  }
   const { analysis, base, lookup } = unit;
   const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
   const layout = o.json ? builtinLayouts().find((l) => l.mode === mode.id && l.id.startsWith('linux-')) : undefined;

@@ -231,9 +231,10 @@ export interface DefinitionSite {
  * The headers that define NAME (a `#define NAME` or an enumerator NAME), best first: the search roots
  * in order, and within the first root that has any, every defining file (files before subdirectories,
  * in name order), with the other word size's headers (`*_32*.h` in a 64-bit configuration, `*_64*.h`
- * in a 32-bit one) last. Bounded by `maxFiles` reads.
+ * in a 32-bit one) last. Bounded by `maxFiles` reads. `exclude`: files not to return (to look further
+ * when a configuration leaves the first ones' definitions out).
  */
-export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, maxFiles = 20000): DefinitionSite[] {
+export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, maxFiles = 20000, exclude?: ReadonlySet<string>): DefinitionSite[] {
   if (!/^[A-Za-z_]\w*$/.test(name) || !fs.listDir) return [];
   const define = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}(?![\\w])`, 'm');
   const enumerator = new RegExp(`(?:^|[{,])[ \\t]*${name}[ \\t]*(?:=[^,}]*)?,?[ \\t]*(?:/[*/].*)?$`, 'm');
@@ -250,7 +251,7 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
     const dirs = names.filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1)).sort();
     for (const f of files) {
       const p = `${dir}/${f}`;
-      if (seen.has(p)) continue;
+      if (seen.has(p) || exclude?.has(p)) continue;
       seen.add(p);
       if (++reads > maxFiles) return;
       if (fs.contains ? !fs.contains(p, name) : !(fs.readFile(p) ?? '').includes(name)) continue;
