@@ -167,3 +167,10 @@ test('principle: a literal stored into an element is data, not an address (when 
   assert.equal(role(undefined, 0x00cf9a000000ffffn, { before: '=', neighbours: ['gdt', 'base'], assignedToElement: true }), 'unknown');
   assert.equal(role(undefined, 0xffff880000000000n, { before: '=', neighbours: ['page_offset_base'] }), 'address');
 });
+
+test('principle: the maximum of a 64-bit type is no address under a 32-bit layout either (ELFCORE_ADDR_MAX = ~0ULL)', () => {
+  assert.equal(classifyValue({ name: 'ELFCORE_ADDR_MAX', value: 0xffffffffffffffffn, addressBits: 32, vaBits: 32 }).address, false);
+  assert.equal(classifyValue({ name: 'QUOTA_MAX_SPC_LIMIT', value: 0x7fffffffffffffffn, addressBits: 32, vaBits: 32 }).address, false);
+  // A 32-bit layout's own top is still a limit.
+  assert.equal(role('USER_AREA_END', 0xffffffffn, { addressBits: 32, vaBits: 32 }), 'limit');
+});

@@ -371,7 +371,8 @@ export function classifyValue(ctx: AddressContext): Likeness {
   if (ctx.fromMaskMacro) return mk('mask', 'built with a bit or mask macro');
   // The name states its value (EDK II's BASE_128TB = 0x0000800000000000, SZ_2M): a size constant.
   if (name?.statedSize !== undefined && name.statedSize === v) return mk('size', `the name ${ctx.name} states its value (${formatBytes(v)}): a size`);
-  const width = topOfWidth(v, bits);
+  // The width is counted in 64 bits also for a 32-bit layout: ~0ULL there is a type's maximum, not an address past 32 bits.
+  const width = topOfWidth(v);
   // Past 32 bits only: a 32-bit all-ones END (0xffffffff) ends a 32-bit window as often as it is U32_MAX.
   if (width !== undefined && width > 32 && (name?.role === 'limit' || name?.role === 'address')) {
     // The top of a width (2^n - 1). An address only at an address width of the layout: the top of the
