@@ -175,11 +175,19 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
   const judge = (a: CondAtom) => (/\b(?!CONFIG_|defined\b|IS_(?:ENABLED|BUILTIN|MODULE|REACHABLE)\b)[A-Za-z_]\w*/.test(a.text.replace(/\bCONFIG_\w+/g, ''))
     ? undefined : ((v) => (v === undefined ? undefined : v !== a.negated))(judgeAtom(a.text, cfgOpts)));
   const defining = (n: string) => sitesRead(ctx, findDefinitions(ctx, n, kfs), kfs, judge)[0];
+  // An asm-generic header is read through the architecture's <asm/...> (which may define what it tests first).
+  const entry = (file: string): string => {
+    const g = `${ctx.sourceTree}/include/asm-generic/`;
+    if (!file.startsWith(g)) return file;
+    const rest = file.slice(g.length);
+    for (const c of [`${ctx.sourceTree}/arch/${ctx.arch}/include/asm/${rest}`, `${ctx.buildDir}/arch/${ctx.arch}/include/generated/asm/${rest}`]) if (kfs.exists(c)) return c;
+    return file;
+  };
   if (files.length === 0) {
     for (const n of names) {
       if (/^(sizeof|offsetof|__alignof__|defined|unsigned|signed|long|int|short|char|struct)$/.test(n)) continue;
       const site = defining(n);
-      if (site) { sites.push({ name: n, file: site.file, line: site.line }); if (!files.includes(site.file)) files.push(site.file); }
+      if (site) { sites.push({ name: n, file: site.file, line: site.line }); if (!files.includes(entry(site.file))) files.push(entry(site.file)); }
     }
   }
   // Flags of a translation unit for the header (compile_commands.json), when the build has one.
@@ -226,7 +234,7 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
       const more: string[] = [];
       for (const n of missingNames) {
         const site = defining(n);
-        if (site && !files.includes(site.file) && !more.includes(site.file)) { more.push(site.file); sites.push({ name: n, file: site.file, line: site.line }); }
+        if (site && !files.includes(entry(site.file)) && !more.includes(entry(site.file))) { more.push(entry(site.file)); sites.push({ name: n, file: site.file, line: site.line }); }
       }
       if (more.length === 0) break;
       files.unshift(...more);
@@ -246,9 +254,9 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
         tried.add(g.file);
         const next = sitesRead(ctx, findDefinitions(ctx, g.name, kfs, 20000, tried), kfs, judge)[0];
         if (!next) continue;
-        const i = files.indexOf(g.file);
+        const i = files.indexOf(entry(g.file));
         if (i >= 0 && !sites.some((x) => x !== g && x.file === g.file)) files.splice(i, 1);
-        if (!files.includes(next.file)) files.push(next.file);
+        if (!files.includes(entry(next.file))) files.push(entry(next.file));
         Object.assign(g, { file: next.file, line: next.line });
         changed = true;
       }

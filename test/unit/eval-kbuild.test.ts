@@ -51,10 +51,10 @@ function gccValues(arch: string, buildDir: string, headers: string[], names: str
   return new Map(names.map((n, i) => [n, BigInt(out[i])]));
 }
 
-const X86_NAMES = ['SLAB_ALIGN_FIX', 'PTRS_PER_PGD', 'MODULES_VADDR', 'MODULES_LEN', 'KERNEL_IMAGE_SIZE', 'PTE_SHIFT', 'PGDIR_SHIFT', 'FIXADDR_SIZE', 'FIXADDR_START', 'MAP_FLAG_TAGGED', 'MAPBIT_LAST', 'MAPBIT_LAST_MASK', 'FEATURE_WINDOW'];
+const X86_NAMES = ['PROT_DEFAULT', 'SLAB_ALIGN_FIX', 'PTRS_PER_PGD', 'MODULES_VADDR', 'MODULES_LEN', 'KERNEL_IMAGE_SIZE', 'PTE_SHIFT', 'PGDIR_SHIFT', 'FIXADDR_SIZE', 'FIXADDR_START', 'MAP_FLAG_TAGGED', 'MAPBIT_LAST', 'MAPBIT_LAST_MASK', 'FEATURE_WINDOW'];
 
 test('in-tree x86-64 build: the configuration decides every #if, the CLI finds each definition, values as gcc', () => {
-  const want = hasGcc ? gccValues('x86', TREE, ['asm/fixmap.h', 'asm/pgtable_64_types.h', 'linux/layout_flags.h', 'linux/slab_fix.h'], X86_NAMES, fs.readFileSync(path.join(TREE, '.config'), 'utf8')) : undefined;
+  const want = hasGcc ? gccValues('x86', TREE, ['asm/fixmap.h', 'asm/pgtable_64_types.h', 'linux/layout_flags.h', 'linux/slab_fix.h', 'asm/prot.h'], X86_NAMES, fs.readFileSync(path.join(TREE, '.config'), 'utf8')) : undefined;
   for (const name of X86_NAMES) {
     const r = json(name, '--kbuild', TREE);
     assert.equal(r.code, 0, `${name}: ${r.out}${r.err}`);
@@ -80,6 +80,10 @@ test('in-tree x86-64 build: the configuration decides every #if, the CLI finds e
   assert.deepEqual(m.steps[0].chain, ['MODULES_VADDR', '__START_KERNEL_map + KERNEL_IMAGE_SIZE', '0xffffffff80000000 + 0x40000000', '0xffffffffc0000000']);
   // of two headers defining it, the one an x86-64 build reads (pgtable-2level_types.h comes first by name)
   assert.equal(path.relative(TREE, json('PTRS_PER_PGD', '--kbuild', TREE).j.kbuild.definitions[0].file), 'arch/x86/include/asm/pgtable_64_types.h');
+  // an asm-generic definition is read through the architecture's <asm/prot.h>, which defines what it tests
+  const prot = json('PROT_DEFAULT', '--kbuild', TREE).j;
+  assert.equal(prot.value, '0x0000000000000161');
+  assert.equal(path.relative(TREE, prot.kbuild.definitions[0].file), 'include/asm-generic/prot.h');
   // the architecture's definition is under an unset CONFIG_: the generic fallback is the one
   assert.equal(path.relative(TREE, json('SLAB_ALIGN_FIX', '--kbuild', TREE).j.kbuild.definitions[0].file), 'include/linux/slab_fix.h');
   // an enum whose members depend on the configuration (a set, an unlisted and a module symbol)
