@@ -2,8 +2,10 @@
 # Fetch the source trees the diagnostics are measured on (docs/precision.md, "Method") into a
 # directory (default /tmp/corpora), on a Debian bookworm machine, as root:
 #   tuning set:       Linux 6.1 (linux-source-6.1), Linux 6.12 (linux-source-6.12, bookworm-backports),
-#                     Xen, EDK II
-#   confirmation set: U-Boot, QEMU, SeaBIOS, GRUB 2, iPXE
+#                     Xen, EDK II, and QEMU (after confirmation round 1)
+#   confirmation, round 1: U-Boot, QEMU, SeaBIOS, GRUB 2, iPXE
+#   confirmation, round 2: Trusted Firmware-A, OpenSBI, GNU Mach, Memtest86+, Syslinux, crash,
+#                     makedumpfile, kexec-tools
 # Adds a deb-src line for bookworm (and bookworm-backports) when the apt sources have none, then
 # `apt-get source NAME/bookworm` for each source package (already unpacked trees are kept).
 # Usage: scripts/corpora.sh [DIR]
@@ -38,8 +40,8 @@ command -v dpkg-source >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get inst
 mkdir -p "$DIR"
 cd "$DIR"
 failed=()
-for pkg in xen edk2 u-boot qemu seabios grub2 ipxe; do
-  if compgen -G "$DIR/${pkg}-[0-9]*/" >/dev/null; then echo "corpora: $pkg already unpacked"; continue; fi
+for pkg in xen edk2 u-boot qemu seabios grub2 ipxe arm-trusted-firmware opensbi gnumach memtest86+ syslinux crash makedumpfile kexec-tools; do
+  if compgen -G "$DIR/${pkg//+/?}-[0-9]*/" >/dev/null; then echo "corpora: $pkg already unpacked"; continue; fi
   # Pinned to bookworm: a backports version may be listed without its files on the mirror.
   if ! timeout 1800 apt-get source -q "$pkg/bookworm"; then failed+=("$pkg"); fi
 done
