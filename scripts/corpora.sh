@@ -6,6 +6,7 @@
 #   confirmation, round 1: U-Boot, QEMU, SeaBIOS, GRUB 2, iPXE
 #   confirmation, round 2: Trusted Firmware-A, OpenSBI, GNU Mach, Memtest86+, Syslinux, crash,
 #                     makedumpfile, kexec-tools
+#   confirmation, round 3: GNU-EFI, shim, Bochs, flashrom, ACPICA, DPDK
 # Adds a deb-src line for bookworm (and bookworm-backports) when the apt sources have none, then
 # `apt-get source NAME/bookworm` for each source package (already unpacked trees are kept).
 # Usage: scripts/corpora.sh [DIR]
@@ -40,7 +41,7 @@ command -v dpkg-source >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get inst
 mkdir -p "$DIR"
 cd "$DIR"
 failed=()
-for pkg in xen edk2 u-boot qemu seabios grub2 ipxe arm-trusted-firmware opensbi gnumach memtest86+ syslinux crash makedumpfile kexec-tools; do
+for pkg in xen edk2 u-boot qemu seabios grub2 ipxe arm-trusted-firmware opensbi gnumach memtest86+ syslinux crash makedumpfile kexec-tools gnu-efi shim bochs flashrom acpica-unix dpdk; do
   if compgen -G "$DIR/${pkg//+/?}-[0-9]*/" >/dev/null; then echo "corpora: $pkg already unpacked"; continue; fi
   # Pinned to bookworm: a backports version may be listed without its files on the mirror.
   if ! timeout 1800 apt-get source -q "$pkg/bookworm"; then failed+=("$pkg"); fi
