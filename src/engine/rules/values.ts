@@ -3,7 +3,7 @@
 // with their activity and conditions as the preprocessing walk judged them, their values (a single
 // literal, or the body evaluated with the analysis' own lookup), and bare literals of the lines that
 // hold one a rule can read, with the code around them.
-import { Activity, CondAtom, FileAnalysis, Family, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue } from '../source';
+import { Activity, CondAtom, FileAnalysis, Family, LazyDefine, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue } from '../source';
 import { U64_MAX } from '../paging/numbers';
 import { addressEvidence, readName } from './addressLike';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
@@ -79,6 +79,9 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
   /** Single literals of definitions, by line: their number tokens are the definition's, not bare literals. */
   const claimed = new Map<number, Set<number>>();
   const condsMemo = new Map<CondAtom[], string[]>();
+  // A definition's line start: a LazyDefine of this text knows it (no table of line starts needed).
+  const lineStartOf = (r: DefinitionRecord) => (r.directive instanceof LazyDefine && r.directive.src.text === text ? r.directive.offset : a.lineStart(r.line));
+  const startsByValue = new Map<RuleValue, number>();
   const condsOf = (atoms: CondAtom[]) => {
     if (atoms.length === 0) return undefined;
     let c = condsMemo.get(atoms);
@@ -96,7 +99,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       name: r.name, file, range: nameRange, nameRange,
       branches: [], conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: {}, local: true,
     };
-    if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, a.lineStart(r.line), 4, 2))) v.growsDown = true;
+    if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
     if (bodyTokens.some((x) => x.kind === 'ident' && MASK_MACRO.test(x.text))) v.context.fromMaskMacro = true;
     const single = singleLiteral(bodyTokens);
     if (single) {
@@ -116,6 +119,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       pending.push({ value: v, body: bodyTokens, conditions: r.conditions });
     }
     values.push(v);
+    startsByValue.set(v, lineStartOf(r));
   }
   // Definitions in line order, bare literals after the definition of their line (as they are read).
   const activityAt = lineActivity(a);
@@ -187,7 +191,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) { v.registerField = true; continue; }
     // C: the `#define`s around it, also those that are not values.
     if (family !== 'c') continue;
-    const around = linesAround(text, a.lineStart(v.nameRange.line), 3, 3);
+    const around = linesAround(text, startsByValue.get(v) ?? a.lineStart(v.nameRange.line), 3, 3);
     DEFINE_LINE_G.lastIndex = 0;
     for (let m = DEFINE_LINE_G.exec(around); m; m = DEFINE_LINE_G.exec(around)) {
       if (FIELD.test(m[1]) && head(m[1]) === h) { v.registerField = true; break; }

@@ -10,7 +10,7 @@ import { CondAtom, deriveName, Derivation, EvalOptions, evaluateExpression, eval
 import { DocLex, lexDocument } from './document';
 import { parseLiteral, ParsedLiteral, LiteralDialect } from './literals';
 import { Directive } from './directives';
-import { lexLogical, lineStartsOf, literalLineStarts, LogicalLine, logicalLinesAt, sparseDirectives } from './lines';
+import { lexLogical, LineIndex, literalLineStarts, LogicalLine, logicalLinesAt, sparseDirectives } from './lines';
 import { DefinitionKind, definitionsNamed, plainDef, PreprocessResult, Activity, BranchRecord, IncludeRecord } from './records';
 import { PreprocessOptions, preprocess } from './preprocessor';
 import { patchPreprocess, shiftPreprocess } from './patch';
@@ -462,12 +462,13 @@ class SparseAnalysis implements FileAnalysis {
   constructor(
     readonly family: Family, readonly file: string | undefined, readonly text: string,
     readonly directives: readonly Directive[], readonly pre: PreprocessResult, readonly mode: PagingMode | undefined,
-    private readonly starts: Int32Array, private readonly scanOptions: ScanOptions, private readonly literal: readonly number[],
+    private readonly index: LineIndex, private readonly scanOptions: ScanOptions, private readonly literal: readonly number[],
   ) {}
   literalLines(): readonly LogicalLine[] {
-    return (this.lines ??= logicalLinesAt(this.text, this.family, this.literal, this.starts, this.scanOptions));
+    // a pass of its own over the text: a line index of its own (counted forward, no table)
+    return (this.lines ??= logicalLinesAt(this.text, this.family, this.literal, new LineIndex(this.text), this.scanOptions));
   }
-  lineStart(line: number): number { return this.starts[line]; }
+  lineStart(line: number): number { return this.index.starts[line]; }
 }
 
 /**
@@ -482,15 +483,16 @@ export function analyzeSparse(text: string, opts: AnalysisOptions & { keepDefini
   const family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
   if (family !== 'c') return new DocumentAnalyzer({ ...opts, family }).analyze(text);
   const scanOpts = scanOptionsFor(opts.languageId, opts.file);
-  const starts = lineStartsOf(text);
+  const index = new LineIndex(text);
   const literal = literalLineStarts(text, family);
   const keep = opts.keepDefinition && !opts.defines && !opts.readFile ? { nameY: opts.keepDefinition, literalStarts: literal } : undefined;
-  const { directives, late } = sparseDirectives(text, starts, !!scanOpts.hashImmediate, keep);
+  // no #include in a walk that reads no included file
+  const { directives, late } = sparseDirectives(text, index, !!scanOpts.hashImmediate, keep, !!opts.readFile);
   let pre: PreprocessResult | undefined = undefined;
   const fallback = opts.fallback;
   const lookupLate = late ? (name: string) => late.lookup(name, pre!, opts.file) ?? fallback?.(name) : fallback;
   pre = preprocess(directives, { ...opts, family, fallback: lookupLate });
-  return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, starts, scanOpts, literal);
+  return new SparseAnalysis(family, opts.file, text, directives, pre, opts.mode, index, scanOpts, literal);
 }
 
 /** The value a definition's body has at its own site: one 64-bit value, or why there is none. */

@@ -66,6 +66,8 @@ export class LazyDefine implements Directive {
     private readonly more: readonly number[] | undefined,
   ) {}
 
+  /** Offset of the directive's first line in its source's text. */
+  get offset(): number { return this.start; }
   get kind(): DirectiveKind { return 'define'; }
   get keyword(): string { return 'define'; }
   get symKind(): SymbolKind | undefined { return undefined; }

@@ -56,6 +56,48 @@ export function lineOfOffset(starts: Int32Array, pos: number): number {
 }
 
 /**
+ * Line numbers of a text's offsets, asked for mostly in increasing order: counted from the last answer
+ * while the questions go forward (most files get a few), the table of line starts made on the first
+ * question that goes back or needs it. A text with a `\r` always uses the table (a lone `\r` ends a line).
+ */
+export class LineIndex {
+  private table: Int32Array | undefined;
+  private pos = 0;
+  private line = 0;
+  constructor(readonly text: string) {
+    if (text.indexOf('\r') >= 0) this.table = lineStartsOf(text);
+  }
+  /** The line holding offset `p`. */
+  lineOf(p: number): number {
+    if (this.table) return lineOfOffset(this.table, p);
+    if (p < this.pos) return lineOfOffset(this.starts, p);
+    const t = this.text;
+    for (let k = t.indexOf('\n', this.pos); k >= 0 && k < p; k = t.indexOf('\n', k + 1)) this.line++;
+    this.pos = p;
+    return this.line;
+  }
+  /** Every line start. */
+  get starts(): Int32Array { return (this.table ??= lineStartsOf(this.text)); }
+  /** Offset of the line after the one starting at `start` (the text's length after the last line). */
+  next(start: number): number {
+    if (this.table) { const l = lineOfOffset(this.table, start); return l + 1 < this.table.length ? this.table[l + 1] : this.text.length; }
+    const k = this.text.indexOf('\n', start);
+    return k < 0 ? this.text.length : k + 1;
+  }
+  /** End of the line starting at `start`, before its line break. */
+  end(start: number): number {
+    const n = this.next(start);
+    let e = n;
+    const t = this.text;
+    if (n > start && n <= t.length && (t.charCodeAt(n - 1) === 10 || t.charCodeAt(n - 1) === 13)) {
+      e = n - 1;
+      if (t.charCodeAt(e) === 10 && e > start && t.charCodeAt(e - 1) === 13) e--;
+    }
+    return e;
+  }
+}
+
+/**
  * Literals a rule can read in C: a hex literal of nine significant digits or more, one after a pointer
  * cast `(T *)0x…`, a decimal of ten digits or more (all at least 2^32, or an address by its cast).
  */
@@ -141,13 +183,13 @@ export function lexLogical(text: string, start: number, line: number, family: Fa
 }
 
 /** The logical lines at the given starts, lexed alone (lexer state from CommentStates). */
-export function logicalLinesAt(text: string, family: Family, starts: readonly number[], lineStarts: Int32Array, opts: ScanOptions = {}): LogicalLine[] {
+export function logicalLinesAt(text: string, family: Family, starts: readonly number[], lines: LineIndex, opts: ScanOptions = {}): LogicalLine[] {
   const out: LogicalLine[] = [];
   const comments = new CommentStates(text, family);
   let free = 0;
   for (const ls of starts) {
     if (ls < free) continue;
-    const line = lineOfOffset(lineStarts, ls);
+    const line = lines.lineOf(ls);
     const lx = lexLogical(text, ls, line, family, comments.at(ls), opts);
     out.push({ tokens: lx.tokens, directive: lx.directive, line, offset: ls });
     free = lx.next;
@@ -157,6 +199,8 @@ export function logicalLinesAt(text: string, family: Family, starts: readonly nu
 
 /** Directive keywords the preprocessing walk reads (other directives, `#pragma`, `#error`, …, are skipped). */
 const WALKED_Y = /[ \t]*(?:if|el|endif|define|undef|include)/y;
+/** The same without `#include` (a walk that reads no included file). */
+const WALKED_NO_INCLUDE_Y = /[ \t]*(?:if|el|endif|define|undef)/y;
 /**
  * The most frequent directives, read without lexing: `#endif`, `#else`, `#ifdef NAME`, `#ifndef NAME` with
  * nothing but blanks after them, and a one-line `#define NAME…` whose line has no comment, string or
@@ -198,8 +242,6 @@ function plainDirective(src: LexSource, ls: number, hash: number, end: number, l
 
 /** Marks a left-out definition's place in the list of directives being made. */
 const LEFT_OUT = Object.freeze({ kind: 'other', line: -1, endLine: -1, tokens: [], keyword: '' }) as unknown as Directive;
-/** The line (0-based) that starts at or holds `ls`, and the offset after it. */
-const nextLineStart = (lineStarts: Int32Array, line: number, length: number) => (line + 1 < lineStarts.length ? lineStarts[line + 1] : length);
 
 /**
  * The directives of a C file found without lexing its other lines. Every `#` that starts a line (blanks
@@ -214,13 +256,15 @@ const nextLineStart = (lineStarts: Int32Array, line: number, length: number) => 
  * name is looked up (`late`): a register header with 100,000 definitions costs a search, not 100,000
  * objects.
  */
-export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmediate = false, keep?: { nameY: RegExp; literalStarts: readonly number[] }): { directives: Directive[]; late: LateDefinitions | undefined } {
+export function sparseDirectives(text: string, index: LineIndex, hashImmediate = false, keep?: { nameY: RegExp; literalStarts: readonly number[] }, includes = true): { directives: Directive[]; late: LateDefinitions | undefined } {
   const src: LexSource = { text, family: 'c', hashImmediate };
   const lines = new DirectiveLines(src, false);
   const comments = new CommentStates(text, 'c');
   const walked: (Directive | undefined)[] = [];
   // #defines not made yet (with `keep`): the offsets of their `#` and of their name
   const skipHash: number[] = [], skipName: number[] = [];
+  /** nameKey of every left-out name: most names looked up later are rejected by it without a search. */
+  const skipKeys = new Set<number>();
   let lit = 0; // next literal line start (keep.literalStarts)
   const keptNames = new Set<string>();
   let free = 0; // offset after the last line read
@@ -228,26 +272,23 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
   /** Make the directive whose `#` is at `hash` (line start `ls`, line `line`, lexer state `entry`) into `out`; the offset after it. */
   const make = (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]): number => {
     if (entry === 0) {
-      let le = nextLineStart(lineStarts, line, text.length) - (line + 1 < lineStarts.length ? 1 : 0);
-      if (le > ls && text.charCodeAt(le - 1) === 13) le--;
-      if (le < ls) le = ls;
+      const le = index.end(ls);
       const d = text.charCodeAt(le - 1) === 92 ? undefined : plainDirective(src, ls, hash, le, line);
-      if (d) { out.push(d); return nextLineStart(lineStarts, line, text.length); }
+      if (d) { out.push(d); return index.next(ls); }
     }
     let start = ls, state = entry;
     for (;;) {
-      let end = nextLineStart(lineStarts, line, text.length) - (line + 1 < lineStarts.length ? 1 : 0);
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
-      if (end < start) end = start;
+      const end = index.end(start);
       const fl = lexLine(text, start, end, 'c', state, hashImmediate);
       lines.line(start, end, state, line, fl, out);
-      if (!lines.open) break;
-      if (line + 1 >= lineStarts.length) { lines.close(line, out); break; }
+      const next = index.next(start);
+      if (!lines.open) return next;
+      // no line after this one (the text ends without a line break): finish the directive here
+      if (next >= text.length && !(next > start && (text.charCodeAt(next - 1) === 10 || text.charCodeAt(next - 1) === 13))) { lines.close(line, out); return next; }
       state = fl >> LEX_STATE_SHIFT;
       line++;
-      start = lineStarts[line];
+      start = next;
     }
-    return nextLineStart(lineStarts, line, text.length);
   };
   const lineStartOf = (pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
 
@@ -273,6 +314,7 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
           if (keep.literalStarts[lit] !== ls && !keep.nameY.test(text)) {
             // left out for now: its place; the lines it continues onto are skipped
             skipHash.push(i); skipName.push(nameAt);
+            skipKeys.add(nameKey(text, nameAt));
             walked.push(LEFT_OUT); // keeps the order: replaced below when the name is kept
             let e = text.indexOf('\n', i);
             while (e >= 0 && (text.charCodeAt(e - 1) === 92 || (text.charCodeAt(e - 1) === 13 && text.charCodeAt(e - 2) === 92))) e = text.indexOf('\n', e + 1);
@@ -283,9 +325,10 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
           keptNames.add(nameOf(text, nameAt));
         }
       }
-      WALKED_Y.lastIndex = i + 1;
-      if (!WALKED_Y.test(text)) continue;
-      free = make(i, ls, lineOfOffset(lineStarts, ls), entry, walked);
+      const walkedY = includes ? WALKED_Y : WALKED_NO_INCLUDE_Y;
+      walkedY.lastIndex = i + 1;
+      if (!walkedY.test(text)) continue;
+      free = make(i, ls, index.lineOf(ls), entry, walked);
       i = Math.max(i, free - 1);
     }
     if (!keep || skipHash.length === 0) {
@@ -293,29 +336,40 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
       for (const d of walked) if (d && d !== LEFT_OUT) dirs.push(d);
       return { directives: dirs, late: undefined };
     }
-    // Names the walk reads: in conditions, #undefs, and (to a fixed point) the bodies of kept definitions.
+    // Names the walk's conditions read: in conditions and #undefs, and (to a fixed point) in the bodies of
+    // the definitions of such names, kept or left out. Values read the others through `late`.
     const wanted = new Set<string>();
-    const want = (toks: readonly LTok[]) => { for (const t of toks) if (t.kind === 'ident' && !keptNames.has(t.text)) wanted.add(t.text); };
+    const seen = new Set<string>();
+    const want = (toks: readonly LTok[]) => { for (const t of toks) if (t.kind === 'ident' && !seen.has(t.text)) wanted.add(t.text); };
+    const keptByName = new Map<string, Directive[]>();
     for (const d of walked) {
       if (!d || d === LEFT_OUT) continue;
-      if (d.kind === 'define') { if (keptNames.has(d instanceof LazyDefine ? d.name : d.nameTok?.text ?? '')) want(d.body ?? []); continue; }
+      if (d.kind === 'define') {
+        const n = d instanceof LazyDefine ? d.name : d.nameTok?.text ?? '';
+        const l = keptByName.get(n);
+        if (l) l.push(d); else keptByName.set(n, [d]);
+        continue;
+      }
       if (d.kind !== 'include' && d.kind !== 'other') want(d.tokens);
     }
     const made = new Map<number, Directive>();
     while (wanted.size > 0) {
-      // one pattern for the wanted names, tried at each left-out definition's name
       const names = [...wanted].filter((n) => /^[A-Za-z_]\w*$/.test(n));
       wanted.clear();
-      for (const n of names) keptNames.add(n);
-      if (names.length === 0) break;
-      const wantedY = new RegExp(`(?:${names.join('|')})(?!\\w)`, 'y');
+      for (const n of names) seen.add(n);
+      for (const n of names) for (const d of keptByName.get(n) ?? []) want(d.body ?? []);
+      const fresh = names.filter((n) => !keptNames.has(n));
+      for (const n of fresh) keptNames.add(n);
+      if (fresh.length === 0) continue;
+      // one pattern for the wanted names, tried at each left-out definition's name
+      const wantedY = new RegExp(`(?:${fresh.join('|')})(?!\\w)`, 'y');
       for (let k = 0; k < skipName.length; k++) {
         if (made.has(k)) continue;
         wantedY.lastIndex = skipName[k];
         if (!wantedY.test(text)) continue;
         const out: (Directive | undefined)[] = [];
         const h = skipHash[k], ls = lineStartOf(h);
-        make(h, ls, lineOfOffset(lineStarts, ls), 0, out);
+        make(h, ls, index.lineOf(ls), 0, out);
         const d = out[0];
         if (d) { made.set(k, d); want(d.body ?? []); }
       }
@@ -330,7 +384,7 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
       if (m) dirs.push(m); else { lateHash.push(skipHash[sk]); lateName.push(skipName[sk]); }
       sk++;
     }
-    const late = lateHash.length ? new LateDefinitions(src, lineStarts, lateHash, lateName, make) : undefined;
+    const late = lateHash.length ? new LateDefinitions(src, index, lateHash, lateName, make, skipKeys) : undefined;
     return { directives: dirs, late };
   } finally {
     lexDocumentRun(undefined);
@@ -339,6 +393,13 @@ export function sparseDirectives(text: string, lineStarts: Int32Array, hashImmed
 
 /** `# define NAME`: up to the name (sticky, tried right after the `#`). */
 const DEFINE_HEAD_Y = /[ \t]*define[ \t]+(?=[A-Za-z_])/y;
+
+/** A name's length, first and last character as one number (the identifier at `at` of `text`). */
+function nameKey(text: string, at: number): number {
+  let e = at;
+  while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
+  return (e - at) * 65536 + (text.charCodeAt(at) & 255) * 256 + (text.charCodeAt(e - 1) & 255);
+}
 
 /** The identifier at `at`. */
 function nameOf(text: string, at: number): string {
@@ -356,31 +417,26 @@ export class LateDefinitions {
   private byName: Map<string, number[]> | undefined;
   private sorted: BranchRecord[] | undefined;
   private readonly memo = new Map<string, MacroDef[] | undefined>();
+  private searches = 0;
   constructor(
-    private readonly src: LexSource, private readonly lineStarts: Int32Array,
+    private readonly src: LexSource, private readonly index: LineIndex,
     /** Offsets of each left-out definition's `#` and name. */
     private readonly hash: number[], private readonly nameAt: number[],
     private readonly make: (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]) => number,
+    /** nameKey of the left-out names (a superset filter). */
+    private readonly keys: Set<number>,
   ) {}
 
   /** A name's candidates as the walk would have left them (undefined: no left-out definition has it). */
   lookup(name: string, pre: PreprocessResult, file: string | undefined): MacroDef[] | undefined {
     if (this.memo.has(name)) return this.memo.get(name);
-    if (!this.byName) {
-      this.byName = new Map();
-      for (let k = 0; k < this.nameAt.length; k++) {
-        const n = nameOf(this.src.text, this.nameAt[k]);
-        const l = this.byName.get(n);
-        if (l) l.push(k); else this.byName.set(n, [k]);
-      }
-    }
-    const idx = this.byName.get(name);
+    const idx = this.definitionsNamed(name);
     let list: MacroDef[] | undefined;
     if (idx) {
       lexDocumentRun(this.src.text);
       try {
         for (const k of idx) {
-          const h = this.hash[k], ls = this.src.text.lastIndexOf('\n', h - 1) + 1, line = lineOfOffset(this.lineStarts, ls);
+          const h = this.hash[k], ls = this.src.text.lastIndexOf('\n', h - 1) + 1, line = this.index.lineOf(ls);
           const { activity, context } = this.branchAt(pre, line);
           if (activity === 'inactive') continue;
           const out: (Directive | undefined)[] = [];
@@ -396,6 +452,34 @@ export class LateDefinitions {
     }
     this.memo.set(name, list);
     return list;
+  }
+
+  /**
+   * The left-out definitions of a name (indices, in order). The first few names are searched for in the
+   * text (each hit checked against the left-out definitions' name offsets); past that, one pass indexes
+   * every left-out definition by name.
+   */
+  private definitionsNamed(name: string): number[] | undefined {
+    if (!this.keys.has(nameKey(name, 0))) return undefined;
+    if (this.byName) return this.byName.get(name);
+    if (++this.searches > 8) {
+      this.byName = new Map();
+      for (let k = 0; k < this.nameAt.length; k++) {
+        const n = nameOf(this.src.text, this.nameAt[k]);
+        const l = this.byName.get(n);
+        if (l) l.push(k); else this.byName.set(n, [k]);
+      }
+      return this.byName.get(name);
+    }
+    const text = this.src.text, at = this.nameAt;
+    let out: number[] | undefined;
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+      if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
+      let lo = 0, hi = at.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid] < i) lo = mid + 1; else hi = mid; }
+      if (lo < at.length && at[lo] === i) (out ??= []).push(lo);
+    }
+    return out;
   }
 
   /** The innermost branch holding a line (its activity and every atom in force there). */

@@ -7,7 +7,7 @@ import { Family, familyFor, scanOptionsFor, scanText } from './scanner';
 import { PagingMode } from '../paging';
 import { Directive, extractDirectives, LazyDefine, LTok } from './directives';
 import { lexDocument } from './document';
-import { lineStartsOf, sparseDirectives } from './lines';
+import { LineIndex, sparseDirectives } from './lines';
 import { Activity, BranchRecord, defFor, DefinitionRecord, IncludeRecord, NO_ATOMS, PreprocessResult, resultOf, TableEntry, entryList, withConditional } from './records';
 
 export type DefineSettings = Record<string, string | number | boolean | null | undefined>;
@@ -91,7 +91,7 @@ function fileDirectives(path: string, text: string): Directive[] {
   if (c && c.text === text) return c.directives;
   const family = familyFor(undefined, path) ?? 'c';
   const hashImmediate = !!scanOptionsFor(undefined, path).hashImmediate;
-  const directives = family === 'c' ? sparseDirectives(text, lineStartsOf(text), hashImmediate).directives : lexDocument(undefined, text, family, hashImmediate).directives;
+  const directives = family === 'c' ? sparseDirectives(text, new LineIndex(text), hashImmediate).directives : lexDocument(undefined, text, family, hashImmediate).directives;
   if (fileCache.size > 2000) fileCache.clear();
   fileCache.set(path, { text, family, directives });
   return directives;
