@@ -1,6 +1,6 @@
 // Diagnostics rules PL001–PL009: real layout mistakes in address constants, and silence on masks,
 // flags, poison values, magic numbers and hash constants (see addressLike.ts and docs/rules.md).
-// Pure: values in (rules/collect.ts finds them in a text), findings out, with 0-based ranges.
+// Pure: values in (rules/values.ts reads them from a file's analysis), findings out, with 0-based ranges.
 import { addressEvidence, classifyValue, Likeness, readName, nameWords, kernelShape } from './addressLike';
 import { modeOf, regionAt, canonicalForm, isCanonical, lowerHalfSize, upperHalfStart, topLevelIndex, levelSpan, formatHex, formatSize, U64_MAX, Layout, PagingMode, isFirmwareNeutral } from '../paging';
 import { RANGE_PART } from './values';
