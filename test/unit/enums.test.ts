@@ -120,3 +120,8 @@ test('file-scope constants gcc folds, and the variables and functions a file dec
   assert.equal(evaluateExpression('use_ng ? 1 : 2', { lookup }).alternatives[0].error, 'cannot evaluate: runtime variable use_ng');
   assert.equal(evaluateExpression('feature_on(3)', { lookup }).alternatives[0].error, 'cannot evaluate: runtime variable feature_on()');
 });
+
+test('a function after a typedef is still a declaration (the typedef\'s ; ends a statement)', () => {
+  const t = 'typedef struct { unsigned long v; } pud_t;\nstatic inline unsigned long page_mask_bits(void)\n{\n\treturn 0;\n}\n';
+  assert.deepEqual(scanDeclarations(t).externs.map((x) => [x.name, x.function]), [['page_mask_bits', true]]);
+});

@@ -130,6 +130,9 @@ test('never a parse error for these valid forms, and never an empty name in a me
     }
   }
   assert.equal(evaluateExpression('({ int x = 1; x + 1; })', opts).alternatives[0].u64, 2n);
+  // the address of a symbol is the link's (a runtime value), a dereference is memory
+  assert.equal(evaluateExpression('(unsigned long)&_end - 0x80000000', opts).alternatives[0].error, 'cannot evaluate: runtime variable &_end');
+  assert.equal(evaluateExpression('*(unsigned long *)0x1000', opts).alternatives[0].error, 'cannot evaluate: not a constant: a value read from memory');
   // a macro this unit does not define, called with a type: its name is what is missing
   assert.equal(evaluateExpression('UNDEFINED_MIN(unsigned int, 3, 4)', opts).alternatives[0].error, 'cannot evaluate: undefined name UNDEFINED_MIN()');
   assert.match(evaluateExpression('const_log2(page_offset_base)', opts).alternatives[0].error!, /runtime variable page_offset_base/);

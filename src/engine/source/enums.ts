@@ -181,7 +181,7 @@ function scan(text: string): Declarations {
     }
     if (t.text === 'typedef' && depth === 0) {
       const td = typedefAt(code, k);
-      if (td) { typedefs.push(td.decl); k = td.end; }
+      if (td) { typedefs.push(td.decl); k = td.end; stmtStart = true; }
     }
   }
   return { enums, typedefs, constants, externs };

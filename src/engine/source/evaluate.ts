@@ -416,6 +416,7 @@ type Node =
   | { k: 'offsetof'; ty: TypeParse; member: string }
   | { k: 'stmt'; items: StmtItem[] }
   | { k: 'poison'; why: string }
+  | { k: 'addr'; op: string; a: Node }
   | { k: 'ldfn'; name: string; args: Node[] };
 
 interface Prec { [op: string]: number }
@@ -686,6 +687,11 @@ class Parser {
     if (t.kind === 'punct' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
       this.take();
       n = { k: 'un', op: t.text, a: this.unary() };
+    } else if (t.kind === 'punct' && (t.text === '&' || t.text === '*') && c) {
+      // `&_end`, `*ptr`: an address or a value in memory, never a constant of the preprocessor's kind
+      this.take();
+      const a = this.unary();
+      n = { k: 'addr', op: t.text, a };
     } else if (t.kind === 'ident' && SIZEOF_WORDS.has(t.text) && c) {
       this.take();
       const align = t.text !== 'sizeof';
@@ -1014,6 +1020,13 @@ class Evaluator {
       }
       case 'stmt': return this.statements(n.items, depth);
       case 'poison': ctx.notConstant.add(n.why); return POISON;
+      case 'addr': {
+        // the address of a symbol is decided by the link (and KASLR), a dereference by memory
+        const what = n.a.k === 'name' ? n.a.name : undefined;
+        if (what && n.op === '&') { ctx.runtime.add('&' + what); ctx.unresolved.add('&' + what); }
+        else ctx.notConstant.add(n.op === '&' ? 'an address' : 'a value read from memory');
+        return POISON;
+      }
       case 'unknown':
         ctx.unknownCond = true;
         ctx.unresolved.add(n.name);

@@ -224,7 +224,8 @@ export interface DefinitionSite {
   file: string;
   /** 1-based line of the definition. */
   line: number;
-  kind: 'define' | 'enum';
+  /** 'declaration': a variable or function the header declares (its value is the running kernel's). */
+  kind: 'define' | 'enum' | 'declaration';
 }
 
 /**
@@ -239,6 +240,7 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
   const define = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}(?![\\w])`, 'm');
   const enumerator = new RegExp(`(?:^|[{,])[ \\t]*${name}[ \\t]*(?:=[^,}]*)?,?[ \\t]*(?:/[*/].*)?$`, 'm');
   const constant = new RegExp(`^[ \\t]*static[ \\t]+const[ \\t][^;=()]*\\b${name}[ \\t]*=`, 'm');
+  const declared = new RegExp(`^[ \\t]*(?:extern|static)[ \\t][^;=(){}#]*\\b${name}[ \\t]*[(;\\[]`, 'm');
   const seen = new Set<string>();
   let reads = 0;
   const lineAt = (text: string, i: number) => text.slice(0, i).split('\n').length + (text[i] === '\n' ? 1 : 0);
@@ -261,6 +263,8 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
       if (m) { out.push({ file: p, line: lineAt(text, m.index), kind: 'define' }); continue; }
       const c = constant.exec(text);
       if (c) { out.push({ file: p, line: lineAt(text, c.index), kind: 'enum' }); continue; }
+      const dcl = declared.exec(text);
+      if (dcl) { out.push({ file: p, line: lineAt(text, dcl.index), kind: 'declaration' }); continue; }
       if (/\benum\b/.test(text)) {
         const e = enumerator.exec(text);
         if (e && enumeratorNames(text).includes(name)) out.push({ file: p, line: lineAt(text, e.index), kind: 'enum' });
