@@ -3,6 +3,7 @@
 // that the host asks for in tests.
 import { renderSvg } from '../src/engine/map/model';
 import { MapSnapshot } from '../src/shared/protocol';
+import { lanes } from './overlays';
 import { Picture } from './picture';
 import { HostLink, MapState } from './state';
 import { Status } from './status';
@@ -52,6 +53,14 @@ export function createExporter(s: MapState, d: { picture: Picture; link: HostLin
       rows, scale: v?.scale.text ?? '',
       selected: s.selected !== undefined ? s.layout?.regions[s.selected]?.name : undefined,
       summary: s.compare && s.mode === 'compare' ? s.compare.lines : [],
+      overlays: s.overlays.map((o, i) => {
+        const lane = lanes(s).indexOf(i);
+        const drawn = s.mode !== 'single' ? 'not drawn (a comparison)' : !o.drawable ? `not drawn (${o.why ?? 'nothing to draw'})`
+          : s.hiddenOverlays.has(o.id) ? 'switched off' : lane < 0 ? 'not drawn (no free lane)'
+            : `${o.entries.length} of ${o.total} drawn, ${s.overlayMarks.filter((m) => m.overlay === i).length} marks`;
+        return `${o.title} [${o.formatTitle}]: ${drawn}${o.hidden ? `; ${o.hidden.text}` : ''}`;
+      }),
+      boots: s.boots.map((b) => b.id),
     };
   }
 

@@ -1,6 +1,6 @@
 // The address-map webview: draws the view model of src/engine/map/model.ts as SVG, with a details
-// pane, a legend, the active file's markers and problems, a comparison of two layouts, zoom with the
-// mouse and the keyboard, and export. Every string from a layout, a dump or the workspace goes into
+// pane, a legend, the active file's markers and problems, imported memory maps drawn over the layout
+// with this boot's layouts, a comparison of two layouts, zoom with the mouse and the keyboard, and export. Every string from a layout, a dump or the workspace goes into
 // the DOM as textContent or an attribute value, never as markup.
 //
 // This file composes the views; the state and the link to the host are in state.ts, each view in a
@@ -16,6 +16,7 @@ import './map.css';
 import { createDetails } from './details';
 import { el } from './dom';
 import { createExporter } from './export';
+import { createImportList } from './imports';
 import { attachKeyboard } from './keyboard';
 import { createLegend } from './legend';
 import { createMarkerList } from './markers';
@@ -23,7 +24,7 @@ import { createPicture } from './picture';
 import { attachPointer } from './pointer';
 import { createProblemList } from './problems';
 import { createSelection } from './selection';
-import { connect, createState, setCursor, setMarkers, showComparison, showLayout, VsCodeApi } from './state';
+import { connect, createState, setCursor, setImports, setMarkers, showComparison, showLayout, VsCodeApi } from './state';
 import { createStatus } from './status';
 import { createSummary } from './summary';
 import { adoptKindColours } from './theme';
@@ -52,6 +53,7 @@ function start(api: VsCodeApi): void {
   const legend = createLegend(s);
   const markers = createMarkerList(s, { link, status });
   const problems = createProblemList(s, { link, status, zoomTo });
+  const imports = createImportList(s, { link, status, redraw: () => picture.render() });
   const selection = createSelection(s, { picture, zoom, details, link, status });
   attachPointer(s, { picture, zoom, tooltip, selection, link, status });
   const keyboard = attachKeyboard(s, { picture, zoom, tooltip, selection, status });
@@ -62,12 +64,12 @@ function start(api: VsCodeApi): void {
   const split = el('vscode-split-layout', { split: 'vertical', 'initial-handle-position': '66%', 'min-start': '320px', 'min-end': '220px', class: 'split' });
   picture.pane.append(tooltip.element, status.element);
   const side = el('div', { slot: 'end', class: 'side', id: 'side' });
-  side.append(summary.element, details.element, legend.element, markers.element, problems.element);
+  side.append(summary.element, details.element, imports.element, legend.element, markers.element, problems.element);
   split.append(picture.pane, side);
   app.append(toolbar.element, picture.titleBar, split);
   adoptKindColours();
 
-  const renderSide = () => { summary.render(); details.render(); legend.render(); markers.render(); problems.render(); };
+  const renderSide = () => { summary.render(); details.render(); imports.render(); legend.render(); markers.render(); problems.render(); };
 
   link.listen((m) => {
     switch (m.type) {
@@ -97,6 +99,12 @@ function start(api: VsCodeApi): void {
         break;
       case 'command':
         keyboard.command(m.command);
+        break;
+      case 'imports':
+        setImports(s, m.imports, m.choices);
+        toolbar.fillSelects();
+        picture.render();
+        renderSide();
         break;
     }
   }, (q) => (q.kind === 'snapshot' ? exporter.snapshot() : exporter.svg()));

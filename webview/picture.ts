@@ -6,6 +6,7 @@ import {
 } from '../src/engine/map/model';
 import { formatHex, formatSize } from '../src/engine/paging/numbers';
 import { el, SVG_NS } from './dom';
+import { drawOverlays } from './overlays';
 import { bounds, MapState } from './state';
 
 /** Height above the first row (column titles of a comparison). */
@@ -139,6 +140,9 @@ export function createPicture(s: MapState): Picture {
       head(Math.round(g * 0.58), 'start', s.compare.b.id);
     }
     for (const p of prims) frag.append(primNode(p));
+    // Imported memory maps over the layout, in lanes at the right edge of the region bar.
+    if (s.mode === 'single' && s.view && 'rows' in s.view) for (const n of drawOverlays(s, s.view, width, TOP)) frag.append(n);
+    else s.overlayMarks = [];
     svg.replaceChildren(frag);
     // Roving tabindex: one region of the map is in the Tab order.
     const items = focusables();

@@ -1,6 +1,7 @@
 // The pointer on the map: the wheel zooms (with Shift it pans), a drag pans, hovering shows the
-// tooltip, a click selects a region or reveals a marker's or a problem's place in the editor, a
-// double click zooms in.
+// tooltip, a click selects a region or reveals a marker's or a problem's place in the editor, a click
+// on an import's entry selects the region it lies in and shows the entry (on several: zooms to them),
+// a double click zooms in.
 import { hitOf, Picture, TOP } from './picture';
 import { Selection } from './selection';
 import { HostLink, MapState } from './state';
@@ -42,7 +43,19 @@ export function attachPointer(s: MapState, d: { picture: Picture; zoom: Zoom; to
     const hit = hitOf(e.target);
     if (!hit) return;
     // The first click re-renders the picture, so a double click is read from the click count.
-    if (hit.ref === 'row') selection.selectRow(hit.index, e.detail >= 2 ? { zoom: true } : { reveal: true });
+    if (hit.ref === 'row') { s.entry = undefined; selection.selectRow(hit.index, e.detail >= 2 ? { zoom: true } : { reveal: true }); }
+    else if (hit.ref === 'overlay') {
+      const m = s.overlayMarks[hit.index];
+      const v = s.view;
+      if (!m || !v || !('rows' in v)) return;
+      if (m.first !== m.last) { zoom.zoomTo(m.start, m.end); return; }
+      const start = s.overlays[m.overlay]?.entries[m.first]?.start ?? m.start;
+      const row = v.rows.findIndex((r) => r.region !== undefined && r.start <= start && start <= r.end);
+      s.entry = { overlay: m.overlay, index: m.first, region: row >= 0 ? v.rows[row].region : undefined };
+      if (row >= 0) selection.selectRow(row);
+      else { s.selected = undefined; selection.clear(); }
+      status.say(`Selected ${s.overlays[m.overlay]?.title}: ${s.overlays[m.overlay]?.entries[m.first]?.name}`);
+    }
     else if (hit.ref === 'marker') { const m = s.markers[hit.index]; if (m) void link.request({ kind: 'reveal', location: m.location }).catch(status.showError); }
     else if (hit.ref === 'problem') { const p = s.problems[hit.index]; if (p?.location) void link.request({ kind: 'reveal', location: p.location }).catch(status.showError); }
   });

@@ -1,5 +1,6 @@
 // The map webview's state: what is shown (one layout or a comparison, the active file's markers and
-// problems, the zoom window, the selection, the editor cursor), how it is kept across reloads
+// problems, the imports drawn over the layout and the boots, the zoom window, the selection, the
+// editor cursor), how it is kept across reloads
 // (setState/getState, and the host's copy for its serializer), and the messages to and from the
 // host through the typed protocol of src/shared/protocol.ts. One state object is made per webview
 // and handed to every view; besides it, a view keeps only its own DOM and what one gesture needs
@@ -8,7 +9,7 @@ import type { Layout } from '../src/engine/paging/types';
 import { AddrWindow, CompareView, fullWindow, MapView, modeFor } from '../src/engine/map/model';
 import {
   big, Correlator, fromWireLayout, hexOf, HostMessage, HostRequest, isMessage, LayoutChoiceItem, MapViewState, PROTOCOL_VERSION,
-  WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem,
+  WebviewMessage, WebviewQuery, WireBoot, WireImports, WireLiveNote, WireLocation, WireMarker, WireOverlay, WireProblem,
 } from '../src/shared/protocol';
 
 /** What `acquireVsCodeApi()` gives a webview. */
@@ -16,6 +17,11 @@ export interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown;
 
 export interface Marker { name: string; value: bigint; location: WireLocation }
 export interface Problem { code: string; message: string; start: bigint; end: bigint; severity: WireProblem['severity']; location?: WireLocation }
+export interface OverlayEntry { name: string; start: bigint; end?: bigint; line: number; type: string; detail?: string }
+/** An imported memory map drawn over the layout: entries sorted by start. */
+export interface Overlay extends Omit<WireOverlay, 'entries'> { entries: OverlayEntry[] }
+/** One mark drawn for an overlay: an entry, or neighbouring entries too close to draw apart. */
+export interface OverlayMark { overlay: number; first: number; last: number; start: bigint; end: bigint; y: number; h: number; lane: number }
 
 export interface MapState {
   mode: 'single' | 'compare';
@@ -38,6 +44,16 @@ export interface MapState {
   cursorName: string | undefined;
   /** The view model last drawn. */
   view: MapView | CompareView | undefined;
+  /** Imports as overlays of the layout shown, boots, this machine's unread files. */
+  overlays: Overlay[];
+  boots: WireBoot[];
+  live: WireLiveNote[];
+  /** Ids of the overlays switched off (kept across reloads). */
+  hiddenOverlays: Set<string>;
+  /** The overlay marks last drawn (what the pointer and the tooltip look up). */
+  overlayMarks: OverlayMark[];
+  /** The overlay entry chosen by a click, with the region it lies in. */
+  entry: { overlay: number; index: number; region: number | undefined } | undefined;
 }
 
 export function createState(): MapState {
@@ -57,6 +73,12 @@ export function createState(): MapState {
     cursor: undefined,
     cursorName: undefined,
     view: undefined,
+    overlays: [],
+    boots: [],
+    live: [],
+    hiddenOverlays: new Set(),
+    overlayMarks: [],
+    entry: undefined,
   };
 }
 
@@ -75,6 +97,7 @@ export function persisted(s: MapState): MapViewState {
     windowStart: s.window ? hexOf(s.window.start) : undefined,
     windowEnd: s.window ? hexOf(s.window.end) : undefined,
     selected: s.selected !== undefined ? s.layout?.regions[s.selected]?.name : undefined,
+    hiddenOverlays: s.hiddenOverlays.size ? [...s.hiddenOverlays] : undefined,
   };
 }
 
@@ -94,6 +117,31 @@ function toProblems(list: WireProblem[]): Problem[] {
   });
 }
 
+function toOverlays(list: WireOverlay[] | undefined): Overlay[] {
+  return (list ?? []).map((o) => ({
+    ...o,
+    entries: (o.entries ?? []).flatMap((e) => {
+      const start = big(e.start), end = e.end === undefined ? undefined : big(e.end);
+      if (start === undefined || (e.end !== undefined && (end === undefined || end < start))) return [];
+      return [{ name: String(e.name), start, end, line: Number(e.line) | 0, type: String(e.type), detail: e.detail === undefined ? undefined : String(e.detail) }];
+    }),
+  }));
+}
+
+/** The imports, boots and unread files of this machine. */
+export function setImports(s: MapState, imports: WireImports | undefined, choices?: LayoutChoiceItem[]): void {
+  const prev = s.entry ? s.overlays[s.entry.overlay]?.id : undefined;
+  s.overlays = toOverlays(imports?.overlays);
+  s.boots = imports?.boots ?? [];
+  s.live = imports?.live ?? [];
+  if (choices) s.choices = choices;
+  if (s.entry && s.overlays[s.entry.overlay]?.id !== prev) s.entry = undefined;
+}
+
+function restoreOverlays(s: MapState, st: MapViewState | undefined): void {
+  if (Array.isArray(st?.hiddenOverlays)) s.hiddenOverlays = new Set(st!.hiddenOverlays.map(String));
+}
+
 function restoreWindow(s: MapState, st: MapViewState | undefined): void {
   const a = big(st?.windowStart), b = big(st?.windowEnd);
   s.window = a !== undefined && b !== undefined && b > a ? { start: a, end: b } : undefined;
@@ -110,7 +158,10 @@ export function showLayout(s: MapState, m: HostMessageOf<'show'>): void {
   s.markers = toMarkers(m.markers);
   s.problems = toProblems(m.problems);
   s.fileName = m.fileName;
+  setImports(s, m.imports);
+  restoreOverlays(s, m.state);
   if (prevId !== s.layout.id) {
+    s.entry = undefined;
     s.zoomStack = [];
     restoreWindow(s, m.state);
     const sel = m.state?.selected;
@@ -128,7 +179,10 @@ export function showComparison(s: MapState, m: HostMessageOf<'compare'>): void {
   s.locations = new Map();
   s.choices = m.choices;
   s.selected = undefined;
+  s.entry = undefined;
   s.zoomStack = [];
+  setImports(s, m.imports);
+  restoreOverlays(s, m.state);
   restoreWindow(s, m.state);
 }
 

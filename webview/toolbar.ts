@@ -26,7 +26,7 @@ export function createToolbar(s: MapState, d: { picture: Picture; zoom: Zoom; ex
     button('−', 'Zoom out (-)', () => zoom.zoomOutStep()),
     button('+', 'Zoom in (+)', () => zoom.zoomAt(picture.centerY(), 2)),
     button('Whole space', 'Show the whole address space (0)', () => zoom.resetZoom()),
-    button('Import…', 'Import a page-table dump, /proc/PID/maps or /proc/iomem', () => void link.request({ kind: 'import' }).catch(status.showError)),
+    button('Import…', 'Import a memory map: page-table dump, /proc maps, iomem, vmallocinfo, kallsyms, System.map, crash, QEMU, ld -Map, readelf (detected)', () => void link.request({ kind: 'import' }).catch(status.showError)),
     button('Export SVG', 'Export the current view as SVG', () => void exporter.exportSvg()),
     button('Export Markdown', 'Export the layout (or the comparison) as a Markdown table', () => exporter.exportMarkdown()),
   );
@@ -36,7 +36,7 @@ export function createToolbar(s: MapState, d: { picture: Picture; zoom: Zoom; ex
 
   function fillSelects(): void {
     const current = s.mode === 'compare' ? s.compare?.a.id : s.layout?.id;
-    const group = (g: LayoutChoiceItem['group']) => (g === 'workspace' ? 'workspace' : g === 'import' ? 'imported' : 'preset');
+    const group = (g: LayoutChoiceItem['group']) => (g === 'workspace' ? 'workspace' : g === 'import' ? 'imported' : g === 'boot' ? 'this boot' : 'preset');
     const items = [...s.choices];
     if (current && !items.some((c) => c.id === current)) items.unshift({ id: current, title: current, group: 'import' });
     const option = (value: string, label: string, description: string, selected: boolean) => {

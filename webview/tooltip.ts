@@ -3,6 +3,7 @@
 import { modeFor, regionFacts } from '../src/engine/map/model';
 import { formatHex, formatSize } from '../src/engine/paging/numbers';
 import { el } from './dom';
+import { markLines } from './overlays';
 import { Hit, hitOf } from './picture';
 import { MapState } from './state';
 
@@ -41,6 +42,10 @@ export function createTooltip(s: MapState, pane: HTMLElement): Tooltip {
     if (hit.ref === 'marker') {
       const m = s.markers[hit.index];
       return m ? [m.name, formatHex(m.value, { grouped: true }), 'Click to reveal in the editor'] : [];
+    }
+    if (hit.ref === 'overlay') {
+      const m = s.overlayMarks[hit.index];
+      return m ? markLines(s, m) : [];
     }
     if (hit.ref === 'problem') {
       const p = s.problems[hit.index];

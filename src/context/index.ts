@@ -1,8 +1,10 @@
 // The extension's shared state, built once in extension.ts and handed to every feature's
 // register(ctx): the typed configuration, the layout service, the analysis cache with the
-// workspace index client, the document limits and the findings behind the diagnostics.
+// workspace index client, the document limits, the findings behind the diagnostics, and the imported
+// memory maps with the boots derived from them.
 import * as vscode from 'vscode';
 import { AnalysisCache } from './analyses';
+import { BootStore } from './boot';
 import { Configuration } from './configuration';
 import { DocumentLimits } from './documents';
 import { FindingStore } from './findings';
@@ -10,6 +12,7 @@ import { WorkspaceIndexClient } from './indexClient';
 import { LayoutService } from './layouts';
 
 export { AnalysisCache, familyOfDocument } from './analyses';
+export { AddOptions, BootStore, LiveNote } from './boot';
 export { Configuration } from './configuration';
 export { DOCUMENT_SELECTOR, DocumentLimits, EXCLUDED_FOLDERS, FILE_PATTERN, LANGUAGE_IDS } from './documents';
 export { DIAGNOSTIC_SOURCE, diagnosticCode, FindingStore, toRange } from './findings';
@@ -25,6 +28,8 @@ export interface PagingContext {
   readonly index: WorkspaceIndexClient;
   readonly analyses: AnalysisCache;
   readonly findings: FindingStore;
+  /** Imported memory maps and the boots derived from them (this boot's layouts, values and symbols). */
+  readonly boot: BootStore;
   /** Dispose these with the extension. */
   subscribe(...disposables: vscode.Disposable[]): void;
 }
@@ -32,12 +37,13 @@ export interface PagingContext {
 /** Build the shared state; its parts are disposed with the extension. Call `layouts.reload()` before the features read a layout. */
 export function createPagingContext(extension: vscode.ExtensionContext): PagingContext {
   const config = new Configuration();
-  const layouts = new LayoutService(config);
+  const boot = new BootStore(extension);
+  const layouts = new LayoutService(config, boot);
   const documents = new DocumentLimits(config);
   const index = new WorkspaceIndexClient(config);
   const analyses = new AnalysisCache(config, layouts, documents, index);
   const findings = new FindingStore();
   const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
-  subscribe(config, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
-  return { extension, config, layouts, documents, index, analyses, findings, subscribe };
+  subscribe(config, boot, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  return { extension, config, layouts, documents, index, analyses, findings, boot, subscribe };
 }

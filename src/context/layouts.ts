@@ -1,8 +1,13 @@
-// The active layout and the custom layouts of the workspace, shared by every feature.
+// The active layout, the custom layouts of the workspace and this boot's layouts (from imported
+// memory maps), shared by every feature.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, Layout, parseLayout } from '../engine/paging';
+import type { BootStore } from './boot';
 import { Configuration } from './configuration';
+
+/** How a this-boot layout id names its static layout: `<static id>@boot-<boot>`. */
+const BOOT_ID_MARK = '@boot-';
 
 export const WORKSPACE_LAYOUT_FILE = '.vscode/paging-layout.json';
 
@@ -22,8 +27,9 @@ export class LayoutService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.problems];
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: Configuration) {
+  constructor(private readonly config: Configuration, private readonly boots?: BootStore) {
     this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)! };
+    if (boots) this.disposables.push(boots.onDidChange(() => void this.reload()));
     this.disposables.push(
       config.onDidChange(() => void this.reload()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
@@ -37,8 +43,17 @@ export class LayoutService implements vscode.Disposable {
   get current(): LayoutChoice { return this.choice; }
   get layout(): Layout { return this.choice.layout; }
   get customLayouts(): Layout[] { return this.custom; }
-  /** Presets and custom layouts, custom first. */
-  allLayouts(): Layout[] { return [...this.custom, ...builtinLayouts()]; }
+  /** The layouts a boot can be applied to: custom layouts and presets. */
+  staticLayouts(): Layout[] { return [...this.custom, ...builtinLayouts()]; }
+  /** This boot's layouts: each imported boot applied to its static layout. */
+  bootLayouts(): Layout[] { return this.boots?.layoutsFor(this.staticLayouts()) ?? []; }
+  /** Custom layouts, this boot's layouts, then the presets. */
+  allLayouts(): Layout[] { return [...this.custom, ...this.bootLayouts(), ...builtinLayouts()]; }
+  /** The static layout of a layout: itself, or for a this-boot layout the one it is applied to. */
+  staticOf(layout: Layout): Layout {
+    if (!layout.origin.startsWith('boot:') || !layout.extends) return layout;
+    return findLayout(layout.extends, this.custom) ?? layout;
+  }
 
   private layoutFileUris(): vscode.Uri[] {
     const file = this.config.customLayoutFile();
@@ -62,6 +77,7 @@ export class LayoutService implements vscode.Disposable {
 
   /** Re-read custom layout files and the settings; report problems in the layout files themselves. */
   async reload(): Promise<void> {
+    await this.boots?.ready;
     const custom: Layout[] = [];
     const notes: string[] = [];
     this.problems.clear();
@@ -86,10 +102,15 @@ export class LayoutService implements vscode.Disposable {
     // A workspace layout file is used when the setting is left at its default.
     const wanted = this.config.layout();
     const id = !wanted.explicit && custom.length ? custom[0].id : wanted.id;
-    const layout = findLayout(id, custom);
+    const boots = this.boots?.layoutsFor([...custom, ...builtinLayouts()]) ?? [];
+    const layout = findLayout(id, [...custom, ...boots]);
     const previous = this.choice;
+    const staticPart = id.includes(BOOT_ID_MARK) ? findLayout(id.slice(0, id.indexOf(BOOT_ID_MARK)), custom) : undefined;
     if (layout) this.choice = { layout, fallbackReason: notes.length ? notes.join('; ') : undefined };
-    else {
+    else if (staticPart) {
+      // A boot that is no longer imported: its static layout stands in.
+      this.choice = { layout: staticPart, fallbackReason: `this boot's layout '${id}' is no longer imported; using ${staticPart.id}` };
+    } else {
       const why = notes.length ? notes.join('; ') : `no layout has the id '${id}'`;
       this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)!, fallbackReason: `layout '${id}' is not available (${why}); using ${DEFAULT_LAYOUT_ID}` };
     }

@@ -1,8 +1,12 @@
-// Commands: select layout, decode an address, compare layouts, page-table overhead, capacity.
+// Commands: select layout, decode an address, compare layouts, page-table overhead, capacity, and
+// read this machine's memory maps.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { decodeAddress, decodeJson, diffJson, diffLayouts, diffMarkdown, formatSize, InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, pageTableOverhead, parseAddress, parseSize } from '../engine/paging';
+import { bootMarkdown, ImportFormat, LiveFile, liveReportMarkdown, readLiveMachine } from '../engine/map';
 import { LayoutService, PagingContext } from '../context';
 import { decodeResultMarkdown, overheadResultMarkdown } from '../present';
+import { symbolMarkdown, symbolsAt } from '../present/boot';
 
 const RESULT_SCHEME = 'paging-layout';
 
@@ -29,16 +33,18 @@ function errorText(e: unknown): string {
 }
 
 async function pickLayout(layouts: LayoutService, placeHolder: string, activeId?: string): Promise<Layout | undefined> {
+  const isBoot = (l: Layout) => l.origin.startsWith('boot:');
   const items = layouts.allLayouts().map((l) => ({
     label: l.id === activeId ? `$(check) ${l.id}` : l.id,
     description: modeOf(l).title,
-    detail: l.origin === 'builtin' ? l.title : `${l.title} — ${vscode.workspace.asRelativePath(l.origin)}`,
+    detail: l.origin === 'builtin' || isBoot(l) ? l.title : `${l.title} — ${vscode.workspace.asRelativePath(l.origin)}`,
     layout: l,
   }));
-  const custom = items.filter((i) => i.layout.origin !== 'builtin');
+  const custom = items.filter((i) => i.layout.origin !== 'builtin' && !isBoot(i.layout));
+  const boots = items.filter((i) => isBoot(i.layout));
   const builtin = items.filter((i) => i.layout.origin === 'builtin');
   const sep = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator } as const);
-  const all = [...(custom.length ? [sep('workspace'), ...custom] : []), sep('presets'), ...builtin];
+  const all = [...(custom.length ? [sep('workspace'), ...custom] : []), ...(boots.length ? [sep('this boot (imported)'), ...boots] : []), sep('presets'), ...builtin];
   const picked = await vscode.window.showQuickPick(all as (typeof items[number])[], { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked?.layout;
 }
@@ -64,8 +70,11 @@ export function register(ctx: PagingContext): void {
     if (!text) return undefined;
     try {
       const d = decodeAddress(parseAddress(text), layouts.layout);
-      if (opts?.show !== false) await results.show(`decode-${text.trim()}`, decodeResultMarkdown(text, d));
-      return decodeJson(d);
+      // With imported symbols: the symbol the address is in, relocated by the boot's text slide.
+      const sources = ctx.boot.imports.length ? ctx.boot.hoverView(layouts.layout).symbols : [];
+      const symbols = symbolMarkdown(d.value, sources);
+      if (opts?.show !== false) await results.show(`decode-${text.trim()}`, decodeResultMarkdown(text, d) + (symbols ? `\n${symbols}\n` : ''));
+      return { ...decodeJson(d), symbols: symbolsAt(d.value, sources).map((h) => ({ text: h.text, kind: h.kind, detail: h.detail })) };
     } catch (e) {
       void vscode.window.showErrorMessage(`Paging Layout: ${errorText(e)}`);
       return undefined;
@@ -115,4 +124,57 @@ export function register(ctx: PagingContext): void {
   });
 
   reg('pagingLayout.listModes', () => MODES.map((m) => m.id));
+
+  /**
+   * This machine's /proc/iomem, /proc/self/maps, /proc/kallsyms, /proc/vmallocinfo and debugfs page-table
+   * dump, read where the extension host runs (on a remote or code-server window: the machine under
+   * test): what was read goes on the map as overlays and makes the boot "this machine"; a report says
+   * for each file that was not read why. `{ show: false }`: no report document and no map.
+   */
+  reg('pagingLayout.readThisMachine', async (opts?: { show?: boolean }) => {
+    const texts = new Map<string, string>();
+    const reader = async (file: string): Promise<LiveFile> => {
+      try {
+        const buf = await fs.promises.readFile(file);
+        const text = buf.subarray(0, MAX_LIVE_BYTES).toString('utf8');
+        texts.set(file, text);
+        return { text };
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        return { error: err.code ?? 'EIO', message: err.message };
+      }
+    };
+    const base = layouts.staticOf(layouts.layout);
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Paging Layout: reading this machine\'s memory maps' },
+      () => readLiveMachine(reader, { arch: process.arch, layout: base, name: 'this machine' }));
+    const files: { path: string; text: string; format: ImportFormat }[] = [];
+    for (const s of report.sources) {
+      const text = texts.get(s.path);
+      if ((s.status === 'read' || s.status === 'hidden') && text !== undefined) files.push({ path: s.path, text, format: s.format });
+    }
+    const boot = await ctx.boot.setLive(files, report.sources.map((s) => ({ path: s.path, status: s.status, reason: s.reason })), base.id);
+    const notRead = report.sources.filter((s) => s.status === 'unreadable' || s.status === 'empty');
+    const hidden = report.sources.filter((s) => s.status === 'hidden');
+    if (opts?.show !== false) {
+      const md = liveReportMarkdown(report) + '\n' + (boot ? bootMarkdown(boot.values, boot.applied) : 'No boot values could be read.\n')
+        + (boot ? `\nThis boot's layout: \`${boot.id.replace(/`/g, "'")}\` (on the map and in **Select Layout**).\n` : '');
+      await results.show('this-machine', md);
+      await vscode.commands.executeCommand('pagingLayout.showMap', boot?.id ?? base.id);
+      const read = report.sources.length - notRead.length;
+      const text = `Paging Layout: read ${read} of ${report.sources.length} memory maps of this machine${hidden.length ? ` (${hidden.length} with hidden addresses)` : ''}`
+        + (notRead.length ? `; not read: ${notRead.map((s) => `${s.path} (${s.reason})`).join('; ')}` : '');
+      void vscode.window.showInformationMessage(text);
+    }
+    return {
+      boot: boot?.id ?? null,
+      context: report.context,
+      sources: report.sources.map((s) => ({
+        path: s.path, format: s.format, status: s.status, reason: s.reason, code: s.code ?? null,
+        entries: s.result ? (s.result.symbols ? s.result.symbols.count : s.result.entries.length) : 0,
+      })),
+    };
+  });
 }
+
+/** Largest part of a /proc or debugfs file read (they report size 0 and are read to their end). */
+const MAX_LIVE_BYTES = 256 * 1024 * 1024;

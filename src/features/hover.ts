@@ -1,6 +1,7 @@
 // Hovers on numeric literals and on macro/symbol names (at the definition and at every use) in C,
 // assembly and linker scripts. What they say comes from src/present/hover.ts; this file finds the
-// document's analysis and turns the Markdown into a VS Code hover.
+// document's analysis (and the imported boot, whose values and symbols hovers show) and turns the
+// Markdown into a VS Code hover.
 import * as vscode from 'vscode';
 import { DOCUMENT_SELECTOR, PagingContext } from '../context';
 import { HOVER_COMMANDS, hoverMarkdown, lineOnlyNote } from '../present';
@@ -12,7 +13,7 @@ class PagingHoverProvider implements vscode.HoverProvider {
   constructor(private readonly ctx: PagingContext) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const { analyses, documents, layouts } = this.ctx;
+    const { analyses, documents, layouts, boot } = this.ctx;
     let a = analyses.get(doc);
     let lineOnly: string | undefined;
     if (!a) {
@@ -23,7 +24,8 @@ class PagingHoverProvider implements vscode.HoverProvider {
       a = analyses.analyzeFragment(doc, text);
       lineOnly = reason;
     }
-    const h = hoverMarkdown(a, lineOnly ? 0 : pos.line, pos.character, { layout: layouts.layout, mode: analyses.mode });
+    const bootView = boot.imports.length ? boot.hoverView(layouts.layout) : undefined;
+    const h = hoverMarkdown(a, lineOnly ? 0 : pos.line, pos.character, { layout: layouts.layout, mode: analyses.mode }, bootView);
     if (!h) return undefined;
     const md = new vscode.MarkdownString(h.markdown + (lineOnly ? lineOnlyNote(lineOnly) : ''));
     md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };

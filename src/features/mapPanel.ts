@@ -1,16 +1,19 @@
 // The address-space map: a webview panel showing a layout (or two, compared), the active editor's
-// constants as markers, the workspace's own #define layout and imported memory maps.
-// Commands: pagingLayout.showMap, pagingLayout.compareOnMap, pagingLayout.importMemoryMap, pagingLayout.exportMap.
+// constants as markers, the workspace's own #define layout, imported memory maps (each as a layout of
+// its own and as an overlay of the layout shown) and this boot's layouts beside the static ones.
+// Commands: pagingLayout.showMap, pagingLayout.compareOnMap, pagingLayout.importMemoryMap,
+// pagingLayout.removeImports, pagingLayout.exportMap.
 // The panel keeps no context when hidden: the webview stores its view state with setState and the
 // serializer restores the panel after a window reload.
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine/paging';
-import { analysisMarkers, describeDiff, deriveWorkspaceLayout, importMemoryMap, ImportResult, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { analysisMarkers, describeDiff, deriveWorkspaceLayout, FORMAT_TITLES, ImportFormat, ImportResult, isImportFormat, WORKSPACE_LAYOUT_ID } from '../engine/map';
 import { DocumentAnalysis } from '../engine/source';
-import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
+import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireImports, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
 import { DIAGNOSTIC_SOURCE, diagnosticCode, EXCLUDED_FOLDERS, FILE_PATTERN, LayoutService, PagingContext } from '../context';
 import { constantAtCursor, constantNamed, FileConstant, LineDiagnostic, mapMarkers } from '../present';
+import { bootCompareLines, formatName, importLayoutOf, importSummary, isBootLayout, overlayOf, wireBoot } from '../present/boot';
 
 const MAP_VIEW_TYPE = 'pagingLayout.map';
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -82,12 +85,30 @@ class WorkspaceDefinesLayout {
   dispose(): void { clearTimeout(this.timer); this.emitter.dispose(); }
 }
 
+/** What Import Memory Map… returns (for tests and automation). */
+interface ImportFileResult {
+  /** The import's id: its own layout's id on the map. */
+  id?: string;
+  /** The layout the map shows after the import. */
+  shown?: string;
+  regions: number;
+  /** Symbols of a symbol file, else the records with addresses. */
+  entries: number;
+  problems: { line: number; message: string }[];
+  format: ImportResult['format'];
+  formatTitle: string;
+  /** This boot's layout, when the import gives one. */
+  boot?: string;
+  hidden?: ImportResult['hidden'] | null;
+  summary?: string;
+}
+
 /** One map panel at a time; `show` reveals it. */
 class MapPanelController implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly imports = new Map<string, Layout>();
+  private importsTimer?: NodeJS.Timeout;
   private state: MapViewState = { version: 1 };
   private readyWaiters: (() => void)[] = [];
   private ready = false;
@@ -114,26 +135,59 @@ class MapPanelController implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) this.scheduleCursor(); }),
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleMarkers()),
       ctx.layouts.onDidChange(() => { if (this.panel && !this.state.compareWith && this.state.layoutId === undefined) void this.showLayout(undefined); }),
+      ctx.boot.onDidChange(() => this.scheduleImports()),
     );
   }
 
   get isOpen(): boolean { return !!this.panel; }
   get viewState(): MapViewState { return { ...this.state }; }
 
-  /** Layouts the map can show: the workspace's own, imports of this session, presets and custom files. */
+  /** Layouts the map can show: the workspace's own, imports, this boot's layouts, presets and custom files. */
   async findLayout(id: string | undefined): Promise<Layout | undefined> {
     if (!id) return this.layouts.layout;
     if (id === WORKSPACE_LAYOUT_ID) return (await this.workspace.get())?.layout;
-    return this.imports.get(id) ?? this.layouts.allLayouts().find((l) => l.id === id);
+    return this.ctx.boot.importLayout(id) ?? this.layouts.allLayouts().find((l) => l.id === id);
+  }
+
+  private boots() {
+    return this.ctx.boot.bootsFor(this.layouts.staticLayouts());
   }
 
   private async choices(): Promise<LayoutChoiceItem[]> {
     const out: LayoutChoiceItem[] = [];
     const ws = await this.workspace.get();
     if (ws) out.push({ id: WORKSPACE_LAYOUT_ID, title: `${ws.layout.title} (${ws.layout.regions.length} regions)`, group: 'workspace' });
-    for (const l of this.imports.values()) out.push({ id: l.id, title: l.title, group: 'import' });
-    for (const l of this.layouts.allLayouts()) out.push({ id: l.id, title: l.title, group: l.origin === 'builtin' ? 'preset' : 'workspace' });
+    for (const m of this.ctx.boot.imports) {
+      const l = importLayoutOf(m);
+      if (l) out.push({ id: l.id, title: `${l.title} (${formatName(m.result.format)})`, group: 'import' });
+    }
+    for (const b of this.boots()) out.push({ id: b.id, title: b.applied.layout.title, group: 'boot' });
+    for (const l of this.layouts.allLayouts()) if (!isBootLayout(l)) out.push({ id: l.id, title: l.title, group: l.origin === 'builtin' ? 'preset' : 'workspace' });
     return out;
+  }
+
+  /** The imports as overlays of a layout, the boots, and this machine's files that could not be read. */
+  private importsFor(layout: Layout | undefined): WireImports {
+    const boots = this.boots();
+    const current = this.ctx.boot.currentBoot(this.layouts.layout);
+    return {
+      overlays: layout ? this.ctx.boot.imports.map((m) => overlayOf(m, layout)) : [],
+      boots: boots.map((b) => wireBoot(b, b === current, b.id === this.layouts.layout.id)),
+      live: this.ctx.boot.live.filter((n) => n.status === 'unreadable' || n.status === 'empty').map((n) => ({ ...n })),
+    };
+  }
+
+  /** After imports changed: the layout shown again if it is gone, else the new overlays and choices. */
+  private scheduleImports(): void {
+    if (!this.panel) return;
+    clearTimeout(this.importsTimer);
+    this.importsTimer = setTimeout(async () => {
+      if (!this.panel) return;
+      const ids = [this.state.layoutId, this.state.compareWith].filter((x): x is string => !!x);
+      for (const id of ids) if (!(await this.findLayout(id))) { await this.showLayout(undefined); return; }
+      const shown = this.state.compareWith ? undefined : await this.findLayout(this.state.layoutId);
+      this.post({ type: 'imports', imports: this.importsFor(shown), choices: await this.choices() });
+    }, 60);
   }
 
   /** Open (or reveal) the panel. */
@@ -259,7 +313,27 @@ class MapPanelController implements vscode.Disposable {
       case 'import': return vscode.commands.executeCommand('pagingLayout.importMemoryMap');
       case 'copy': await vscode.env.clipboard.writeText(String(r.text).slice(0, 100_000)); return true;
       case 'export': return this.exportTo(r.format === 'svg' ? 'svg' : 'md', typeof r.svg === 'string' ? r.svg : undefined);
+      case 'useLayout': {
+        const id = String(r.id);
+        if (!(await this.findLayout(id)) || id === WORKSPACE_LAYOUT_ID || this.ctx.boot.importLayout(id)) throw new Error(`'${id}' cannot be the editor's layout`);
+        await this.layouts.select(id);
+        return this.showLayout(id);
+      }
+      case 'revealImport': return this.revealImport(String(r.id), Number(r.line) | 0);
+      case 'removeImport': return vscode.commands.executeCommand('pagingLayout.removeImports', String(r.id));
+      case 'readThisMachine': return vscode.commands.executeCommand('pagingLayout.readThisMachine');
     }
+  }
+
+  /** Open an imported file at a line (the file the user picked; not a file of this machine's /proc). */
+  private async revealImport(id: string, line: number): Promise<boolean> {
+    const m = this.ctx.boot.imports.find((x) => x.id === id);
+    if (!m?.source || m.group === 'live') throw new Error('this import has no file to open');
+    const uri = vscode.Uri.parse(m.source, true);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const pos = new vscode.Position(Math.max(0, Math.min(doc.lineCount - 1, line - 1)), 0);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
+    return true;
   }
 
   /** Show one layout (the active one when id is undefined). */
@@ -267,11 +341,11 @@ class MapPanelController implements vscode.Disposable {
     const layout = (await this.findLayout(id)) ?? this.layouts.layout;
     const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
     const keepWindow = this.state.layoutId === layout.id && !this.state.compareWith;
-    this.state = { version: 1, layoutId: id === undefined ? undefined : layout.id, ...(keepWindow ? { windowStart: this.state.windowStart, windowEnd: this.state.windowEnd, selected: this.state.selected } : {}), ...stateOverride };
+    this.state = { version: 1, layoutId: id === undefined ? undefined : layout.id, hiddenOverlays: this.state.hiddenOverlays, ...(keepWindow ? { windowStart: this.state.windowStart, windowEnd: this.state.windowEnd, selected: this.state.selected } : {}), ...stateOverride };
     const { markers, problems, fileName } = this.editorMarkers(layout);
     this.post({
       type: 'show', layout: toWireLayout(layout, ws ? (r) => ws.locations.get(r.name) : undefined), choices: await this.choices(),
-      markers, problems: [...problems, ...(ws?.problems ?? [])], fileName, state: { ...this.state, layoutId: layout.id },
+      markers, problems: [...problems, ...(ws?.problems ?? [])], fileName, state: { ...this.state, layoutId: layout.id }, imports: this.importsFor(layout),
     });
     return { layoutId: layout.id };
   }
@@ -281,10 +355,11 @@ class MapPanelController implements vscode.Disposable {
     const b = await this.findLayout(bId);
     if (!b) throw new Error(`unknown layout '${bId}'`);
     const diff = diffLayouts(a, b);
-    const lines = describeDiff(diff);
+    // This boot against its static layout: the moves first ("vmalloc: +0x2c4c0000000 from the static base").
+    const lines = [...bootCompareLines(a, b, this.boots()), ...describeDiff(diff)];
     const links = diff.regions.filter((r) => r.before && r.after).map((r) => ({ name: r.name, before: hexOf(r.before!.start), after: hexOf(r.after!.start), moved: r.status === 'moved' }));
-    this.state = { version: 1, layoutId: a.id, compareWith: b.id };
-    this.post({ type: 'compare', comparison: { a: toWireLayout(a), b: toWireLayout(b), lines, links }, choices: await this.choices(), state: this.state });
+    this.state = { version: 1, layoutId: a.id, compareWith: b.id, hiddenOverlays: this.state.hiddenOverlays };
+    this.post({ type: 'compare', comparison: { a: toWireLayout(a), b: toWireLayout(b), lines, links }, choices: await this.choices(), state: this.state, imports: this.importsFor(undefined) });
     return { a: a.id, b: b.id, lines };
   }
 
@@ -345,23 +420,46 @@ class MapPanelController implements vscode.Disposable {
     }, 120);
   }
 
-  /** Import a memory map file into the map. */
-  async importFile(uri: vscode.Uri): Promise<{ id?: string; regions: number; problems: { line: number; message: string }[]; format: ImportResult['format'] }> {
+  /**
+   * Import a memory map file (its format detected unless given): kept with the workspace, drawn as an
+   * overlay of every layout it fits, and shown: a picture of mappings (a page-table dump, maps, iomem,
+   * vmallocinfo, QEMU, ld -Map, readelf) as its own layout; a symbol file or crash's values on the
+   * layout of the boot they give (else on the layout shown).
+   */
+  async importFile(uri: vscode.Uri, format?: ImportFormat): Promise<ImportFileResult> {
+    const name = path.basename(uri.fsPath);
     const st = await vscode.workspace.fs.stat(uri);
-    if (st.size > MAX_IMPORT_BYTES) throw new Error(`${path.basename(uri.fsPath)} is larger than ${MAX_IMPORT_BYTES >> 20} MiB`);
-    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-    const res = importMemoryMap(text, { name: path.basename(uri.fsPath) });
+    if (st.size > MAX_IMPORT_BYTES) throw new Error(`${name} is larger than ${MAX_IMPORT_BYTES >> 20} MiB`);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    if (bytes.subarray(0, 8192).includes(0)) throw new Error(`${name} is a binary file, not a memory map in text`);
+    const text = Buffer.from(bytes).toString('utf8');
+    const map = await this.ctx.boot.add(text, { name, source: uri.toString(), format, preferredStatic: this.layouts.staticOf(this.layouts.layout).id });
+    const res = map.result;
     const shown = res.problems.slice(0, 3).map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join('; ');
-    if (!res.layout) {
-      void vscode.window.showErrorMessage(`Paging Layout: nothing to import from ${path.basename(uri.fsPath)}: ${shown}`);
-      return { regions: 0, problems: res.problems, format: res.format };
+    if (!res.layout && !res.symbols?.count && !res.entries.length && !res.hidden) {
+      await this.ctx.boot.remove(map.id);
+      void vscode.window.showErrorMessage(`Paging Layout: nothing to import from ${name}: ${shown}`);
+      return { regions: 0, entries: 0, problems: res.problems, format: res.format, formatTitle: FORMAT_TITLES[res.format] };
     }
-    this.imports.set(res.layout.id, res.layout);
-    if (res.problems.length) void vscode.window.showWarningMessage(`Paging Layout: imported ${res.layout.regions.length} ranges from ${path.basename(uri.fsPath)}; ${res.problems.length} line(s) skipped (${shown})`);
+    const boot = this.ctx.boot.bootOf(map.id);
+    const own = importLayoutOf(map);
+    const valuesOnly = res.symbols !== undefined || res.format === 'crash-help' || res.format === 'crash-vtop';
+    const target = own && !valuesOnly ? own.id : boot ? boot.id : this.state.compareWith ? undefined : this.state.layoutId;
+    const summary = `Paging Layout: imported ${importSummary(map, boot)}`;
+    const actions = boot ? [`Compare with ${boot.staticLayout.id}`, 'Use this boot in the editor'] : [];
+    const say = res.problems.length || res.hidden ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void Promise.resolve(say(summary, ...actions)).then(async (pick) => {
+      if (!boot || !pick) return;
+      if (pick === actions[0]) await this.showCompare(boot.staticLayout.id, boot.id);
+      else { await this.layouts.select(boot.id); await this.showLayout(boot.id); }
+    });
     this.open();
     await this.whenReady();
-    await this.showLayout(res.layout.id, { windowStart: undefined, windowEnd: undefined });
-    return { id: res.layout.id, regions: res.layout.regions.length, problems: res.problems, format: res.format };
+    const res2 = await this.showLayout(target, { windowStart: undefined, windowEnd: undefined });
+    return {
+      id: map.id, shown: res2.layoutId, regions: res.layout?.regions.length ?? 0, entries: res.symbols ? res.symbols.count : res.entries.length,
+      problems: res.problems, format: res.format, formatTitle: FORMAT_TITLES[res.format], boot: boot?.id, hidden: res.hidden ?? null, summary,
+    };
   }
 
   /** Export the map (SVG from the webview, or the layout/diff as Markdown) to a file the user picks. */
@@ -389,6 +487,7 @@ class MapPanelController implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.cursorTimer);
     clearTimeout(this.markersTimer);
+    clearTimeout(this.importsTimer);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
@@ -452,24 +551,50 @@ export function register(ctx: PagingContext): void {
     }
   });
 
-  /** Argument: a file Uri or path; otherwise an open dialog. */
-  reg('pagingLayout.importMemoryMap', async (arg?: unknown) => {
+  /** Arguments: a file Uri or path (otherwise an open dialog), and a format id (otherwise detected). */
+  reg('pagingLayout.importMemoryMap', async (arg?: unknown, formatArg?: unknown) => {
     let uri: vscode.Uri | undefined = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Import',
-        title: 'Import a page-table dump (/sys/kernel/debug/page_tables/kernel), /proc/PID/maps or /proc/iomem',
-        filters: { 'Memory maps': ['txt', 'log', 'dump', 'maps', ''], 'All files': ['*'] },
+        title: 'Import a memory map: page-table dump, /proc maps, iomem, vmallocinfo, kallsyms, System.map, crash, QEMU, ld -Map or readelf output (detected)',
+        filters: { 'Memory maps': ['txt', 'log', 'dump', 'maps', 'map', ''], 'All files': ['*'] },
       });
       uri = picked?.[0];
     }
     if (!uri) return undefined;
+    const format = typeof formatArg === 'string' && isImportFormat(formatArg) ? formatArg : undefined;
     try {
-      return await map.importFile(uri);
+      return await map.importFile(uri, format);
     } catch (e) {
       void vscode.window.showErrorMessage(`Paging Layout: cannot import ${path.basename(uri.fsPath)}: ${(e as Error).message}`);
       return undefined;
     }
+  });
+
+  /** Argument: an import id, 'live' (this machine's files) or 'all'; otherwise a pick. Returns the ids removed. */
+  reg('pagingLayout.removeImports', async (arg?: unknown) => {
+    const imports = ctx.boot.imports;
+    let ids: string[];
+    if (typeof arg === 'string') ids = [arg];
+    else {
+      if (!imports.length) { void vscode.window.showInformationMessage('Paging Layout: no memory maps are imported.'); return []; }
+      const items = [
+        { label: 'All imports', description: `${imports.length}`, id: 'all' },
+        ...imports.map((m) => ({ label: m.name, description: `${formatName(m.result.format)}${m.group ? ', this machine' : ''}`, id: m.id })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Remove imported memory maps (their overlays, boots and symbols)', canPickMany: true });
+      if (!picked?.length) return [];
+      ids = picked.some((p) => p.id === 'all') ? ['all'] : picked.map((p) => p.id);
+    }
+    // A removed boot's layout gives way to its static layout first.
+    const live = (id: string) => imports.find((m) => m.id === id)?.group === 'live';
+    const gone = (importId: string) => ids.includes('all') || ids.includes(importId) || (live(importId) && (ids.includes('live') || ids.some(live)));
+    const active = ctx.boot.allBoots.find((b) => b.id === layouts.layout.id && gone(b.imports[0]));
+    if (active) await layouts.select(active.staticLayout.id);
+    const removed: string[] = [];
+    for (const id of ids) if (await ctx.boot.remove(id)) removed.push(id);
+    return removed;
   });
 
   /** Arguments: 'svg' | 'md', and a target Uri or path (then no dialog). */

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { capacity, decodeAddress, decodeMarkdown, formatDecimal, formatHex, formatSize, hexDigits, Layout, PagingMode } from '../engine/paging';
 import { classifyValue } from '../engine/rules';
 import { condText, DefinitionInfo, Derivation, DerivationAlternative, DocumentAnalysis, MacroDef, Token } from '../engine/source';
+import { BootMacroValue, bootMacro, bootMacroMarkdown, BootView, symbolMarkdown } from './boot';
 import { codeBlock, commandLink, escapeMarkdown } from './markdown';
 
 /** The layout a value is read against, and its paging mode. */
@@ -82,8 +83,20 @@ const KIND_WORDS: Record<string, string> = {
   'ld-assign': 'symbol', 'ld-dot': 'location counter', 'ld-origin': 'ORIGIN', 'ld-length': 'LENGTH',
 };
 
+/** What a hover adds for an imported boot: the macro's value in the boot, and the symbols an address is in. */
+export interface BootHover {
+  view: BootView;
+  macro?: BootMacroValue;
+}
+
+/** The symbols an address is in, as a hover paragraph (empty without symbol imports). */
+function symbolsPart(value: bigint, boot: BootHover | undefined): string {
+  const s = boot ? symbolMarkdown(value, boot.view.symbols) : '';
+  return s ? `\n\n${s}` : '';
+}
+
 /** The hover of a macro or symbol: kind and origin, each alternative with its chain and value, then the layout section. */
-export function derivationMarkdown(name: string, d: Derivation, view: LayoutView, info?: DefinitionInfo): string {
+export function derivationMarkdown(name: string, d: Derivation, view: LayoutView, info?: DefinitionInfo, boot?: BootHover): string {
   const first = d.alternatives[0];
   const kind = info ? KIND_WORDS[info.kind] : first?.def?.kind === 'symbol' ? 'symbol' : 'macro';
   let md = `**${escapeMarkdown(name)}** *${kind ?? 'macro'}*${originText(first?.def)}`;
@@ -100,6 +113,7 @@ export function derivationMarkdown(name: string, d: Derivation, view: LayoutView
   if (runtime.length) md += `\n\n${runtime.map((r) => `\`${escapeMarkdown(r)}\``).join(', ')}: runtime variable${runtime.length > 1 ? 's' : ''} (set at boot, e.g. by KASLR); pin ${runtime.length > 1 ? 'them' : 'it'} in \`pagingLayout.defines\` to evaluate`;
   const assumptions = [...new Set(d.alternatives.flatMap((a) => a.assumptions))];
   if (assumptions.length) md += `\n\nassumes ${assumptions.map((x) => `\`${escapeMarkdown(x)}\``).join(', ')}`;
+  if (boot?.macro) md += `\n\n${bootMacroMarkdown(boot.macro)}`;
   const deps = d.deps.filter((x) => x.alternatives.some((a) => a.chain.length > 2));
   if (deps.length) {
     md += '\n\n' + codeBlock(deps.slice(0, 6).map((x) => x.alternatives.slice(0, 2).map((a) => a.chain.join(' = ') + (a.conditions.length && x.alternatives.length > 1 ? `   /* if ${a.conditions.map(condText).join(' && ')} */` : '')).join('\n')).join('\n'), 'c');
@@ -108,17 +122,24 @@ export function derivationMarkdown(name: string, d: Derivation, view: LayoutView
   const values = new Set(d.alternatives.map((a) => a.u64));
   if (v !== undefined) {
     const section = layoutSection(v, view, { name });
-    if (section) md += `\n\n---\n\n${values.size > 1 ? `*first alternative:* ` : ''}${section}\n\n${commandLinks(v, view.layout)}`;
+    if (section) md += `\n\n---\n\n${values.size > 1 ? `*first alternative:* ` : ''}${section}${symbolsPart(v, boot)}\n\n${commandLinks(v, view.layout)}`;
+    else if (v >= SMALL_VALUE) md += symbolsPart(v, boot);
+  } else if (boot?.macro?.value !== undefined && boot.view.boot) {
+    // Only the boot knows the value: where it is in the boot's layout.
+    const bootView = { layout: boot.view.boot.layout, mode: view.mode };
+    const section = layoutSection(boot.macro.value, bootView, { name });
+    if (section) md += `\n\n---\n\n*in boot ${escapeMarkdown(boot.view.boot.name)}:* ${section}${symbolsPart(boot.macro.value, boot)}\n\n${commandLinks(boot.macro.value, bootView.layout)}`;
   }
   return md;
 }
 
 /** The hover of a literal, or undefined for a small number that does not look like an address. */
-export function literalMarkdown(value: bigint, text: string, view: LayoutView, lit: LiteralContext): string | undefined {
+export function literalMarkdown(value: bigint, text: string, view: LayoutView, lit: LiteralContext, boot?: BootHover): string | undefined {
   const section = layoutSection(value, view, { ...lit, text });
   let md = `\`${escapeMarkdown(text)}\` = ${valueLine(value, view.mode)}`;
-  if (section) md += `\n\n---\n\n${section}\n\n${commandLinks(value, view.layout)}`;
+  if (section) md += `\n\n---\n\n${section}${symbolsPart(value, boot)}\n\n${commandLinks(value, view.layout)}`;
   else if (value < SMALL_VALUE) return undefined;
+  else md += symbolsPart(value, boot); // a symbol's address, even where the number does not read as one
   return md;
 }
 
@@ -131,15 +152,15 @@ function punctAround(a: DocumentAnalysis, line: number, t: Token): { before?: st
   return { before: toks[i - 1]?.kind === 'punct' ? toks[i - 1].text : undefined, after: toks[i + 1]?.kind === 'punct' ? toks[i + 1].text : undefined };
 }
 
-/** The hover of the token at (line, character) of an analysis, as Markdown; undefined when there is nothing to say. */
-export function hoverMarkdown(a: DocumentAnalysis, line: number, character: number, view: LayoutView): { markdown: string; start: number; end: number; line: number } | undefined {
+/** The hover of the token at (line, character) of an analysis, as Markdown; undefined when there is nothing to say. `boot`: an imported boot's values and symbols. */
+export function hoverMarkdown(a: DocumentAnalysis, line: number, character: number, view: LayoutView, boot?: BootView): { markdown: string; start: number; end: number; line: number } | undefined {
   const at = a.tokenAt(line, character);
   if (!at) return undefined;
-  const markdown = tokenMarkdown(a, at.line, at.token, view);
+  const markdown = tokenMarkdown(a, at.line, at.token, view, boot);
   return markdown === undefined ? undefined : { markdown, start: at.token.start, end: at.token.end, line: at.line };
 }
 
-function tokenMarkdown(a: DocumentAnalysis, line: number, t: Token, view: LayoutView): string | undefined {
+function tokenMarkdown(a: DocumentAnalysis, line: number, t: Token, view: LayoutView, boot?: BootView): string | undefined {
   if (t.kind === 'number') {
     const lit = a.literalAt(line, t.start);
     if (!lit) return undefined;
@@ -147,11 +168,14 @@ function tokenMarkdown(a: DocumentAnalysis, line: number, t: Token, view: Layout
     const owner = a.definitions.find((d) => d.line <= line && d.endLine >= line && d.bodyStart && (d.bodyStart.line < line || d.bodyStart.character <= t.start));
     const name = owner && LITERAL_BODY.test(owner.bodyText) ? owner.name : undefined;
     const around = name ? {} : punctAround(a, line, t);
-    return literalMarkdown(lit.value, lit.text, view, { name, ...around, linkerLocation: a.family === 'ld' && owner?.kind === 'ld-dot' });
+    return literalMarkdown(lit.value, lit.text, view, { name, ...around, linkerLocation: a.family === 'ld' && owner?.kind === 'ld-dot' }, boot ? { view: boot } : undefined);
   }
   if (t.kind !== 'ident') return undefined;
   const def = a.definitionAt(line, t.start);
-  if (def) return derivationMarkdown(def.name, a.deriveDefinition(def), view, def);
+  if (def) {
+    const d = a.deriveDefinition(def);
+    return derivationMarkdown(def.name, d, view, def, boot ? { view: boot, macro: bootMacro(a, def.name, d, boot, def) } : undefined);
+  }
   // ld MEMORY attributes / function forms: ORIGIN(ram)
   let name = t.text;
   if (a.family === 'ld' && /^(ORIGIN|LENGTH)$/.test(name)) {
@@ -162,7 +186,7 @@ function tokenMarkdown(a: DocumentAnalysis, line: number, t: Token, view: Layout
   if (!a.isKnown(name)) return undefined;
   const d = a.deriveName(name);
   if (d.alternatives.every((x) => x.errorCode === 'undefined-name' && x.unresolved.includes(name))) return undefined;
-  return derivationMarkdown(name, d, view, a.definitionsOf(name)[0]);
+  return derivationMarkdown(name, d, view, a.definitionsOf(name)[0], boot ? { view: boot, macro: bootMacro(a, name, d, boot) } : undefined);
 }
 
 /** The note a line-only hover ends with (a file too large for a full analysis). */

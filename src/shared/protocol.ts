@@ -54,7 +54,7 @@ export interface WireSymbol {
 export interface WireLayout {
   id: string;
   title: string;
-  /** PagingMode id (see src/engine/modes.ts). */
+  /** PagingMode id (see src/engine/paging/modes.ts). */
   mode: string;
   description: string;
   source: string[];
@@ -93,7 +93,7 @@ export interface WireLink {
 export interface WireComparison {
   a: WireLayout;
   b: WireLayout;
-  /** The difference in sentences, one per change (see describeDiff in src/engine/mapModel.ts). */
+  /** The difference in sentences, one per change (see describeDiff in src/engine/map/model.ts). */
   lines: string[];
   links: WireLink[];
 }
@@ -101,7 +101,74 @@ export interface WireComparison {
 export interface LayoutChoiceItem {
   id: string;
   title: string;
-  group: 'workspace' | 'import' | 'preset';
+  group: 'workspace' | 'import' | 'preset' | 'boot';
+}
+
+/** One record of an imported memory map drawn over a layout: exact addresses, its line in the input. */
+export interface WireOverlayEntry {
+  name: string;
+  start: Hex;
+  /** Inclusive; absent for a point (a value, a marker, a translation). */
+  end?: Hex;
+  /** 1-based line of the input (0: derived, e.g. the kernel image's parts of a symbol file). */
+  line: number;
+  type: string;
+  /** The record's fields as the format prints them. */
+  detail?: string;
+}
+
+/** An imported memory map as an overlay of the layout shown. */
+export interface WireOverlay {
+  id: string;
+  /** The input's file name. */
+  title: string;
+  format: string;
+  /** The detected format, for people ("/proc/kallsyms"). */
+  formatTitle: string;
+  /** Whether it can be drawn on the layout shown; when not, why. */
+  drawable: boolean;
+  why?: string;
+  /** Sorted by start; at most a few thousand (`total` says how many the import has). */
+  entries: WireOverlayEntry[];
+  total: number;
+  problems: number;
+  notes: string[];
+  /** Records whose addresses the kernel hid (hashed %p pointers, zeros): counted, never drawn. */
+  hidden?: { count: number; reason: 'hashed' | 'zeroed'; firstLine: number; text: string };
+  /** Whether the host can open the input at an entry's line. */
+  canReveal: boolean;
+  /** Read from this machine. */
+  live?: boolean;
+}
+
+/** A boot derived from imports, as the side pane lists it. */
+export interface WireBoot {
+  /** Id of this boot's layout. */
+  id: string;
+  name: string;
+  /** The static layout it is applied to (and compared with). */
+  staticId: string;
+  /** The boot hovers use. */
+  current: boolean;
+  /** Its layout is the active one of the editor. */
+  active: boolean;
+  /** Each move: "vmalloc: +0x2c4c0000000 from the static base (… → …)". */
+  lines: string[];
+  problems: string[];
+}
+
+/** A file of this machine that could not be read, and why. */
+export interface WireLiveNote {
+  path: string;
+  status: string;
+  reason: string;
+}
+
+/** What the map shows besides the layout: the imports as overlays, the boots, this machine's unread files. */
+export interface WireImports {
+  overlays: WireOverlay[];
+  boots: WireBoot[];
+  live: WireLiveNote[];
 }
 
 /** What the webview keeps with setState and what the serializer gets back after a reload. */
@@ -116,13 +183,17 @@ export interface MapViewState {
   windowEnd?: Hex;
   /** Name of the selected region. */
   selected?: string;
+  /** Ids of the imports whose overlay is switched off. */
+  hiddenOverlays?: string[];
 }
 
 // ---- host → webview ---------------------------------------------------------------------------
 
 export type HostMessage =
-  | { type: 'show'; v: number; layout: WireLayout; choices: LayoutChoiceItem[]; markers: WireMarker[]; problems: WireProblem[]; fileName?: string; state?: MapViewState }
-  | { type: 'compare'; v: number; comparison: WireComparison; choices: LayoutChoiceItem[]; state?: MapViewState }
+  | { type: 'show'; v: number; layout: WireLayout; choices: LayoutChoiceItem[]; markers: WireMarker[]; problems: WireProblem[]; fileName?: string; state?: MapViewState; imports?: WireImports }
+  | { type: 'compare'; v: number; comparison: WireComparison; choices: LayoutChoiceItem[]; state?: MapViewState; imports?: WireImports }
+  /** The imports changed (added, removed, read from this machine) while the same layout is shown. */
+  | { type: 'imports'; v: number; imports: WireImports; choices: LayoutChoiceItem[] }
   | { type: 'markers'; v: number; markers: WireMarker[]; problems: WireProblem[]; fileName?: string }
   /** The constant under the editor cursor (null when the cursor is on none). */
   | { type: 'cursor'; v: number; value: Hex | null; name?: string }
@@ -146,6 +217,10 @@ export interface MapSnapshot {
   scale: string;
   selected?: string;
   summary: string[];
+  /** Each import: "name: N of M drawn" or "name: not drawn (why)". */
+  overlays: string[];
+  /** Each boot's layout id. */
+  boots: string[];
 }
 
 // ---- webview → host ---------------------------------------------------------------------------
@@ -156,7 +231,13 @@ export type HostRequest =
   | { kind: 'reveal'; location: WireLocation }
   | { kind: 'export'; format: 'svg' | 'md'; svg?: string; layoutId: string }
   | { kind: 'import' }
-  | { kind: 'copy'; text: string };
+  | { kind: 'copy'; text: string }
+  /** Make a layout (a boot's) the active one of the editor: hovers, diagnostics, status bar. */
+  | { kind: 'useLayout'; id: string }
+  /** Open an imported file at a line. */
+  | { kind: 'revealImport'; id: string; line: number }
+  | { kind: 'removeImport'; id: string }
+  | { kind: 'readThisMachine' };
 
 export type WebviewMessage =
   | { type: 'ready'; v: number; state?: MapViewState }
