@@ -263,8 +263,6 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
   const walked: (Directive | undefined)[] = [];
   // #defines not made yet (with `keep`): the offsets of their `#` and of their name
   const skipHash: number[] = [], skipName: number[] = [];
-  /** nameKey of every left-out name: most names looked up later are rejected by it without a search. */
-  const skipKeys = new Set<number>();
   let lit = 0; // next literal line start (keep.literalStarts)
   const keptNames = new Set<string>();
   let free = 0; // offset after the last line read
@@ -314,7 +312,6 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
           if (keep.literalStarts[lit] !== ls && !keep.nameY.test(text)) {
             // left out for now: its place; the lines it continues onto are skipped
             skipHash.push(i); skipName.push(nameAt);
-            skipKeys.add(nameKey(text, nameAt));
             walked.push(LEFT_OUT); // keeps the order: replaced below when the name is kept
             let e = text.indexOf('\n', i);
             while (e >= 0 && (text.charCodeAt(e - 1) === 92 || (text.charCodeAt(e - 1) === 13 && text.charCodeAt(e - 2) === 92))) e = text.indexOf('\n', e + 1);
@@ -361,12 +358,11 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
       const fresh = names.filter((n) => !keptNames.has(n));
       for (const n of fresh) keptNames.add(n);
       if (fresh.length === 0) continue;
-      // one pattern for the wanted names, tried at each left-out definition's name
-      const wantedY = new RegExp(`(?:${fresh.join('|')})(?!\\w)`, 'y');
-      for (let k = 0; k < skipName.length; k++) {
-        if (made.has(k)) continue;
-        wantedY.lastIndex = skipName[k];
-        if (!wantedY.test(text)) continue;
+      // the left-out definitions of the wanted names, found where the names occur in the text
+      const hits: number[] = [];
+      for (const n of fresh) for (const k of namedAt(text, skipName, n)) if (!made.has(k)) hits.push(k);
+      hits.sort((x, y) => x - y);
+      for (const k of hits) {
         const out: (Directive | undefined)[] = [];
         const h = skipHash[k], ls = lineStartOf(h);
         make(h, ls, index.lineOf(ls), 0, out);
@@ -384,7 +380,7 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
       if (m) dirs.push(m); else { lateHash.push(skipHash[sk]); lateName.push(skipName[sk]); }
       sk++;
     }
-    const late = lateHash.length ? new LateDefinitions(src, index, lateHash, lateName, make, skipKeys) : undefined;
+    const late = lateHash.length ? new LateDefinitions(src, index, lateHash, lateName, make) : undefined;
     return { directives: dirs, late };
   } finally {
     lexDocumentRun(undefined);
@@ -399,6 +395,18 @@ function nameKey(text: string, at: number): number {
   let e = at;
   while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
   return (e - at) * 65536 + (text.charCodeAt(at) & 255) * 256 + (text.charCodeAt(e - 1) & 255);
+}
+
+/** Indices into `at` (sorted name offsets) of the names that are `name`: found where `name` occurs in `text`. */
+function namedAt(text: string, at: readonly number[], name: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+    if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
+    let lo = 0, hi = at.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid] < i) lo = mid + 1; else hi = mid; }
+    if (lo < at.length && at[lo] === i) out.push(lo);
+  }
+  return out;
 }
 
 /** The identifier at `at`. */
@@ -423,9 +431,9 @@ export class LateDefinitions {
     /** Offsets of each left-out definition's `#` and name. */
     private readonly hash: number[], private readonly nameAt: number[],
     private readonly make: (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]) => number,
-    /** nameKey of the left-out names (a superset filter). */
-    private readonly keys: Set<number>,
   ) {}
+  /** nameKey of the left-out names (a superset filter), made on the first lookup. */
+  private keys: Set<number> | undefined;
 
   /** A name's candidates as the walk would have left them (undefined: no left-out definition has it). */
   lookup(name: string, pre: PreprocessResult, file: string | undefined): MacroDef[] | undefined {
@@ -460,6 +468,7 @@ export class LateDefinitions {
    * every left-out definition by name.
    */
   private definitionsNamed(name: string): number[] | undefined {
+    if (!this.keys) { this.keys = new Set(); for (const at of this.nameAt) this.keys.add(nameKey(this.src.text, at)); }
     if (!this.keys.has(nameKey(name, 0))) return undefined;
     if (this.byName) return this.byName.get(name);
     if (++this.searches > 8) {
@@ -471,15 +480,8 @@ export class LateDefinitions {
       }
       return this.byName.get(name);
     }
-    const text = this.src.text, at = this.nameAt;
-    let out: number[] | undefined;
-    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-      if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
-      let lo = 0, hi = at.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid] < i) lo = mid + 1; else hi = mid; }
-      if (lo < at.length && at[lo] === i) (out ??= []).push(lo);
-    }
-    return out;
+    const out = namedAt(this.src.text, this.nameAt, name);
+    return out.length ? out : undefined;
   }
 
   /** The innermost branch holding a line (its activity and every atom in force there). */
