@@ -217,8 +217,11 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
     const analysis = analyzeText(unit, { file: `${ctx.buildDir}/<eval>.c`, family: 'c', mode, defines, includeDirs, readFile: read, maxFiles: 2000 });
     const macros = pinLookup(pins, analysis.lookup);
     const base: EvalOptions = { ...analysis.options, lookup: macros, configComplete: true };
+    const judged = new Map<string, boolean | undefined>();
     const lookup = withDeclarations(macros, reads, (atom) => {
-      const v = judgeAtom(atom.text, base);
+      let v: boolean | undefined;
+      if (judged.has(atom.text)) v = judged.get(atom.text);
+      else { v = judgeAtom(atom.text, base); judged.set(atom.text, v); }
       return v === undefined ? undefined : v !== atom.negated;
     });
     return { analysis, base, lookup };

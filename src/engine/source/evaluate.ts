@@ -646,6 +646,9 @@ class Parser {
 
   /** A typedef's type: from its scanned definition (its body read as a type) or the built-in table. */
   private namedType(x: string, depth = 0): TypeRef {
+    // The kernel's fixed-width and page-table types are built in (exact for every kernel): no lookup,
+    // so that a name such as u64, found in nearly every header, sends no search through the sources.
+    if (x in TYPEDEFS && TYPEDEFS[x](this.ctx.model, this.ctx.entrySize) !== 'struct') return TYPEDEFS[x](this.ctx.model, this.ctx.entrySize);
     const defs = declarationsOf(this.ctx.lookup(x), 'typedef');
     if (defs.length > 0 && depth < 8) {
       const def = this.ctx.choose('typedef ' + x, defs);
