@@ -23,7 +23,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Pagi
   await ctx.layouts.reload();
   for (const f of FEATURES) f.register(ctx);
   // The workspace index: in the background after activation, when enabled.
-  ctx.index.start();
+  ctx.index.start(extension);
   return { layouts: ctx.layouts };
 }
 

@@ -53,19 +53,23 @@ export function extractDefines(text: string, family: Family, file = ''): Indexed
       if (ln.endsWith('\r')) ln = ln.slice(0, -1);
       let m: RegExpExecArray | null = null;
       if (c === 35 && (m = C_DEFINE.exec(ln))) {
-        let body = m[3];
-        let startLine = line;
-        // backslash continuations
-        while (body.endsWith('\\') && end < n) {
+        const startLine = line;
+        // backslash continuations: the pieces are joined once (linear in the lines continued)
+        let piece = m[3];
+        const parts: string[] = [];
+        while (piece.endsWith('\\') && end < n) {
+          parts.push(piece.slice(0, -1));
           const next = text.indexOf('\n', end + 1);
           const e2 = next < 0 ? n : next;
-          body = body.slice(0, -1) + ' ' + text.slice(end + 1, e2).replace(/\r$/, '');
+          piece = text.slice(end + 1, e2);
+          if (piece.endsWith('\r')) piece = piece.slice(0, -1);
           end = e2;
           line++;
         }
+        parts.push(piece);
+        const body = parts.length === 1 ? piece : parts.join(' ');
         const params = m[2] ? m[2].slice(1, -1).split(',').map((p) => p.trim()).filter((p) => p.length > 0) : undefined;
         out.push({ name: m[1], file, line: startLine, params, body: cleanBody(body, family), kind: 'define' });
-        startLine = 0;
       } else if (family === 'gas' && (m = GAS_SET.exec(ln) ?? GAS_ASSIGN.exec(ln))) {
         out.push({ name: m[1], file, line, body: cleanBody(m[2], family), kind: 'symbol' });
       } else if (family === 'nasm' && (m = NASM_DEFINE.exec(ln))) {
@@ -92,11 +96,24 @@ function firstNonSpace(text: string, pos: number, end: number): number {
   return end;
 }
 
-function commonPrefix(a: string, b: string): number {
+/**
+ * How near a definition's file is to the file that asks: the directories they share (characters of
+ * the common prefix up to its last separator), then how alike their names are (common start and end:
+ * `pgtable_64_types.h` is nearer `page_64_types.h` than `page_32_types.h`). Larger is nearer.
+ */
+export function pathAffinity(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
+  let dir = i;
+  while (dir > 0 && a.charCodeAt(dir - 1) !== 47 && a.charCodeAt(dir - 1) !== 92) dir--;
+  const sa = Math.max(a.lastIndexOf('/'), a.lastIndexOf('\\')) + 1, sb = Math.max(b.lastIndexOf('/'), b.lastIndexOf('\\')) + 1;
+  const m = Math.min(a.length - sa, b.length - sb);
+  let pre = 0;
+  while (pre < m && a.charCodeAt(sa + pre) === b.charCodeAt(sb + pre)) pre++;
+  let suf = 0;
+  while (suf < m && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
+  return dir * 1024 + Math.min(1023, pre + suf);
 }
 
 /** An index of definitions across files. */
@@ -154,7 +171,7 @@ export class DefineIndex {
     if (!Array.isArray(cur)) return [cur];
     const list = cur;
     if (!near) return list.slice();
-    return list.slice().sort((a, b) => commonPrefix(b.file, near) - commonPrefix(a.file, near) || a.file.localeCompare(b.file));
+    return list.slice().sort((a, b) => pathAffinity(b.file, near) - pathAffinity(a.file, near) || a.file.localeCompare(b.file));
   }
 
   /**
@@ -175,16 +192,22 @@ export class DefineIndex {
   private toMacro(d: IndexedDefine): MacroDef | undefined {
     const hit = this.defCache.get(d);
     if (hit !== undefined) return hit ?? undefined;
-    let def: MacroDef | undefined;
-    if (d.kind === 'symbol') {
-      const fam = familyFor(undefined, d.file) ?? 'gas';
-      def = makeSymbol(d.name, tokenize(d.body, fam), [], { file: d.file, line: d.line, note: 'workspace index' });
-    } else {
-      const head = d.params ? `#define ${d.name}(${d.params.join(', ')}) ${d.body}` : `#define ${d.name} ${d.body}`;
-      const toks = scanLine(head, 'c', 0).tokens;
-      def = parseDefine(toks[2], toks.slice(3), [], { file: d.file, line: d.line, note: 'workspace index' });
-    }
+    const def = macroOfIndexed(d);
     this.defCache.set(d, def ?? null);
     return def;
   }
 }
+
+/** An indexed definition as a macro (or assembler symbol) the evaluator reads; its origin names its file and line. */
+export function macroOfIndexed(d: IndexedDefine, note = 'workspace index'): MacroDef | undefined {
+  if (d.kind === 'symbol') {
+    const fam = familyFor(undefined, d.file) ?? 'gas';
+    return makeSymbol(d.name, tokenize(d.body, fam), [], { file: d.file, line: d.line, note });
+  }
+  const head = d.params ? `#define ${d.name}(${d.params.join(', ')}) ${d.body}` : `#define ${d.name} ${d.body}`;
+  const toks = scanLine(head, 'c', 0).tokens;
+  return parseDefine(toks[2], toks.slice(3), [], { file: d.file, line: d.line, note });
+}
+
+// The compact form of the index, for whole trees (typed arrays, bodies read back from the files).
+export * from './compactIndex';

@@ -1,0 +1,398 @@
+// The workspace index on disk and in memory, on the thread that builds it (the index worker; the
+// benchmark runs it directly): walks the folders, reads each header's bytes into one reused buffer,
+// finds its definition sites, and hands out segments as they are made. Saved to one file (versioned,
+// checksummed, written to a temporary name and renamed), loaded back with every file's size and
+// modification time compared, so that only changed files are read again. No `vscode` import.
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Allocate, allocateShared, decodeIndex, encodeIndex, Family, familyFor, IndexBuilder, IndexFormatError, IndexMeta, IndexSegment,
+  looksBinary, mergeSegments, scanDefinitionSites, SiteList,
+} from '../engine/source';
+
+/** Files the index reads: headers, assembly (and `.lds.S` linker scripts), NASM includes. */
+export const INDEXED_FILE = /\.(?:h|S|inc|asm)$/;
+/** Folders never walked (besides those whose name starts with a dot), as EXCLUDED_FOLDERS of documents.ts names them. */
+export const EXCLUDED_FOLDER_NAMES: readonly string[] = ['node_modules', 'out', 'dist'];
+/** Largest file indexed; a larger one is counted as skipped. */
+export const MAX_INDEXED_FILE_BYTES = 64 * 1024 * 1024;
+/** The index file's name in the extension's storage folder. */
+export const INDEX_FILE_NAME = 'define-index.bin';
+
+export interface StoreOptions {
+  roots: string[];
+  /** Index at most this many files (0: no limit). */
+  maxFiles: number;
+  /** Where the index is saved (undefined: not saved). */
+  storageFile?: string;
+  log?: (message: string) => void;
+  allocate?: Allocate;
+}
+
+/** A segment ready to be handed to the other thread, with the files it names for the first time. */
+export interface Publication {
+  id: number;
+  segment: IndexSegment;
+  /** [id, path] of files first named by this publication. */
+  files: [number, string][];
+  /** Files whose earlier definitions are gone (changed or deleted). */
+  dead: number[];
+}
+
+export interface StoreStatus {
+  phase: 'idle' | 'loading' | 'walking' | 'indexing' | 'checking' | 'ready' | 'cancelled' | 'failed';
+  /** Files indexed so far and the number the walk found (0 while unknown). */
+  done: number;
+  total: number;
+  definitions: number;
+  /** Files left out: too large, binary, unreadable. */
+  skipped: number;
+  /** Set when maxFiles left files out: how many the walk found. */
+  cappedAt?: { limit: number; found: number };
+  /** The index came from the saved file (with this many files read again). */
+  fromStorage?: { reread: number; removed: number };
+  message?: string;
+  elapsedMs: number;
+}
+
+const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+
+/** Reads files into one reused buffer; gives the bytes, size and modification time. */
+class ByteReader {
+  buf: Buffer = Buffer.allocUnsafe(1 << 20);
+  length = 0;
+  size = 0;
+  mtime = 0;
+  /** Read a file; false when it is too large or unreadable (then `size` may tell why). */
+  read(file: string): boolean {
+    let fd: number;
+    try { fd = fs.openSync(file, 'r'); } catch { return false; }
+    try {
+      const st = fs.fstatSync(fd);
+      this.size = st.size; this.mtime = st.mtimeMs;
+      if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return false;
+      if (st.size + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(st.size + 1, this.buf.length * 2));
+      else if (this.buf.length > 8 << 20 && st.size < 1 << 20) this.buf = Buffer.allocUnsafe(1 << 20);
+      let n = 0;
+      for (let r; n < this.buf.length && (r = fs.readSync(fd, this.buf as unknown as Uint8Array, n, this.buf.length - n, null)) > 0;) n += r;
+      this.length = n;
+      return true;
+    } catch { return false; } finally { fs.closeSync(fd); }
+  }
+}
+
+/** The family a file's definitions are read in (by its name). */
+export function indexFamily(file: string): Family {
+  return familyFor(undefined, file) ?? 'c';
+}
+
+export class IndexStore {
+  /** Path, size and modification time of every file id; `alive` false once a later id replaced it. */
+  readonly paths: string[] = [];
+  private sizes: number[] = [];
+  private mtimes: number[] = [];
+  private alive: boolean[] = [];
+  /** Definitions of each file id. */
+  private counts: number[] = [];
+  readonly byPath = new Map<string, number>();
+  segments: { id: number; segment: IndexSegment }[] = [];
+  private builder = new IndexBuilder();
+  private sites = new SiteList();
+  private reader = new ByteReader();
+  private nextSegment = 1;
+  private unpublishedFiles: [number, string][] = [];
+  private unpublishedDead: number[] = [];
+  private readonly allocate: Allocate;
+  status: StoreStatus = { phase: 'idle', done: 0, total: 0, definitions: 0, skipped: 0, elapsedMs: 0 };
+  private started = Date.now();
+  cancelled = false;
+  private dirty = false;
+
+  constructor(readonly options: StoreOptions) {
+    this.allocate = options.allocate ?? allocateShared;
+  }
+
+  private log(m: string): void { this.options.log?.(m); }
+
+  private liveFiles = 0;
+  private liveDefinitions = 0;
+  get fileCount(): number { return this.liveFiles; }
+  /** Definitions of the files that are indexed now (published or not). */
+  get definitionCount(): number { return this.liveDefinitions; }
+
+  private addFileEntry(file: string, size: number, mtime: number, count: number): number {
+    const id = this.paths.length;
+    this.paths.push(file); this.sizes.push(size); this.mtimes.push(mtime); this.alive.push(true); this.counts.push(count);
+    this.byPath.set(file, id);
+    this.liveFiles++; this.liveDefinitions += count;
+    return id;
+  }
+
+  private drop(id: number): void {
+    if (!this.alive[id]) return;
+    this.alive[id] = false;
+    this.liveFiles--; this.liveDefinitions -= this.counts[id];
+    this.unpublishedDead.push(id);
+    this.dirty = true;
+  }
+  get pendingDefinitions(): number { return this.builder.length; }
+
+  private setPhase(phase: StoreStatus['phase'], message?: string): void {
+    this.status = { ...this.status, phase, message, elapsedMs: Date.now() - this.started };
+  }
+
+  /** Index one file (replacing what an earlier version gave); false when it was skipped. */
+  indexFile(file: string): boolean {
+    const old = this.byPath.get(file);
+    if (old !== undefined) this.drop(old);
+    const r = this.reader;
+    if (!r.read(file) || looksBinary(r.buf.subarray(0, Math.min(r.length, 8192)) as unknown as Uint8Array)) {
+      this.byPath.delete(file);
+      this.status.skipped++;
+      return false;
+    }
+    this.sites.clear();
+    scanDefinitionSites(r.buf as unknown as Uint8Array, r.length, indexFamily(file), this.sites, (a, b) => latin1(r.buf, a, b));
+    const id = this.addFileEntry(file, r.size, r.mtime, this.sites.length);
+    this.unpublishedFiles.push([id, file]);
+    this.builder.addFile(id, this.sites);
+    this.status.definitions = this.liveDefinitions;
+    this.dirty = true;
+    return true;
+  }
+
+  /** A file is gone: its definitions are dropped. */
+  removeFile(file: string): boolean {
+    const id = this.byPath.get(file);
+    if (id === undefined) return false;
+    this.byPath.delete(file);
+    this.drop(id);
+    this.status.definitions = this.liveDefinitions;
+    return true;
+  }
+
+  /** What was indexed since the last publication, as a segment (undefined when nothing changed). */
+  publish(): Publication | undefined {
+    if (this.builder.length === 0 && this.unpublishedFiles.length === 0 && this.unpublishedDead.length === 0) return undefined;
+    const segment = this.builder.build(this.allocate);
+    const p: Publication = { id: this.nextSegment++, segment, files: this.unpublishedFiles, dead: this.unpublishedDead };
+    this.unpublishedFiles = []; this.unpublishedDead = [];
+    if (segment.count > 0) this.segments.push({ id: p.id, segment });
+    return p;
+  }
+
+  /** Files under a folder, in name order per directory (dot-folders, node_modules, out, dist and symbolic links left out). */
+  static *walk(root: string): Generator<string> {
+    const stack = [root];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { continue; }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const sub: string[] = [];
+      for (const e of entries) {
+        if (e.name.charCodeAt(0) === 46) continue;
+        const p = dir + path.sep + e.name;
+        if (e.isDirectory()) { if (!EXCLUDED_FOLDER_NAMES.includes(e.name)) sub.push(p); }
+        else if (e.isFile() && INDEXED_FILE.test(e.name)) yield p;
+      }
+      for (let i = sub.length - 1; i >= 0; i--) stack.push(sub[i]);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saved form
+
+  /** Write the index (one merged segment, dead files dropped) to the storage file; false when not saved. */
+  save(): boolean {
+    const file = this.options.storageFile;
+    if (!file || !this.dirty) return false;
+    const remap = new Int32Array(this.paths.length).fill(-1);
+    const files: IndexMeta['files'] = [];
+    for (let id = 0; id < this.paths.length; id++) {
+      if (!this.alive[id]) continue;
+      remap[id] = files.length;
+      files.push({ path: this.paths[id], size: this.sizes[id], mtime: this.mtimes[id], alive: true });
+    }
+    const merged = mergeSegments(this.segments.map((s) => s.segment), (f) => remap[f], (n) => new ArrayBuffer(n));
+    const meta: IndexMeta = { roots: this.options.roots, files, extra: { maxFiles: this.options.maxFiles, capped: !!this.status.cappedAt } };
+    const parts = encodeIndex(meta, merged);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const fd = fs.openSync(tmp, 'w');
+      try { for (const p of parts) fs.writeSync(fd, p); } finally { fs.closeSync(fd); }
+      fs.renameSync(tmp, file);
+      this.dirty = false;
+      return true;
+    } catch (e) {
+      try { fs.rmSync(tmp, { force: true }); } catch { /* gone */ }
+      this.log(`cannot save the index to ${file}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * Load the saved index when it is for these folders and settings; otherwise log why and return
+   * false (the caller builds from scratch). The loaded index is one publication.
+   */
+  load(): Publication | undefined {
+    const file = this.options.storageFile;
+    if (!file) return undefined;
+    let bytes: Buffer;
+    try { bytes = fs.readFileSync(file); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`cannot read the saved index ${file}: ${(e as Error).message}; building it again`);
+      return undefined;
+    }
+    let decoded: ReturnType<typeof decodeIndex>;
+    try { decoded = decodeIndex(bytes as unknown as Uint8Array, this.allocate); } catch (e) {
+      const why = e instanceof IndexFormatError ? e.message : `unexpected error: ${(e as Error).message}`;
+      this.log(`the saved index ${file} is not used: ${why}; building it again`);
+      return undefined;
+    }
+    const { meta, segment } = decoded;
+    const sameRoots = meta.roots.length === this.options.roots.length && meta.roots.every((r, i) => r === this.options.roots[i]);
+    if (!sameRoots) { this.log(`the saved index ${file} is for other folders (${meta.roots.join(', ')}); building it again`); return undefined; }
+    if ((meta.extra?.maxFiles ?? 0) !== this.options.maxFiles) { this.log(`the saved index ${file} was made with another file limit (${meta.extra?.maxFiles}); building it again`); return undefined; }
+    const counts = new Uint32Array(meta.files.length);
+    for (let i = 0; i < segment.count; i++) counts[segment.file[i]]++;
+    meta.files.forEach((f, i) => this.addFileEntry(f.path, Number(f.size), Number(f.mtime), counts[i]));
+    const p: Publication = { id: this.nextSegment++, segment, files: this.paths.map((q, i) => [i, q]), dead: [] };
+    if (segment.count > 0) this.segments.push({ id: p.id, segment });
+    this.status.definitions = segment.count;
+    this.status.done = this.paths.length;
+    if (meta.extra?.capped) this.status.cappedAt = { limit: this.options.maxFiles, found: this.paths.length };
+    return p;
+  }
+
+  /** Files whose size or modification time differ from the index (or that are gone). */
+  staleFiles(from: number, to: number): { changed: string[]; gone: string[] } {
+    const changed: string[] = [], gone: string[] = [];
+    for (let id = from; id < to && id < this.paths.length; id++) {
+      if (!this.alive[id]) continue;
+      let st: fs.Stats;
+      try { st = fs.statSync(this.paths[id]); } catch { gone.push(this.paths[id]); continue; }
+      if (st.size !== this.sizes[id] || st.mtimeMs !== this.mtimes[id]) changed.push(this.paths[id]);
+    }
+    return { changed, gone };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Whole runs
+
+  /**
+   * Build or refresh the index: the saved one when it is usable (then only changed, new and deleted
+   * files are read), else every file of the roots, the priority folders first. Publishes as it goes
+   * (`publish` gets each segment); `pause` lets messages in (cancel, new priorities) between slices.
+   */
+  async run(hooks: { publish(p: Publication): void; progress(s: StoreStatus): void; pause(): Promise<void>; priority(): string | undefined; rebuild?: boolean }): Promise<StoreStatus> {
+    this.started = Date.now();
+    const { roots, maxFiles } = this.options;
+    let lastPublish = Date.now(), lastProgress = 0, lastPause = Date.now();
+    const progress = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastProgress < 200) return;
+      lastProgress = now;
+      this.status.elapsedMs = now - this.started;
+      hooks.progress({ ...this.status });
+    };
+    const flush = () => { const p = this.publish(); if (p) hooks.publish(p); lastPublish = Date.now(); };
+    const slice = async () => {
+      const now = Date.now();
+      if (now - lastPublish > 1000 || this.builder.length > 1_500_000) flush();
+      if (now - lastPause > 40) { await hooks.pause(); lastPause = Date.now(); }
+      progress();
+    };
+
+    this.setPhase('loading');
+    progress(true);
+    const loaded = hooks.rebuild ? undefined : this.load();
+    if (loaded) {
+      hooks.publish(loaded);
+      lastPublish = Date.now();
+      this.setPhase('checking', 'comparing the saved index with the files');
+      progress(true);
+      // Changed and deleted files, then new ones (a walk of the folders), read again.
+      let reread = 0, removed = 0;
+      const known = this.paths.length;
+      for (let from = 0; from < known; from += 2000) {
+        const { changed, gone } = this.staleFiles(from, from + 2000);
+        for (const f of gone) { this.removeFile(f); removed++; }
+        for (const f of changed) { this.indexFile(f); reread++; }
+        if (this.cancelled) { flush(); return this.finish('cancelled'); }
+        await slice();
+      }
+      let found = known;
+      for (const root of roots) {
+        for (const f of IndexStore.walk(root)) {
+          if (this.byPath.has(f)) continue;
+          found++;
+          if (maxFiles > 0 && this.fileCount >= maxFiles) continue;
+          this.indexFile(f); reread++;
+          if (this.cancelled) { flush(); return this.finish('cancelled'); }
+          if ((reread & 63) === 0) await slice();
+        }
+      }
+      if (maxFiles > 0 && found > this.fileCount) this.status.cappedAt = { limit: maxFiles, found };
+      this.status.fromStorage = { reread, removed };
+      this.status.done = this.fileCount;
+      this.status.total = this.fileCount;
+      this.status.definitions = this.definitionCount;
+      flush();
+      if (reread || removed) this.save();
+      return this.finish('ready');
+    }
+
+    // From scratch: the folders of open files first (they are what hovers ask about now).
+    this.dirty = true;
+    this.setPhase('indexing');
+    const done = new Set<string>();
+    let indexed = 0;
+    const full = () => maxFiles > 0 && indexed >= maxFiles;
+    const take = async (f: string) => {
+      if (done.has(f)) return;
+      done.add(f);
+      if (full()) return;
+      if (this.indexFile(f)) indexed++;
+      this.status.done = indexed;
+      if ((indexed & 31) === 0) await slice();
+    };
+    const priorities = async () => {
+      for (let dir = hooks.priority(); dir; dir = hooks.priority()) {
+        for (const f of IndexStore.walk(dir)) { await take(f); if (this.cancelled) return; }
+        flush();
+      }
+    };
+    await priorities();
+    if (this.cancelled) { flush(); return this.finish('cancelled'); }
+    // The walk: the file list first, so that progress has a total.
+    this.setPhase('walking');
+    progress(true);
+    const list: string[] = [];
+    for (const root of roots) {
+      for (const f of IndexStore.walk(root)) {
+        list.push(f);
+        if ((list.length & 1023) === 0) { await slice(); if (this.cancelled) { flush(); return this.finish('cancelled'); } }
+      }
+    }
+    this.status.total = maxFiles > 0 ? Math.min(maxFiles, list.length) : list.length;
+    if (maxFiles > 0 && list.length > maxFiles) this.status.cappedAt = { limit: maxFiles, found: list.length };
+    this.setPhase('indexing');
+    progress(true);
+    for (const f of list) {
+      await take(f);
+      if (this.cancelled) { flush(); return this.finish('cancelled'); }
+      if (full()) break;
+      if ((indexed & 255) === 0) { await priorities(); }
+    }
+    flush();
+    this.status.done = indexed;
+    this.save();
+    return this.finish('ready');
+  }
+
+  private finish(phase: 'ready' | 'cancelled'): StoreStatus {
+    this.setPhase(phase);
+    return { ...this.status };
+  }
+}

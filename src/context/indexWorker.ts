@@ -1,0 +1,113 @@
+// The index worker: one long-lived thread that builds, saves and updates the workspace index so
+// that the extension host's thread never reads a tree. It receives the folders to index, priorities
+// (folders of the files being looked at), file changes and a cancel; it sends segments (shared memory),
+// progress, log lines and its memory use. Bundled into the extension (scripts/build.mjs) and started
+// by indexClient.ts; the compiled file runs the same way in the unit tests.
+import { isMainThread, parentPort } from 'worker_threads';
+import * as v8 from 'v8';
+import { IndexStore, Publication, StoreStatus } from './indexStore';
+
+/** Messages to the worker. */
+export type ToIndexWorker =
+  | { type: 'start'; roots: string[]; maxFiles: number; storageFile?: string; priority: string[]; rebuild?: boolean }
+  | { type: 'prioritize'; dirs: string[] }
+  | { type: 'cancel' }
+  | { type: 'update'; changed: string[]; deleted: string[] }
+  | { type: 'stats' }
+  | { type: 'save' };
+
+/** Messages from the worker. */
+export type FromIndexWorker =
+  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][]; dead: number[]; update: boolean }
+  | { type: 'status'; status: StoreStatus }
+  | { type: 'log'; message: string }
+  | { type: 'stats'; heapUsed: number; heapTotal: number; segmentBytes: number; files: number; definitions: number }
+  | { type: 'saved'; ok: boolean };
+
+/** How long changes wait before the index is saved again. */
+const SAVE_DELAY_MS = 5000;
+
+function main(port: NonNullable<typeof parentPort>): void {
+  const send = (m: FromIndexWorker) => port.postMessage(m);
+  let store: IndexStore | undefined;
+  let running = false;
+  const priority: string[] = [];
+  const pending: { changed: Set<string>; deleted: Set<string> } = { changed: new Set(), deleted: new Set() };
+  let saveTimer: NodeJS.Timeout | undefined;
+
+  const publish = (p: Publication, update = false) => {
+    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, update });
+  };
+  const status = (s: StoreStatus) => send({ type: 'status', status: s });
+  const log = (message: string) => send({ type: 'log', message });
+
+  /** File changes that arrived while a run was going: read now, one publication. */
+  const applyPending = () => {
+    if (!store || running || (pending.changed.size === 0 && pending.deleted.size === 0)) return;
+    const t0 = Date.now();
+    let n = 0;
+    for (const f of pending.deleted) if (store.removeFile(f)) n++;
+    for (const f of pending.changed) { store.indexFile(f); n++; }
+    pending.changed.clear(); pending.deleted.clear();
+    const p = store.publish();
+    if (p) publish(p, true);
+    store.status.definitions = store.definitionCount;
+    store.status.done = store.fileCount;
+    store.status.total = store.fileCount;
+    status({ ...store.status, message: `${n} changed file${n === 1 ? '' : 's'} read again in ${Date.now() - t0} ms` });
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => { store?.save(); }, SAVE_DELAY_MS);
+  };
+
+  port.on('message', (m: ToIndexWorker) => {
+    switch (m.type) {
+      case 'start': {
+        if (running) return;
+        store = new IndexStore({ roots: m.roots, maxFiles: m.maxFiles, storageFile: m.storageFile, log });
+        priority.push(...m.priority);
+        running = true;
+        const s = store;
+        void s.run({
+          publish: (p) => publish(p),
+          progress: status,
+          pause: () => new Promise((r) => setImmediate(r)),
+          priority: () => priority.shift(),
+          rebuild: m.rebuild,
+        }).then((final) => {
+          running = false;
+          status(final);
+          applyPending();
+        }, (e: Error) => {
+          running = false;
+          log(`indexing failed: ${e.message}`);
+          status({ ...s.status, phase: 'failed', message: e.message });
+        });
+        return;
+      }
+      case 'prioritize':
+        for (const d of m.dirs) if (!priority.includes(d)) priority.push(d);
+        return;
+      case 'cancel':
+        if (store) store.cancelled = true;
+        return;
+      case 'update':
+        for (const f of m.deleted) { pending.deleted.add(f); pending.changed.delete(f); }
+        for (const f of m.changed) { pending.changed.add(f); pending.deleted.delete(f); }
+        applyPending();
+        return;
+      case 'save':
+        clearTimeout(saveTimer);
+        send({ type: 'saved', ok: !!store && !running && store.save() });
+        return;
+      case 'stats': {
+        const h = v8.getHeapStatistics();
+        let bytes = 0;
+        for (const s of store?.segments ?? []) bytes += s.segment.byteLength;
+        send({ type: 'stats', heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, segmentBytes: bytes, files: store?.fileCount ?? 0, definitions: store?.definitionCount ?? 0 });
+        return;
+      }
+    }
+  });
+}
+
+if (!isMainThread && parentPort) main(parentPort);

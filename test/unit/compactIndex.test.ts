@@ -1,0 +1,286 @@
+// The compact workspace index: the byte scanner agrees with extractDefines, segments find every
+// definition by name, a saved index round-trips and a damaged one is refused with a reason, the store
+// re-reads only changed files, the worker builds and updates the index, and nothing is quadratic in the
+// definitions of a file or the continuation lines of a definition.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import {
+  decodeIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanDefinitionSites, SiteList,
+} from '../../src/engine/source';
+import { IndexStore, Publication } from '../../src/context/indexStore';
+import { IndexView } from '../../src/context/indexView';
+import type { FromIndexWorker } from '../../src/context/indexWorker';
+
+const ROOT = path.resolve(__dirname, '../../..');
+/** The parts of an encoded index as one array. */
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), `pl-index-${p}-`));
+
+/** Sites of a text as (name, line) pairs: hashed names resolved against the names extractDefines gives. */
+function sitesOf(text: string, family: 'c' | 'gas' | 'nasm' | 'ld'): [number, number][] {
+  const buf = Buffer.from(text, 'latin1');
+  const sites = new SiteList();
+  scanDefinitionSites(buf as unknown as Uint8Array, buf.length, family, sites, (a, b) => buf.toString('latin1', a, b));
+  const out: [number, number][] = [];
+  for (let i = 0; i < sites.length; i++) out.push([sites.hash[i], sites.offset[i]]);
+  return out;
+}
+
+function expected(text: string, family: 'c' | 'gas' | 'nasm' | 'ld'): [number, number][] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return extractDefines(text, family).map((d) => [nameHash(d.name), starts[d.line]]);
+}
+
+test('the byte scanner finds exactly the #defines extractDefines finds, at their lines', () => {
+  const c = [
+    '#define A 1', '  #  define\tB_2 (A + 1) /* c */', '#define F(x, y) ((x) + \\', '#define NOT_A_DIRECTIVE 1', '\t(y))',
+    'int a; // #define NOT 1', '#defineX 1', '# define', '#include <x.h>', '#if A', '#  define C 3\r', '#endif', '#define _Z', '#define 9BAD 1',
+    'x # define NOT2 1', '#define LAST 0x10',
+  ].join('\n');
+  assert.deepEqual(sitesOf(c, 'c'), expected(c, 'c'));
+  assert.equal(sitesOf(c, 'c').length, 6);
+  const crlf = c.replace(/\r?\n/g, '\r\n');
+  assert.deepEqual(sitesOf(crlf, 'c'), expected(crlf, 'c'));
+  const gas = '.set KBASE, 0xffffffff80000000 # c\nL4 = pgd_index(X)\nlabel: .equ Y, 2\n\tmovq $1, %rax\n#define Z 3\n';
+  assert.deepEqual(sitesOf(gas, 'gas'), expected(gas, 'gas'));
+  assert.equal(sitesOf(gas, 'gas').length, 4);
+  const nasm = '%define PO 0C0000000h ; c\nKV equ PO + 1\n';
+  assert.deepEqual(sitesOf(nasm, 'nasm'), expected(nasm, 'nasm'));
+  // every fixture of the repository, by its family
+  for (const [f, fam] of [['examples/include/asm/page_64_types.h', 'c'], ['examples/arch/head_64.S', 'gas'], ['examples/boot/pagetables.asm', 'nasm']] as const) {
+    const text = fs.readFileSync(path.join(ROOT, f), 'latin1');
+    const got = sitesOf(text, fam);
+    assert.ok(got.length > 3, `${f}: ${got.length} sites`);
+    assert.deepEqual(got, expected(text, fam), f);
+  }
+});
+
+function segmentOf(files: string[][]): IndexSegment {
+  const b = new IndexBuilder();
+  const sites = new SiteList();
+  files.forEach((names, id) => {
+    sites.clear();
+    names.forEach((n, k) => sites.push(nameHash(n), k * 100));
+    b.addFile(id, sites);
+  });
+  return b.build((n) => new ArrayBuffer(n));
+}
+
+function find(seg: IndexSegment, name: string): [number, number][] {
+  const out: [number, number][] = [];
+  seg.forEach(nameHash(name), (f, o) => out.push([f, o]));
+  return out;
+}
+
+test('a segment finds every definition of a name, in the order files were added; merging drops and renumbers files', () => {
+  const names = Array.from({ length: 5000 }, (_, i) => `NAME_${i}`);
+  const files = Array.from({ length: 20 }, (_, f) => names.filter((_, i) => i % 20 === f || i % 7 === 0));
+  const seg = segmentOf(files);
+  assert.equal(seg.count, files.reduce((n, f) => n + f.length, 0));
+  for (const n of ['NAME_0', 'NAME_1', 'NAME_7', 'NAME_4999']) {
+    const i = Number(n.slice(5));
+    const want = files.map((f, id) => [id, f.indexOf(n) * 100] as [number, number]).filter(([, o]) => o >= 0);
+    assert.deepEqual(find(seg, n), want, n);
+  }
+  assert.deepEqual(find(seg, 'ABSENT'), []);
+  assert.equal(seg.has(nameHash('NAME_3')), true);
+  // file 3 dropped, file k > 3 becomes k - 1
+  const merged = mergeSegments([seg, segmentOf([['EXTRA']])], (f) => (f === 3 ? -1 : f > 3 ? f - 1 : f), (n) => new ArrayBuffer(n));
+  assert.equal(merged.count, seg.count - files[3].length + 1);
+  assert.deepEqual(find(merged, 'NAME_3'), []);
+  assert.deepEqual(find(merged, 'NAME_0').map(([f]) => f), Array.from({ length: 19 }, (_, k) => k));
+  assert.deepEqual(find(merged, 'EXTRA'), [[0, 0]]);
+});
+
+test('a saved index round-trips; a damaged, truncated, foreign or older file is refused with its reason', () => {
+  const seg = segmentOf([['A', 'B'], ['B', 'C']]);
+  const meta = { roots: ['/ws'], files: [{ path: '/ws/a.h', size: 10, mtime: 1, alive: true }, { path: '/ws/b.h', size: 20, mtime: 2, alive: true }] };
+  const bytes = joined(encodeIndex(meta, seg));
+  const back = decodeIndex(bytes, (n) => new ArrayBuffer(n));
+  assert.deepEqual(back.meta, meta);
+  assert.deepEqual(find(back.segment, 'B'), [[0, 100], [1, 0]]);
+  // an unaligned copy reads the same
+  const shifted = new Uint8Array(bytes.length + 1); shifted.set(bytes, 1);
+  assert.deepEqual(find(decodeIndex(shifted.subarray(1)).segment, 'C'), [[1, 100]]);
+  const refuse = (b: Uint8Array, why: RegExp) => assert.throws(() => decodeIndex(b), (e: Error) => e instanceof IndexFormatError && why.test(e.message));
+  refuse(bytes.subarray(0, 10), /shorter than the header/);
+  refuse(bytes.subarray(0, bytes.length - 4), /truncated or damaged/);
+  const flipped = bytes.slice(); flipped[bytes.length - 5] ^= 0x40;
+  refuse(flipped, /checksum does not match/);
+  const magic = bytes.slice(); magic[0] = 0;
+  refuse(magic, /not a Paging Layout index/);
+  const older = bytes.slice(); new DataView(older.buffer).setUint32(4, 0, true);
+  refuse(older, /format version 0, this version reads 1/);
+  refuse(new TextEncoder().encode('x'.repeat(100)), /not a Paging Layout index/);
+  // a definition naming a file the table lacks
+  refuse(joined(encodeIndex({ ...meta, files: meta.files.slice(0, 1) }, seg)), /names file 1 of 1/);
+});
+
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+}
+
+async function runStore(store: IndexStore, view: IndexView, rebuild = false) {
+  const pubs: Publication[] = [];
+  const status = await store.run({
+    publish: (p) => { pubs.push(p); view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead }); },
+    progress: () => undefined, pause: async () => undefined, priority: () => undefined, rebuild,
+  });
+  return { status, pubs };
+}
+
+test('the store builds, saves, reloads with only changed files read again, and refuses a damaged file with a log line', async () => {
+  const dir = tmp('store');
+  try {
+    const ws = path.join(dir, 'ws');
+    writeTree(ws, {
+      'arch/x86/include/asm/page_64_types.h': '#define __START_KERNEL_map _AC(0xffffffff80000000, UL)\n#define KERNEL_IMAGE_SIZE (1024 * 1024 * 1024)\n',
+      'arch/x86/include/asm/page_32_types.h': '#define KERNEL_IMAGE_SIZE (512 * 1024 * 1024)\n',
+      'arch/x86/include/asm/pgtable_64_types.h': '#define MODULES_VADDR (__START_KERNEL_map + KERNEL_IMAGE_SIZE)\n',
+      'arch/x86/kernel/head_64.S': '.set KBASE, 0xffffffff80000000\n#define S_DEF 2\n',
+      'node_modules/x/y.h': '#define HIDDEN 1\n', '.git/z.h': '#define HIDDEN 2\n', 'src/notes.txt': '#define NOT_INDEXED 1\n',
+      'include/linux/sizes.h': '#define SZ_1G 0x40000000\n',
+    });
+    const storageFile = path.join(dir, 'storage', 'define-index.bin');
+    const logs: string[] = [];
+    const opts = { roots: [ws], maxFiles: 0, storageFile, log: (m: string) => logs.push(m) };
+    let view = new IndexView();
+    const cold = await runStore(new IndexStore(opts), view);
+    assert.equal(cold.status.phase, 'ready');
+    assert.equal(cold.status.done, 5);
+    assert.equal(cold.status.definitions, 7);
+    assert.equal(cold.status.fromStorage, undefined);
+    assert.ok(fs.existsSync(storageFile));
+    const near = path.join(ws, 'arch/x86/include/asm/pgtable_64_types.h');
+    const look = (v: IndexView, n: string) => v.macroLookup(near)(n)?.[0];
+    assert.equal(look(view, 'KERNEL_IMAGE_SIZE')?.bodyText, '(1024 * 1024 * 1024)');
+    assert.match(look(view, 'KERNEL_IMAGE_SIZE')!.origin!.note!, /1 other file define it differently/);
+    assert.equal(look(view, 'KERNEL_IMAGE_SIZE')!.origin!.line, 1);
+    assert.equal(look(view, 'KBASE')?.kind, 'symbol');
+    assert.equal(look(view, 'HIDDEN'), undefined);
+    assert.equal(look(view, 'NOT_INDEXED'), undefined);
+
+    // reopen: the saved index, nothing read again
+    view = new IndexView();
+    const warm = await runStore(new IndexStore(opts), view);
+    assert.deepEqual(warm.status.fromStorage, { reread: 0, removed: 0 });
+    assert.equal(warm.pubs.length, 1);
+    assert.equal(look(view, 'SZ_1G')?.bodyText, '0x40000000');
+
+    // one file changed, one added, one deleted: exactly those are read again
+    const changed = path.join(ws, 'include/linux/sizes.h');
+    fs.writeFileSync(changed, '#define SZ_1G 0x40000000\n#define SZ_2G 0x80000000\n');
+    fs.utimesSync(changed, new Date(), new Date(Date.now() + 5000));
+    writeTree(ws, { 'include/linux/new.h': '#define NEW_NAME 5\n' });
+    fs.rmSync(path.join(ws, 'arch/x86/include/asm/page_32_types.h'));
+    view = new IndexView();
+    const again = await runStore(new IndexStore(opts), view);
+    assert.deepEqual(again.status.fromStorage, { reread: 2, removed: 1 });
+    assert.equal(again.status.done, 5);
+    assert.equal(look(view, 'SZ_2G')?.bodyText, '0x80000000');
+    assert.equal(look(view, 'NEW_NAME')?.bodyText, '5');
+    assert.equal(look(view, 'KERNEL_IMAGE_SIZE')!.origin!.note, 'workspace index');
+    assert.equal(view.lookup('SZ_1G').length, 1, 'the changed file\'s old definitions are gone');
+
+    // a damaged file: refused with one clear log line, then built again
+    const bytes = new Uint8Array(fs.readFileSync(storageFile));
+    bytes[bytes.length - 3] ^= 0xff;
+    fs.writeFileSync(storageFile, bytes);
+    logs.length = 0;
+    view = new IndexView();
+    const rebuilt = await runStore(new IndexStore(opts), view);
+    assert.equal(rebuilt.status.fromStorage, undefined);
+    assert.equal(rebuilt.status.phase, 'ready');
+    assert.deepEqual(logs, [`the saved index ${storageFile} is not used: its checksum does not match (damaged); building it again`]);
+    // another folder set: refused too
+    logs.length = 0;
+    await runStore(new IndexStore({ ...opts, roots: [ws, dir] }), new IndexView());
+    assert.match(logs[0], /is for other folders/);
+    // a file limit: the status says how many files the walk found
+    const capped = await runStore(new IndexStore({ ...opts, storageFile: undefined, maxFiles: 2 }), new IndexView());
+    assert.deepEqual(capped.status.cappedAt, { limit: 2, found: 5 });
+    assert.equal(capped.status.done, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the worker builds the index off the main thread, publishes shared segments, and re-reads a changed file only', { timeout: 60_000 }, async () => {
+  const dir = tmp('worker');
+  const w = new Worker(path.join(ROOT, 'out/src/context/indexWorker.js'));
+  try {
+    const ws = path.join(dir, 'ws');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`d${i % 10}/f${i}.h`] = `#define F${i}_BASE 0x${(i + 1).toString(16)}000\n#define COMMON ${i}\n`;
+    writeTree(ws, files);
+    const view = new IndexView();
+    const statuses: FromIndexWorker[] = [];
+    const wait = (pred: (m: FromIndexWorker) => boolean, what: string) => new Promise<FromIndexWorker>((resolve, reject) => {
+      const timer = setTimeout(() => { w.off('message', on); reject(new Error(`no ${what} from the worker within 20 s`)); }, 20_000);
+      const on = (m: FromIndexWorker) => { if (pred(m)) { clearTimeout(timer); w.off('message', on); resolve(m); } };
+      w.on('message', on);
+    });
+    w.on('message', (m: FromIndexWorker) => { if (m.type === 'segment') view.apply(m); else statuses.push(m); });
+    const ready = wait((m) => m.type === 'status' && m.status.phase === 'ready', 'ready status');
+    w.postMessage({ type: 'start', roots: [ws], maxFiles: 0, storageFile: path.join(dir, 'store', 'i.bin'), priority: [path.join(ws, 'd3')] });
+    await ready;
+    assert.equal(view.fileCount, 300);
+    assert.equal(view.lookup('COMMON').length, 300);
+    // the priority folder was read first: its files have the lowest ids
+    assert.deepEqual(view.lookup('COMMON').slice(0, 30).map((d) => path.basename(path.dirname(d.file))), Array(30).fill('d3'));
+    assert.ok(view.segmentCount >= 1);
+    assert.ok(view.bytes > 0);
+    const target = path.join(ws, 'd5/f5.h');
+    fs.writeFileSync(target, '#define F5_BASE 0x77000\n');
+    const updated = wait((m) => m.type === 'status' && /^2 changed files read again/.test(m.status.message ?? ''), 'status after the update');
+    w.postMessage({ type: 'update', changed: [target], deleted: [path.join(ws, 'd6/f6.h')] });
+    await updated;
+    assert.equal(view.macroLookup(target)('F5_BASE')![0].bodyText, '0x77000');
+    assert.equal(view.lookup('COMMON').length, 298);
+    assert.equal(view.lookup('F6_BASE').length, 0);
+    const stats = wait((m) => m.type === 'stats', 'memory report');
+    w.postMessage({ type: 'stats' });
+    const s = await stats as Extract<FromIndexWorker, { type: 'stats' }>;
+    assert.equal(s.files, 299);
+    assert.ok(s.heapUsed > 0 && s.segmentBytes > 0);
+  } finally {
+    await w.terminate();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Median time of `f` over a few runs (ms). */
+function timeOf(f: () => void, runs = 5): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) { const a = process.hrtime.bigint(); f(); t.push(Number(process.hrtime.bigint() - a) / 1e6); }
+  return t.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+test('linear growth: definitions of one file, continuation lines of one definition, sites of one name', () => {
+  const defs = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `#define REG_${i}_MASK 0x${i.toString(16)}`).join('\n'), 'latin1');
+  const scan = (b: Buffer) => () => { const s = new SiteList(); scanDefinitionSites(b as unknown as Uint8Array, b.length, 'c', s); const bl = new IndexBuilder(); bl.addFile(0, s); bl.build(); };
+  const small = defs(50_000), large = defs(200_000);
+  scan(small)(); // warm up
+  const t1 = timeOf(scan(small)), t4 = timeOf(scan(large));
+  assert.ok(t4 < t1 * 4 * 2.5 + 5, `scan: ${t1.toFixed(1)} ms at n, ${t4.toFixed(1)} ms at 4n`);
+  // one #define continued over n lines (read back by extractDefines)
+  const cont = (n: number) => `#define LONG \\\n${'  (1) + \\\n'.repeat(n)}  0\n`;
+  const e1 = timeOf(() => extractDefines(cont(20_000), 'c')), e4 = timeOf(() => extractDefines(cont(80_000), 'c'));
+  assert.ok(e4 < e1 * 4 * 2.5 + 5, `continuations: ${e1.toFixed(1)} ms at n, ${e4.toFixed(1)} ms at 4n`);
+  // one name defined by n files: a lookup reads only the nearest few
+  const seg = segmentOf(Array.from({ length: 4000 }, () => ['SAME']));
+  assert.equal(find(seg, 'SAME').length, 4000);
+});
