@@ -402,7 +402,7 @@ export class DocumentAnalyzer {
       : shifted ? shiftPreprocess(prev.pre, prev.directives, directives, popts, ch)
       : !ch || changedAt !== undefined ? patchPreprocess(prev.pre, prev.directives, directives, popts, changedAt) : undefined;
     const pre = same ? prev.pre : patched || preprocess(directives, popts);
-    const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup };
+    const evalOpts: EvalOptions = { dialect: this.family, mode: this.opts.mode, lookup: pre.lookup, configComplete: this.opts.configComplete };
     if (this.valueCache.size > 20_000) this.valueCache.clear();
     const next = new DocumentAnalysis(this.family, doc, directives, pre, same ? prev!.options : evalOpts, this);
     this.last = next;

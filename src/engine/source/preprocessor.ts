@@ -26,6 +26,8 @@ export interface PreprocessOptions {
   maxFiles?: number;
   /** Definitions visible before the file (e.g. from a workspace index): consulted after the table. */
   fallback?: (name: string) => readonly MacroDef[] | undefined;
+  /** The defines are a whole kernel configuration: a `CONFIG_` they do not list is not set (kconfig.ts). */
+  configComplete?: boolean;
 }
 
 
@@ -145,7 +147,7 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
 
   const evalCond = (toks: LTok[], dialect: Family): boolean | undefined => {
     try {
-      const r = evaluateCondition(toks, { lookup: withBuiltins, builtins: false, mode: opts.mode, dialect: dialect === 'nasm' ? 'nasm' : 'c', maxSteps: 20_000 });
+      const r = evaluateCondition(toks, { lookup: withBuiltins, builtins: false, mode: opts.mode, dialect: dialect === 'nasm' ? 'nasm' : 'c', maxSteps: 20_000, configComplete: opts.configComplete });
       return r.value;
     } catch {
       return undefined;
@@ -294,7 +296,8 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
       const name = d.tokens[0]?.text ?? '';
       const c = withBuiltins(name);
       let def: boolean | undefined;
-      if (c === undefined) def = /^CONFIG_/.test(name) ? undefined : false;
+      // With the whole configuration known, a CONFIG_ it does not list is not set (as for gcc).
+      if (c === undefined) def = /^CONFIG_/.test(name) && !opts.configComplete ? undefined : false;
       else if (c.length === 0) def = false;
       else if (c.some((x) => x.conditions.length === 0)) def = true;
       else def = undefined;
