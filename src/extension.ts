@@ -1,7 +1,7 @@
 // Paging Layout: builds the shared context (configuration, layouts, analyses, workspace index) and
 // composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
-import { createPagingContext, LayoutService, PagingContext } from './context';
+import { createPagingContext, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
 import * as diagnostics from './features/diagnostics';
@@ -12,6 +12,8 @@ import * as statusBar from './features/statusBar';
 
 export interface PagingLayoutApi {
   layouts: LayoutService;
+  /** The workspace index (its state, lookups and the worker's memory). */
+  index: WorkspaceIndexClient;
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
@@ -22,9 +24,9 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Pagi
   const ctx = createPagingContext(extension);
   await ctx.layouts.reload();
   for (const f of FEATURES) f.register(ctx);
-  // The workspace index: in the background after activation, when enabled.
+  // The workspace index: in a worker after activation, when enabled (the saved one first).
   ctx.index.start(extension);
-  return { layouts: ctx.layouts };
+  return { layouts: ctx.layouts, index: ctx.index };
 }
 
 export function deactivate(): void {}

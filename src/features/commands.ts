@@ -125,6 +125,11 @@ export function register(ctx: PagingContext): void {
 
   reg('pagingLayout.listModes', () => MODES.map((m) => m.id));
 
+  reg('pagingLayout.rebuildIndex', async () => { await ctx.index.rebuild(); return ctx.index.state; });
+  reg('pagingLayout.stopIndexing', async () => { await ctx.index.stop(); return ctx.index.state; });
+  /** The index's state (phase, files, definitions, memory); with {memory:true} also the worker's memory. */
+  reg('pagingLayout.indexState', async (opts?: { memory?: boolean }) => ({ ...ctx.index.state, ...(opts?.memory ? { worker: await ctx.index.workerMemory() } : {}) }));
+
   /**
    * This machine's /proc/iomem, /proc/self/maps, /proc/kallsyms, /proc/vmallocinfo and debugfs page-table
    * dump, read where the extension host runs (on a remote or code-server window: the machine under

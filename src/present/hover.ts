@@ -104,7 +104,7 @@ export function derivationMarkdown(name: string, d: Derivation, view: LayoutView
   md += '\n\n';
   if (first?.def?.params) {
     md += `function-like macro \`${escapeMarkdown(name)}(${first.def.params.join(', ')})\`\n\n`;
-    return md + codeBlock(first.def.bodyText, 'c');
+    return md + codeBlock(first.def.bodyText, 'c') + indexFootnote(d);
   }
   const alts = d.alternatives.slice(0, 6);
   md += alts.map((a) => alternativeText(a, view.mode, true)).join('\n\n---\n\n');
@@ -130,7 +130,26 @@ export function derivationMarkdown(name: string, d: Derivation, view: LayoutView
     const section = layoutSection(boot.macro.value, bootView, { name });
     if (section) md += `\n\n---\n\n*in boot ${escapeMarkdown(boot.view.boot.name)}:* ${section}${symbolsPart(boot.macro.value, boot)}\n\n${commandLinks(boot.macro.value, bootView.layout)}`;
   }
-  return md;
+  return md + indexFootnote(d);
+}
+
+/**
+ * The names of a derivation (itself and what it uses, a few levels deep) found through the workspace
+ * index rather than through the file's own definitions and includes, as a footnote with their files.
+ */
+export function indexFootnote(d: Derivation): string {
+  const found = new Map<string, string>();
+  const visit = (x: Derivation, depth: number) => {
+    const def = x.alternatives[0]?.def;
+    const o = def?.origin;
+    if (o?.note?.startsWith('workspace index') && !found.has(x.name)) found.set(x.name, o.file ? `${path.basename(o.file)}${o.line !== undefined ? `:${o.line + 1}` : ''}` : '');
+    if (depth < 4) for (const y of x.deps) visit(y, depth + 1);
+  };
+  visit(d, 0);
+  if (!found.size) return '';
+  const list = [...found].slice(0, 6).map(([n, where]) => `\`${escapeMarkdown(n)}\`${where ? ` (${escapeMarkdown(where)})` : ''}`);
+  const more = found.size > 6 ? `, … ${found.size - 6} more` : '';
+  return `\n\n*resolved through the workspace index, not through this file's includes: ${list.join(', ')}${more}*`;
 }
 
 /** The hover of a literal, or undefined for a small number that does not look like an address. */
