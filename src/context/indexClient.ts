@@ -148,6 +148,8 @@ export class WorkspaceIndexClient implements vscode.Disposable {
       return;
     }
     this.worker = w;
+    this.workerStatus = { phase: 'loading', done: 0, total: 0, definitions: 0, skipped: 0, elapsedMs: 0 };
+    this.fireStatus();
     w.on('message', (m: FromIndexWorker) => { if (this.worker === w) this.onMessage(m); });
     w.on('error', (e) => {
       if (this.worker !== w) return;
@@ -179,6 +181,12 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     this.launch(rebuild);
     this.emitter.fire();
   }
+
+  /** Start again from the saved index (what a window reload does): a fresh worker loads it and reads changed files only. */
+  reload(): void { this.restart(false); }
+
+  /** Where the index is saved (undefined without a workspace storage folder). */
+  get storagePath(): string | undefined { return this.storageFile(); }
 
   /** Build the index from scratch (ignoring the saved one); clears a stop. */
   async rebuild(): Promise<void> {

@@ -54,6 +54,13 @@ class WorkspaceDefinesLayout {
     return this.cached;
   }
 
+  /** The layout if it is made already; otherwise undefined at once (the map never waits for a scan), the scan started, `ready` called after it. */
+  peek(ready: () => void): typeof this.cached {
+    if (this.cached) return this.cached;
+    void this.get().then(() => { if (this.cached) ready(); }, () => undefined);
+    return undefined;
+  }
+
   private async build(): Promise<void> {
     if (!vscode.workspace.workspaceFolders?.length) { this.cached = undefined; return; }
     const uris = await vscode.workspace.findFiles(FILE_PATTERN, EXCLUDED_FOLDERS, MAX_SCAN_FILES);
@@ -155,7 +162,7 @@ class MapPanelController implements vscode.Disposable {
 
   private async choices(): Promise<LayoutChoiceItem[]> {
     const out: LayoutChoiceItem[] = [];
-    const ws = await this.workspace.get();
+    const ws = this.workspace.peek(() => this.scheduleImports());
     if (ws) out.push({ id: WORKSPACE_LAYOUT_ID, title: `${ws.layout.title} (${ws.layout.regions.length} regions)`, group: 'workspace' });
     for (const m of this.ctx.boot.imports) {
       const l = importLayoutOf(m);
