@@ -64,7 +64,8 @@ export function createImportList(s: MapState, d: { link: HostLink; status: Statu
       });
       label.append(box, el('span', { class: `swatch overlay-swatch${lane >= 0 ? ` lane-${lane}` : ''}`, 'aria-hidden': 'true' }), el('strong', {}, o.title));
       li.append(label, el('div', { class: 'muted' }, `${o.formatTitle}${o.live ? ' · this machine' : ''}`));
-      const state = !o.drawable ? `not drawn: ${o.why ?? 'nothing to draw'}`
+      const state = s.mode === 'compare' ? 'drawn over a single layout, not in a comparison'
+        : !o.drawable ? `not drawn: ${o.why ?? 'nothing to draw'}`
         : s.hiddenOverlays.has(o.id) ? 'switched off'
           : lane < 0 ? `not drawn: at most ${drawn.length} overlays at once; switch another off`
             : `${o.entries.length} of ${o.total} entr${o.total === 1 ? 'y' : 'ies'} drawn (lane ${lane + 1})`;

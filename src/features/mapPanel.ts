@@ -192,7 +192,7 @@ class MapPanelController implements vscode.Disposable {
       if (!this.panel) return;
       const ids = [this.state.layoutId, this.state.compareWith].filter((x): x is string => !!x);
       for (const id of ids) if (!(await this.findLayout(id))) { await this.showLayout(undefined); return; }
-      const shown = this.state.compareWith ? undefined : await this.findLayout(this.state.layoutId);
+      const shown = await this.findLayout(this.state.layoutId);
       this.post({ type: 'imports', imports: this.importsFor(shown), choices: await this.choices() });
     }, 60);
   }
@@ -366,7 +366,7 @@ class MapPanelController implements vscode.Disposable {
     const lines = [...bootCompareLines(a, b, this.boots()), ...describeDiff(diff)];
     const links = diff.regions.filter((r) => r.before && r.after).map((r) => ({ name: r.name, before: hexOf(r.before!.start), after: hexOf(r.after!.start), moved: r.status === 'moved' }));
     this.state = { version: 1, layoutId: a.id, compareWith: b.id, hiddenOverlays: this.state.hiddenOverlays };
-    this.post({ type: 'compare', comparison: { a: toWireLayout(a), b: toWireLayout(b), lines, links }, choices: await this.choices(), state: this.state, imports: this.importsFor(undefined) });
+    this.post({ type: 'compare', comparison: { a: toWireLayout(a), b: toWireLayout(b), lines, links }, choices: await this.choices(), state: this.state, imports: this.importsFor(a) });
     return { a: a.id, b: b.id, lines };
   }
 
