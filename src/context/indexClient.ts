@@ -132,7 +132,7 @@ export class WorkspaceIndexClient implements vscode.Disposable {
 
   /** Where the worker's code is: bundled into the extension, or the compiled file next to this one. */
   private spawn(): Worker {
-    if (typeof __PAGING_LAYOUT_INDEX_WORKER__ === 'string') return new Worker(__PAGING_LAYOUT_INDEX_WORKER__, { eval: true });
+    if (typeof __PAGING_LAYOUT_INDEX_WORKER__ === 'string') return new Worker(__PAGING_LAYOUT_INDEX_WORKER__, { eval: true, workerData: { code: __PAGING_LAYOUT_INDEX_WORKER__ } });
     return new Worker(path.join(__dirname, 'indexWorker.js'));
   }
 

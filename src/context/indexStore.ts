@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Allocate, allocateShared, decodeIndex, encodeIndex, Family, familyFor, IndexBuilder, IndexFormatError, IndexMeta, IndexSegment,
-  looksBinary, mergeSegments, scanDefinitionSites, SiteList,
+  looksBinary, mergeSegments, scanDefinitionSites, SiteList, WasmDefineScanner,
 } from '../engine/source';
 
 /** Files the index reads: headers, assembly (and `.lds.S` linker scripts), NASM includes. */
@@ -16,6 +16,10 @@ export const INDEXED_FILE = /\.(?:h|S|inc|asm)$/;
 export const EXCLUDED_FOLDER_NAMES: readonly string[] = ['node_modules', 'out', 'dist'];
 /** Largest file indexed; a larger one is counted as skipped. */
 export const MAX_INDEXED_FILE_BYTES = 64 * 1024 * 1024;
+/** Definitions per segment while a tree is indexed. */
+const SEGMENT_DEFINITIONS = 256 * 1024;
+/** Files per batch for the scan helper. */
+const HELPER_BATCH = 256;
 /** The index file's name in the extension's storage folder. */
 export const INDEX_FILE_NAME = 'define-index.bin';
 
@@ -55,29 +59,88 @@ export interface StoreStatus {
   elapsedMs: number;
 }
 
+/**
+ * A batch of files read and scanned by another thread (the scan helper): per file its size, time and
+ * number of sites (-1: skipped), then every site's hash and line offset, file after file.
+ */
+export interface ScanPart {
+  files: string[];
+  sizes: Float64Array;
+  mtimes: Float64Array;
+  counts: Int32Array;
+  hashes: Uint32Array;
+  offsets: Uint32Array;
+}
+
+/** Reads and scans batches of files for another thread (no index of its own). */
+export class BatchScanner {
+  private reader = new SiteReader();
+  scan(files: string[]): ScanPart {
+    const n = files.length;
+    const sizes = new Float64Array(n), mtimes = new Float64Array(n), counts = new Int32Array(n);
+    let hashes = new Uint32Array(4096), offsets = new Uint32Array(4096), total = 0;
+    const r = this.reader;
+    for (let i = 0; i < n; i++) {
+      if (!r.read(files[i])) { counts[i] = -1; continue; }
+      const k = r.sites.length;
+      if (total + k > hashes.length) {
+        let m = hashes.length * 2;
+        while (m < total + k) m *= 2;
+        const h2 = new Uint32Array(m); h2.set(hashes.subarray(0, total)); hashes = h2;
+        const o2 = new Uint32Array(m); o2.set(offsets.subarray(0, total)); offsets = o2;
+      }
+      hashes.set(r.sites.hash.subarray(0, k), total);
+      offsets.set(r.sites.offset.subarray(0, k), total);
+      total += k;
+      sizes[i] = r.size; mtimes[i] = r.mtime; counts[i] = k;
+    }
+    return { files, sizes, mtimes, counts, hashes: hashes.slice(0, total), offsets: offsets.slice(0, total) };
+  }
+}
+
+/** The scan helper as the store sees it: a batch of files in, their sites out (another thread). */
+export type ScanHelper = (files: string[]) => Promise<ScanPart>;
+
 const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
 
-/** Reads files into one reused buffer; gives the bytes, size and modification time. */
-class ByteReader {
-  buf: Buffer = Buffer.allocUnsafe(1 << 20);
-  length = 0;
+/**
+ * Reads files into one reused buffer (or, for C-preprocessed files, straight into the WebAssembly
+ * scanner's memory) and finds their definition sites.
+ */
+class SiteReader {
+  private own: Buffer = Buffer.allocUnsafe(1 << 20);
+  private readonly wasm = WasmDefineScanner.create();
+  readonly sites = new SiteList();
   size = 0;
   mtime = 0;
-  /** Read a file; false when it is too large or unreadable (then `size` may tell why). */
+
+  /** Read and scan a file; false when it is too large, binary or unreadable. */
   read(file: string): boolean {
+    const family = indexFamily(file);
     let fd: number;
     try { fd = fs.openSync(file, 'r'); } catch { return false; }
+    let buf: Uint8Array, n = 0;
     try {
       const st = fs.fstatSync(fd);
       this.size = st.size; this.mtime = st.mtimeMs;
       if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return false;
-      if (st.size + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(st.size + 1, this.buf.length * 2));
-      else if (this.buf.length > 8 << 20 && st.size < 1 << 20) this.buf = Buffer.allocUnsafe(1 << 20);
-      let n = 0;
-      for (let r; n < this.buf.length && (r = fs.readSync(fd, this.buf as unknown as Uint8Array, n, this.buf.length - n, null)) > 0;) n += r;
-      this.length = n;
-      return true;
+      // one byte more than the size: a file that grew is read to its new size or cut there
+      if (this.wasm && family === 'c') buf = this.wasm.input(st.size + 1);
+      else {
+        if (st.size + 1 > this.own.length) this.own = Buffer.allocUnsafe(Math.max(st.size + 1, this.own.length * 2));
+        else if (this.own.length > 8 << 20 && st.size < 1 << 20) this.own = Buffer.allocUnsafe(1 << 20);
+        buf = this.own as unknown as Uint8Array;
+      }
+      for (let r; n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0;) n += r;
     } catch { return false; } finally { fs.closeSync(fd); }
+    if (looksBinary(buf.subarray(0, Math.min(n, 8192)))) return false;
+    this.sites.clear();
+    if (this.wasm && family === 'c') this.wasm.scan(n, this.sites);
+    else {
+      const b = Buffer.from(buf.buffer, buf.byteOffset, n);
+      scanDefinitionSites(buf, n, family, this.sites, (x, y) => latin1(b, x, y));
+    }
+    return true;
   }
 }
 
@@ -97,9 +160,10 @@ export class IndexStore {
   readonly byPath = new Map<string, number>();
   segments: { id: number; segment: IndexSegment }[] = [];
   private builder = new IndexBuilder();
-  private sites = new SiteList();
-  private reader = new ByteReader();
+  private reader = new SiteReader();
   private nextSegment = 1;
+  /** A thread that reads and scans files too (the cold build uses both cores). */
+  helper?: ScanHelper;
   private unpublishedFiles: [number, string][] = [];
   private unpublishedDead: number[] = [];
   private readonly allocate: Allocate;
@@ -146,19 +210,36 @@ export class IndexStore {
     const old = this.byPath.get(file);
     if (old !== undefined) this.drop(old);
     const r = this.reader;
-    if (!r.read(file) || looksBinary(r.buf.subarray(0, Math.min(r.length, 8192)) as unknown as Uint8Array)) {
+    if (!r.read(file)) {
       this.byPath.delete(file);
       this.status.skipped++;
       return false;
     }
-    this.sites.clear();
-    scanDefinitionSites(r.buf as unknown as Uint8Array, r.length, indexFamily(file), this.sites, (a, b) => latin1(r.buf, a, b));
-    const id = this.addFileEntry(file, r.size, r.mtime, this.sites.length);
+    const id = this.addFileEntry(file, r.size, r.mtime, r.sites.length);
     this.unpublishedFiles.push([id, file]);
-    this.builder.addFile(id, this.sites);
+    this.builder.addFile(id, r.sites);
     this.status.definitions = this.liveDefinitions;
     this.dirty = true;
     return true;
+  }
+
+  /** Take in a batch scanned by the helper (files it skipped are counted as skipped). */
+  addScanned(part: ScanPart): number {
+    let at = 0, added = 0;
+    for (let i = 0; i < part.files.length; i++) {
+      const file = part.files[i], k = part.counts[i];
+      const old = this.byPath.get(file);
+      if (old !== undefined) this.drop(old);
+      if (k < 0) { this.byPath.delete(file); this.status.skipped++; continue; }
+      const id = this.addFileEntry(file, part.sizes[i], part.mtimes[i], k);
+      this.unpublishedFiles.push([id, file]);
+      this.builder.addSites(id, part.hashes, part.offsets, at, k);
+      at += k;
+      added++;
+    }
+    this.status.definitions = this.liveDefinitions;
+    this.dirty = true;
+    return added;
   }
 
   /** A file is gone: its definitions are dropped. */
@@ -299,7 +380,8 @@ export class IndexStore {
     const flush = () => { const p = this.publish(); if (p) hooks.publish(p); lastPublish = Date.now(); };
     const slice = async () => {
       const now = Date.now();
-      if (now - lastPublish > 1000 || this.builder.length > 1_500_000) flush();
+      // small segments: each one's counting sort stays in the cache (a lookup visits every segment: a few dozen)
+      if (now - lastPublish > 1000 || this.builder.length >= SEGMENT_DEFINITIONS) flush();
       if (now - lastPause > 40) { await hooks.pause(); lastPause = Date.now(); }
       progress();
     };
@@ -379,11 +461,49 @@ export class IndexStore {
     if (maxFiles > 0 && list.length > maxFiles) this.status.cappedAt = { limit: maxFiles, found: list.length };
     this.setPhase('indexing');
     progress(true);
-    for (const f of list) {
-      await take(f);
-      if (this.cancelled) { flush(); return this.finish('cancelled'); }
-      if (full()) break;
-      if ((indexed & 255) === 0) { await priorities(); }
+    const todo = list.filter((f) => !done.has(f));
+    const limit = maxFiles > 0 ? Math.max(0, maxFiles - indexed) : todo.length;
+    if (todo.length > limit) todo.length = limit;
+    if (this.helper && todo.length > 2 * HELPER_BATCH) {
+      // Two threads: the helper takes a batch while this thread reads the next one; its results join at the next slice.
+      const helper = this.helper;
+      let next = 0, outstanding: Promise<void> | undefined;
+      const parts: ScanPart[] = [];
+      const send = () => {
+        if (outstanding || next >= todo.length || this.cancelled) return;
+        const batch = todo.slice(next, next + HELPER_BATCH);
+        next += batch.length;
+        for (const f of batch) done.add(f);
+        outstanding = helper(batch).then((p) => { parts.push(p); }, () => { for (const f of batch) undoneByHelper.push(f); }).finally(() => { outstanding = undefined; });
+      };
+      const undoneByHelper: string[] = [];
+      const integrate = () => {
+        while (parts.length) {
+          indexed += this.addScanned(parts.shift()!);
+          this.status.done = indexed;
+          if (this.builder.length >= SEGMENT_DEFINITIONS) flush();
+        }
+        send();
+      };
+      send();
+      while (next < todo.length || outstanding) {
+        integrate();
+        if (next < todo.length) {
+          const end = Math.min(todo.length, next + HELPER_BATCH);
+          for (; next < end; next++) { await take(todo[next]); if (this.cancelled) break; }
+        } else if (outstanding) await outstanding;
+        if (this.cancelled) { if (outstanding) await outstanding; integrate(); flush(); return this.finish('cancelled'); }
+        await priorities();
+      }
+      integrate();
+      for (const f of undoneByHelper) { done.delete(f); await take(f); }
+    } else {
+      for (const f of todo) {
+        await take(f);
+        if (this.cancelled) { flush(); return this.finish('cancelled'); }
+        if (full()) break;
+        if ((indexed & 255) === 0) { await priorities(); }
+      }
     }
     flush();
     this.status.done = indexed;

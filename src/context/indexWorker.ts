@@ -3,9 +3,10 @@
 // (folders of the files being looked at), file changes and a cancel; it sends segments (shared memory),
 // progress, log lines and its memory use. Bundled into the extension (scripts/build.mjs) and started
 // by indexClient.ts; the compiled file runs the same way in the unit tests.
-import { isMainThread, parentPort } from 'worker_threads';
+import * as os from 'os';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import * as v8 from 'v8';
-import { IndexStore, Publication, StoreStatus } from './indexStore';
+import { BatchScanner, IndexStore, Publication, ScanHelper, ScanPart, StoreStatus } from './indexStore';
 
 /** Messages to the worker. */
 export type ToIndexWorker =
@@ -26,6 +27,39 @@ export type FromIndexWorker =
 
 /** How long changes wait before the index is saved again. */
 const SAVE_DELAY_MS = 5000;
+
+/** What the extension host gives the worker: its own code when it runs bundled (to start the scan helper). */
+interface IndexWorkerData { code?: string; role?: 'scan' }
+
+/**
+ * The scan helper: a second thread for a cold build on a machine with more than one core. It reads and
+ * scans the batches of files it is sent and sends back their sites (transferred, not copied).
+ */
+function startHelper(data: IndexWorkerData): { scan: ScanHelper; stop(): void } | undefined {
+  if (os.cpus().length < 2) return undefined;
+  let w: Worker;
+  try {
+    w = data.code ? new Worker(data.code, { eval: true, workerData: { role: 'scan', code: data.code } }) : new Worker(__filename, { workerData: { role: 'scan' } });
+  } catch { return undefined; }
+  let next = 0;
+  const waiting = new Map<number, { resolve(p: ScanPart): void; reject(e: Error): void }>();
+  w.on('message', (m: { id: number; part: ScanPart }) => { waiting.get(m.id)?.resolve(m.part); waiting.delete(m.id); });
+  const fail = (e: Error) => { for (const x of waiting.values()) x.reject(e); waiting.clear(); };
+  w.on('error', fail);
+  w.on('exit', () => fail(new Error('the scan helper stopped')));
+  return {
+    scan: (files) => new Promise<ScanPart>((resolve, reject) => { const id = ++next; waiting.set(id, { resolve, reject }); w.postMessage({ id, files }); }),
+    stop: () => { void w.terminate(); },
+  };
+}
+
+function helperMain(port: NonNullable<typeof parentPort>): void {
+  const scanner = new BatchScanner();
+  port.on('message', (m: { id: number; files: string[] }) => {
+    const part = scanner.scan(m.files);
+    port.postMessage({ id: m.id, part }, [part.sizes.buffer, part.mtimes.buffer, part.counts.buffer, part.hashes.buffer, part.offsets.buffer] as ArrayBuffer[]);
+  });
+}
 
 function main(port: NonNullable<typeof parentPort>): void {
   const send = (m: FromIndexWorker) => port.postMessage(m);
@@ -67,13 +101,16 @@ function main(port: NonNullable<typeof parentPort>): void {
         priority.push(...m.priority);
         running = true;
         const s = store;
+        // a cold build reads with two threads (the saved index needs none)
+        const helper = startHelper((workerData ?? {}) as IndexWorkerData);
+        s.helper = helper?.scan;
         void s.run({
           publish: (p) => publish(p),
           progress: status,
           pause: () => new Promise((r) => setImmediate(r)),
           priority: () => priority.shift(),
           rebuild: m.rebuild,
-        }).then((final) => {
+        }).finally(() => { helper?.stop(); s.helper = undefined; }).then((final) => {
           running = false;
           status(final);
           applyPending();
@@ -110,4 +147,6 @@ function main(port: NonNullable<typeof parentPort>): void {
   });
 }
 
-if (!isMainThread && parentPort) main(parentPort);
+if (!isMainThread && parentPort) {
+  if ((workerData as IndexWorkerData | undefined)?.role === 'scan') helperMain(parentPort); else main(parentPort);
+}

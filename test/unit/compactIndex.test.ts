@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import {
-  decodeIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanDefinitionSites, SiteList,
+  decodeIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanCDefines, scanDefinitionSites, SiteList,
+  WasmDefineScanner,
 } from '../../src/engine/source';
 import { IndexStore, Publication } from '../../src/context/indexStore';
 import { IndexView } from '../../src/context/indexView';
@@ -62,6 +63,48 @@ test('the byte scanner finds exactly the #defines extractDefines finds, at their
     const got = sitesOf(text, fam);
     assert.ok(got.length > 3, `${f}: ${got.length} sites`);
     assert.deepEqual(got, expected(text, fam), f);
+  }
+});
+
+test('the WebAssembly scanner finds the same sites as the JavaScript one (fixtures, random text, and the module matches its source)', async () => {
+  const wasm = WasmDefineScanner.create();
+  assert.ok(wasm, 'WebAssembly with SIMD is available in this Node');
+  const both = (bytes: Uint8Array) => {
+    const a = new SiteList(), b = new SiteList();
+    scanCDefines(bytes, bytes.length, a);
+    wasm.input(bytes.length + 1).set(bytes);
+    wasm.scan(bytes.length, b);
+    return [Array.from(a.hash.subarray(0, a.length)).concat(Array.from(a.offset.subarray(0, a.length))), Array.from(b.hash.subarray(0, b.length)).concat(Array.from(b.offset.subarray(0, b.length)))];
+  };
+  for (const f of ['examples/include/asm/page_64_types.h', 'examples/mistakes.h', 'examples/xen/page_64-2.6.27.h']) {
+    const [js, w] = both(new Uint8Array(fs.readFileSync(path.join(ROOT, f))));
+    assert.ok(js.length > 4, f);
+    assert.deepEqual(w, js, f);
+  }
+  // random text over the characters that matter, including a definition cut by the end of the text
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const pieces = ['#', ' ', '\t', '\n', '\r\n', '\\\n', 'define', 'define ', '#define ', 'A', 'b_9', '_', '9', '(', 'x', '/*', '*/', '##', 'undef'];
+  for (let r = 0; r < 400; r++) {
+    let t = '';
+    const n = 1 + rnd(200);
+    for (let i = 0; i < n; i++) t += pieces[rnd(pieces.length)];
+    const [js, w] = both(new TextEncoder().encode(t));
+    assert.deepEqual(w, js, JSON.stringify(t));
+  }
+  // a longer text than the 16-byte steps, at every length near the end
+  const long = new TextEncoder().encode('#define LONG_NAME_FOR_A_REGISTER 1\n'.repeat(3) + '  #  define\tTAIL_NAME');
+  for (let cut = 1; cut <= long.length; cut++) assert.deepEqual(both(long.subarray(0, cut))[1], both(long.subarray(0, cut))[0], `cut at ${cut}`);
+  // the committed module is the assembled source (when wabt is installed)
+  let wabtInit: (() => Promise<{ parseWat(n: string, t: string, f: object): { validate(): void; toBinary(o: object): { buffer: Uint8Array }; destroy(): void } }>) | undefined;
+  try { wabtInit = require('wabt'); } catch { wabtInit = undefined; }
+  if (wabtInit) {
+    const wabt = await wabtInit();
+    const m = wabt.parseWat('defineScan.wat', fs.readFileSync(path.join(ROOT, 'src/engine/source/defineScan.wat'), 'utf8'), { simd: true });
+    const bytes = Buffer.from(m.toBinary({}).buffer).toString('base64');
+    m.destroy();
+    const { DEFINE_SCAN_WASM } = await import('../../src/engine/source/defineScanWasm');
+    assert.equal(DEFINE_SCAN_WASM, bytes, 'defineScanWasm.ts is defineScan.wat assembled (npm run build regenerates it)');
   }
 });
 

@@ -8,6 +8,7 @@
 // as fast as a line-counting grep; assembly and linker-script forms (`.set`, `=`, `equ`) go through
 // the same line patterns as extractDefines, on the text.
 
+import { DEFINE_SCAN_WASM } from './defineScanWasm';
 import { extractDefines, IndexedDefine } from './workspaceIndex';
 import type { Family } from './scanner';
 
@@ -71,6 +72,47 @@ export function scanCDefines(buf: Uint8Array, length: number, out: SiteList): vo
     i = k - 1;
   }
 }
+
+/**
+ * scanCDefines in WebAssembly (defineScan.wat: the search for `#` 16 bytes at a time): the file is read
+ * straight into the module's memory (`input`), the sites come back in it. Undefined where WebAssembly
+ * with SIMD is not available (then scanCDefines does the work).
+ */
+export class WasmDefineScanner {
+  private constructor(private readonly memory: WebAssembly.Memory, private readonly run: (input: number, length: number, out: number) => number) {}
+
+  static create(): WasmDefineScanner | undefined {
+    try {
+      const bin = atob(DEFINE_SCAN_WASM);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      const ex = inst.exports as { memory: WebAssembly.Memory; scan(input: number, length: number, out: number): number };
+      return new WasmDefineScanner(ex.memory, ex.scan);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Where to read a file of up to `size` bytes (a view of the module's memory; valid until the next call). */
+  input(size: number): Uint8Array {
+    // the input, then room for a site per 8 bytes of it (a definition takes at least 9)
+    const need = outputAt(size) + size + 16;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    return new Uint8Array(this.memory.buffer, 0, size);
+  }
+
+  /** The sites of the `length` bytes at the start of `input`'s view, appended to `out`. */
+  scan(length: number, out: SiteList): void {
+    const at = outputAt(length);
+    const n = this.run(0, length, at);
+    const found = new Uint32Array(this.memory.buffer, at, 2 * n);
+    for (let i = 0; i < 2 * n; i += 2) out.push(found[i], found[i + 1]);
+  }
+}
+
+const outputAt = (size: number) => (size + 15) & ~7;
 
 /** Byte offsets of a latin1 text's lines, for the text-based scanners (one character is one byte). */
 function lineOffsets(text: string): number[] {
@@ -157,44 +199,51 @@ export class IndexBuilder {
 
   /** Add a file's sites under its id. */
   addFile(fileId: number, sites: SiteList): void {
-    const need = this.length + sites.length;
+    this.addSites(fileId, sites.hash, sites.offset, 0, sites.length);
+  }
+
+  /** Add `count` sites of a file from arrays (starting at `from`). */
+  addSites(fileId: number, hash: Uint32Array, offset: Uint32Array, from: number, count: number): void {
+    const need = this.length + count;
     if (need > this.hash.length) {
       let n = this.hash.length;
       while (n < need) n *= 2;
       const grow = (a: Uint32Array) => { const g = new Uint32Array(n); g.set(a.subarray(0, this.length)); return g; };
       this.hash = grow(this.hash); this.file = grow(this.file); this.offset = grow(this.offset);
     }
-    this.hash.set(sites.hash.subarray(0, sites.length), this.length);
-    this.offset.set(sites.offset.subarray(0, sites.length), this.length);
+    this.hash.set(hash.subarray(from, from + count), this.length);
+    this.offset.set(offset.subarray(from, from + count), this.length);
     this.file.fill(fileId, this.length, need);
     this.length = need;
   }
 
   /** The definitions added so far as a segment; the builder is empty afterwards (and gives back its memory). */
   build(allocate: Allocate = allocateShared): IndexSegment {
-    const seg = sortedSegment(this.length, (i) => this.hash[i], (i) => this.file[i], (i) => this.offset[i], allocate);
+    const count = this.length;
+    const seg = emptySegment(count, allocate);
+    const { hash, file, offset } = this;
+    const starts = seg.starts, shift = 32 - seg.bits, nb = 1 << seg.bits;
+    for (let i = 0; i < count; i++) starts[(hash[i] >>> shift) + 1]++;
+    for (let b = 0; b < nb; b++) starts[b + 1] += starts[b];
+    // scatter with a moving cursor per bucket
+    const cursor = starts.slice(0, nb);
+    const sh = seg.hash, sf = seg.file, so = seg.offset;
+    for (let i = 0; i < count; i++) {
+      const h = hash[i];
+      const at = cursor[h >>> shift]++;
+      sh[at] = h; sf[at] = file[i]; so[at] = offset[i];
+    }
     this.length = 0;
-    if (this.hash.length > 1 << 16) { this.hash = new Uint32Array(4096); this.file = new Uint32Array(4096); this.offset = new Uint32Array(4096); }
+    if (this.hash.length > 1 << 22) { this.hash = new Uint32Array(4096); this.file = new Uint32Array(4096); this.offset = new Uint32Array(4096); }
     return seg;
   }
 }
 
-function sortedSegment(count: number, hashAt: (i: number) => number, fileAt: (i: number) => number, offsetAt: (i: number) => number, allocate: Allocate): IndexSegment {
+/** A segment of `count` definitions with its buckets zeroed. */
+function emptySegment(count: number, allocate: Allocate): IndexSegment {
   const bits = bucketBits(count);
   const seg = new IndexSegment(allocate(segmentBytes(bits, count)), bits, count);
-  const nb = 1 << bits;
-  const shift = 32 - bits;
-  const { starts } = seg;
-  starts.fill(0);
-  for (let i = 0; i < count; i++) starts[(hashAt(i) >>> shift) + 1]++;
-  for (let b = 0; b < nb; b++) starts[b + 1] += starts[b];
-  // scatter with a moving cursor per bucket
-  const cursor = starts.slice(0, nb);
-  for (let i = 0; i < count; i++) {
-    const h = hashAt(i);
-    const at = cursor[h >>> shift]++;
-    seg.hash[at] = h; seg.file[at] = fileAt(i); seg.offset[at] = offsetAt(i);
-  }
+  seg.starts.fill(0);
   return seg;
 }
 
@@ -206,11 +255,9 @@ function sortedSegment(count: number, hashAt: (i: number) => number, fileAt: (i:
 export function mergeSegments(segments: readonly IndexSegment[], remap: (file: number) => number, allocate: Allocate = allocateShared): IndexSegment {
   let kept = 0;
   for (const s of segments) for (let i = 0; i < s.count; i++) if (remap(s.file[i]) >= 0) kept++;
-  const bits = bucketBits(kept);
-  const seg = new IndexSegment(allocate(segmentBytes(bits, kept)), bits, kept);
-  const nb = 1 << bits, shift = 32 - bits;
+  const seg = emptySegment(kept, allocate);
+  const nb = 1 << seg.bits, shift = 32 - seg.bits;
   const { starts } = seg;
-  starts.fill(0);
   for (const s of segments) for (let i = 0; i < s.count; i++) if (remap(s.file[i]) >= 0) starts[(s.hash[i] >>> shift) + 1]++;
   for (let b = 0; b < nb; b++) starts[b + 1] += starts[b];
   const cursor = starts.slice(0, nb);
