@@ -2,7 +2,9 @@
 // consistent choice of definitions, with the names the body uses and their own derivations.
 
 import { Token } from './scanner';
-import { CondAtom, MacroDef, MacroLookup, condText, tokensText } from './macros';
+import { CondAtom, MacroDef, MacroLookup, condText, stripParens, tokensText } from './macros';
+
+export { stripParens } from './macros';
 import { CType, TYPEDEFS, TYPE_WORDS } from './builtins';
 import { EvalErrorCode, EvalOptions, evaluateTokens, layeredLookup } from './evaluate';
 
@@ -72,21 +74,6 @@ export function deriveName(name: string, opts: EvalOptions = {}, depth = 2): Der
   return { name, alternatives, deps, evalDeps: res.deps };
 }
 
-/** `(a + b)` -> `a + b` when the outer parentheses enclose everything. */
-export function stripParens(text: string): string {
-  let t = text.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let level = 0;
-    let enclosing = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === '(') level++;
-      else if (t[i] === ')') { level--; if (level === 0 && i < t.length - 1) { enclosing = false; break; } }
-    }
-    if (!enclosing) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
 
 /** A lookup that offers only the candidates consistent with an alternative's conditions. */
 function restrictTo(lookup: (name: string) => readonly MacroDef[] | undefined, conds: CondAtom[]): MacroLookup {

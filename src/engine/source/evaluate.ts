@@ -18,7 +18,7 @@ export { DerivationAlternative, Derivation, stepValue, deriveName, stripParens, 
 import { parseCharLiteral, parseLiteral, LiteralDialect } from './literals';
 import { Family, Token, tokenize } from './scanner';
 import { PagingMode } from '../paging';
-import { CondAtom, MacroDef, MacroLookup, condText, isDeclaration } from './macros';
+import { CondAtom, MacroDef, MacroLookup, condText, isDeclaration, stripParens } from './macros';
 import { CType, DataModel, DEFAULT_MODE_ID, ILP32, LP64, TYPEDEFS, builtinMacros, defaultMode, isRuntimeName } from './builtins';
 
 // ---------------------------------------------------------------------------------------------
@@ -957,27 +957,13 @@ function enumType(v: Val, m: DataModel): Val {
  * GENMASK check (`__builtin_choose_expr(__builtin_constant_p(e), e, 0)`) the `e` inside.
  */
 function assertionText(width: string): string {
-  let t = stripOuter(width).replace(/^-\s*!\s*!\s*/, '');
-  t = stripOuter(t);
+  let t = stripParens(width).replace(/^-\s*!\s*!\s*/, '');
+  t = stripParens(t);
   const m = /^__builtin_choose_expr\(__builtin_constant_p\((.*)\), (.*), 0\)$/.exec(t);
-  if (m && stripOuter(m[1]) === stripOuter(m[2])) t = stripOuter(m[2]);
+  if (m && stripParens(m[1]) === stripParens(m[2])) t = stripParens(m[2]);
   return t;
 }
 
-/** `(e)` -> `e` when the parentheses enclose everything (for messages). */
-function stripOuter(text: string): string {
-  let t = text.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let level = 0, enclosing = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === '(') level++;
-      else if (t[i] === ')') { level--; if (level === 0 && i < t.length - 1) { enclosing = false; break; } }
-    }
-    if (!enclosing) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
 const POISON: Val = { poison: true };
 const isPoison = (x: Val): x is { poison: true } => 'poison' in x;
 

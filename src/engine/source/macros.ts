@@ -114,3 +114,19 @@ export function makeSymbol(name: string, body: Token[], conditions: CondAtom[] =
   const bodyText = tokensText(body);
   return { name, body, bodyText, conditions, kind: 'symbol', origin, sig: macroSig(name, undefined, bodyText, conditions, 'symbol') };
 }
+
+/** `(a + b)` -> `a + b` when the outer parentheses enclose everything. */
+export function stripParens(text: string): string {
+  let t = text.trim();
+  while (t.startsWith('(') && t.endsWith(')')) {
+    let level = 0;
+    let enclosing = true;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === '(') level++;
+      else if (t[i] === ')') { level--; if (level === 0 && i < t.length - 1) { enclosing = false; break; } }
+    }
+    if (!enclosing) break;
+    t = t.slice(1, -1).trim();
+  }
+  return t;
+}
