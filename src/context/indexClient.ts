@@ -1,7 +1,7 @@
 // The workspace index of `#define`s and assembler symbols, as the extension host sees it: the index
 // worker (indexWorker.ts) walks and reads the tree and publishes segments in shared memory; this
 // client keeps them (IndexView), answers the analyses' lookups at once with what is known, and tells
-// them to refresh when the index has grown a name they missed. Saved in the extension's storage and
+// them to refresh when the index has grown an answer they need (a name they missed, a nearer file). Saved in the extension's storage and
 // loaded at start; a file watcher sends changed files to the worker, which reads those files only.
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -9,21 +9,25 @@ import { Worker } from 'worker_threads';
 import { MacroDef } from '../engine/source';
 import { Configuration } from './configuration';
 import { INDEX_FILE_NAME, StoreStatus } from './indexStore';
-import { IndexView, INDEX_NOTE } from './indexView';
+import { IndexView, INDEX_NOTE, LookupWatch } from './indexView';
 import type { FromIndexWorker, ToIndexWorker } from './indexWorker';
 
 /** Set by scripts/build.mjs: the worker's bundled code (the extension ships as one file). */
 declare const __PAGING_LAYOUT_INDEX_WORKER__: string | undefined;
 
 const WATCHED_FILES = '**/*.{h,S,inc,asm}';
-/** Delay after activation before indexing starts, so that opening the first file is not slowed down. */
-const START_DELAY_MS = 500;
+/** Delay after activation before the worker starts (it never blocks this thread: only to let activation finish). */
+const START_DELAY_MS = 0;
 /** File changes are sent to the worker in batches. */
 const CHANGE_BATCH_MS = 300;
-/** Analyses are told to refresh at most this often while the index grows. */
-const REFRESH_EVERY_MS = 1000;
-/** Names the analyses missed, remembered to decide whether a new segment helps them (beyond this: any segment does). */
-const MAX_MISSES = 50_000;
+/**
+ * Analyses are told to refresh at most this often while the index grows (each refresh analyses and
+ * checks the open documents again): the first part of the index (the open files' folders) and the
+ * end of a run refresh at once.
+ */
+const REFRESH_EVERY_MS = 4000;
+/** Names the analyses looked up, remembered to decide whether a new segment changes an answer (beyond this: any segment does). */
+const MAX_WATCHED = 50_000;
 /** workspaceState key: the user stopped indexing in this workspace (until Rebuild). */
 const STOPPED_KEY = 'pagingLayout.index.stopped';
 
@@ -58,8 +62,8 @@ export class WorkspaceIndexClient implements vscode.Disposable {
   private startTimer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
   private lastRefresh = 0;
-  private readonly missed = new Set<string>();
-  private missOverflow = false;
+  private lookups: LookupWatch = { missed: new Set(), served: new Map() };
+  private lookupsOverflow = false;
   private extension?: vscode.ExtensionContext;
   private output?: vscode.LogOutputChannel;
   /** Log lines of this session (also in the "Paging Layout" output channel). */
@@ -88,7 +92,7 @@ export class WorkspaceIndexClient implements vscode.Disposable {
   /** Macro lookup for a file (definitions nearest to it first), or undefined while nothing is indexed. */
   lookupFor(file: string): ((name: string) => MacroDef[] | undefined) | undefined {
     if (this.view.empty) return undefined;
-    return this.view.macroLookup(file, this.missOverflow ? undefined : this.missed);
+    return this.view.macroLookup(file, this.lookupsOverflow ? undefined : this.lookups);
   }
 
   private log(message: string): void {
@@ -172,8 +176,7 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     this.worker = undefined;
     if (w) void w.terminate();
     this.view.reset();
-    this.missed.clear();
-    this.missOverflow = false;
+    this.resetWatch();
   }
 
   private restart(rebuild: boolean): void {
@@ -223,9 +226,9 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     switch (m.type) {
       case 'segment': {
         const seg = this.view.apply(m);
-        // Refresh the analyses when the new part defines a name they looked for, or when files changed.
-        const helps = m.update || m.dead.length > 0 || (seg !== undefined && (this.missOverflow || IndexView.mayDefine(seg, this.missed)));
-        if (this.missed.size > MAX_MISSES) { this.missed.clear(); this.missOverflow = true; }
+        // Refresh the analyses when the new part changes an answer (a name they missed, a nearer file), or when files changed.
+        const helps = m.update || m.dead.length > 0 || (seg !== undefined && (this.lookupsOverflow || this.view.improves(seg, this.lookups)));
+        if (this.lookups.missed.size + this.lookups.served.size > MAX_WATCHED) { this.resetWatch(); this.lookupsOverflow = true; }
         if (helps || (seg && this.view.segmentCount === 1)) this.scheduleRefresh();
         this.fireStatus();
         return;
@@ -238,8 +241,6 @@ export class WorkspaceIndexClient implements vscode.Disposable {
           this.log(`index ready: ${s.done} files, ${s.definitions} definitions in ${(s.elapsedMs / 1000).toFixed(1)} s` +
             (s.fromStorage ? ` (saved index, ${s.fromStorage.reread} files read again, ${s.fromStorage.removed} removed)` : '') +
             (s.skipped ? `, ${s.skipped} files skipped` : '') + (s.cappedAt ? `, limited to ${s.cappedAt.limit} of ${s.cappedAt.found} files by pagingLayout.workspaceIndex.maxFiles` : ''));
-          // names resolved while the index grew may have a nearer definition now
-          this.scheduleRefresh(true);
         }
         if (m.status.phase === 'cancelled' && before !== 'cancelled') this.log(`indexing stopped at ${m.status.done} of ${m.status.total || '?'} files`);
         if (['ready', 'cancelled', 'failed'].includes(m.status.phase)) for (const r of this.readyWaiters.splice(0)) r();
@@ -258,13 +259,17 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       this.lastRefresh = Date.now();
-      this.missed.clear();
-      this.missOverflow = false;
+      this.resetWatch();
       this.emitter.fire();
     }, wait);
   }
 
   private fireStatus(): void { this.statusEmitter.fire(this.state); }
+
+  private resetWatch(): void {
+    this.lookups = { missed: new Set(), served: new Map() };
+    this.lookupsOverflow = false;
+  }
 
   /** Directories to index first for some documents: each one's folder, its nearest `include` folder, and the root's `include`. */
   private priorityDirs(uris: readonly vscode.Uri[]): string[] {

@@ -160,7 +160,9 @@ export class IndexStore {
   readonly byPath = new Map<string, number>();
   segments: { id: number; segment: IndexSegment }[] = [];
   private builder = new IndexBuilder();
-  private reader = new SiteReader();
+  private siteReader?: SiteReader;
+  /** The reader (its buffers and the scanner's memory are let go after a run: updates are few and small). */
+  private get reader(): SiteReader { return (this.siteReader ??= new SiteReader()); }
   private nextSegment = 1;
   /** A thread that reads and scans files too (the cold build uses both cores). */
   helper?: ScanHelper;
@@ -512,6 +514,7 @@ export class IndexStore {
   }
 
   private finish(phase: 'ready' | 'cancelled'): StoreStatus {
+    this.siteReader = undefined;
     this.setPhase(phase);
     return { ...this.status };
   }

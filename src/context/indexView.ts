@@ -19,6 +19,12 @@ export interface SegmentMessage {
   dead: number[];
 }
 
+/** What lookups answered since the analyses last refreshed: names not found, and names found (for which file, how near). */
+export interface LookupWatch {
+  missed: Set<string>;
+  served: Map<string, { near: string; affinity: number }[]>;
+}
+
 /** Where a name is defined: the file and the offset of the defining line. */
 export interface Site {
   fileId: number;
@@ -183,9 +189,21 @@ export class IndexView {
     return out;
   }
 
-  /** Whether a segment may define one of the names (by hash). */
-  static mayDefine(segment: IndexSegment, names: Iterable<string>): boolean {
-    for (const n of names) if (segment.has(nameHash(n))) return true;
+  /**
+   * Whether a new segment changes what lookups answered: it defines a name they missed, or a name they
+   * found with a file nearer to the file that asked (by hash: a false alarm costs one refresh, never a miss).
+   */
+  improves(segment: IndexSegment, watch: LookupWatch): boolean {
+    for (const n of watch.missed) if (segment.has(nameHash(n))) return true;
+    for (const [name, asked] of watch.served) {
+      let better = false;
+      segment.forEach(nameHash(name), (fileId) => {
+        const f = this.files[fileId];
+        if (better || f === undefined || this.isDead(fileId)) return;
+        for (const a of asked) if (pathAffinity(f, a.near) > a.affinity) { better = true; return; }
+      });
+      if (better) return true;
+    }
     return false;
   }
 
@@ -201,14 +219,22 @@ export class IndexView {
   /**
    * The evaluator's fallback for a file: a name's nearest definition (by path), as a macro whose origin
    * says it came from the index and whether other files define it differently. Only the nearest site and
-   * a few others are read, however many files define the name. `missed` collects names the index lacks.
+   * a few others are read, however many files define the name. `watch` records what was answered.
    */
-  macroLookup(near: string, missed?: Set<string>): (name: string) => MacroDef[] | undefined {
+  macroLookup(near: string, watch?: LookupWatch): (name: string) => MacroDef[] | undefined {
     const memo = new Map<string, MacroDef[] | undefined>();
     return (name) => {
       if (memo.has(name)) return memo.get(name);
       const result = this.resolve(name, near);
-      if (!result && missed) missed.add(name);
+      if (watch) {
+        const file = result?.[0].origin?.file;
+        if (!file) watch.missed.add(name);
+        else {
+          let l = watch.served.get(name);
+          if (!l) watch.served.set(name, (l = []));
+          if (l.length < 8 && !l.some((x) => x.near === near)) l.push({ near, affinity: pathAffinity(file, near) });
+        }
+      }
       memo.set(name, result);
       return result;
     };

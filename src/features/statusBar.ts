@@ -41,7 +41,7 @@ export function register(ctx: PagingContext): void {
     wasBusy = busy;
     if (!s.text || !config.statusBarEnabled()) { index.hide(); return; }
     index.text = s.text;
-    index.tooltip = new vscode.MarkdownString(s.tooltip, true);
+    index.tooltip = s.tooltip;
     index.command = s.command;
     index.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     index.accessibilityInformation = { label: s.accessibilityLabel };

@@ -61,6 +61,42 @@ test('a hover resolved through the index gives the value and names the headers i
   }
 });
 
+test('a new part of the index refreshes the analyses only when it changes an answer: a missed name, a nearer file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-index-watch-'));
+  try {
+    writeTree(dir, {
+      'a/far/x.h': '#define SHARED_BASE 0x1000\n',
+      'b/near/y.h': '#define SHARED_BASE 0x2000\n#define ONLY_LATER 7\n',
+      'b/near/z.h': '#define OTHER 1\n',
+      'c/z.h': '#define SHARED_BASE 0x3000\n',
+    });
+    const store = new IndexStore({ roots: [dir], maxFiles: 0 });
+    const view = new IndexView();
+    const part = (files: string[]) => {
+      for (const f of files) store.indexFile(path.join(dir, f));
+      const p = store.publish()!;
+      return view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead })!;
+    };
+    part(['a/far/x.h']);
+    const watch = { missed: new Set<string>(), served: new Map<string, { near: string; affinity: number }[]>() };
+    const near = path.join(dir, 'b/near/w.h');
+    const look = view.macroLookup(near, watch);
+    assert.equal(look('SHARED_BASE')![0].bodyText, '0x1000');
+    assert.equal(look('ONLY_LATER'), undefined);
+    assert.deepEqual([...watch.missed], ['ONLY_LATER']);
+    // a part with neither the missed name nor a nearer SHARED_BASE: no refresh
+    assert.equal(view.improves(part(['c/z.h']), { missed: new Set(), served: watch.served }), false);
+    assert.equal(view.improves(part(['b/near/z.h']), watch), false);
+    // a nearer SHARED_BASE and the missed name: refresh
+    const seg = part(['b/near/y.h']);
+    assert.equal(view.improves(seg, { missed: new Set(), served: watch.served }), true);
+    assert.equal(view.improves(seg, { missed: watch.missed, served: new Map() }), true);
+    assert.equal(view.macroLookup(near)('SHARED_BASE')![0].bodyText, '0x2000');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const state = (s: Partial<IndexState>): IndexState => ({
   phase: 'ready', done: 0, total: 0, definitions: 0, skipped: 0, elapsedMs: 0, enabled: true, files: 0, bytes: 0, ...s,
 });
@@ -75,7 +111,8 @@ test('the status bar says how far indexing is, when a saved index is checked, wh
   assert.equal(indexStatusItem(state({ phase: 'ready', files: 24728, definitions: 4_677_687 })).text, undefined, 'nothing to say when all is indexed');
   const capped = indexStatusItem(state({ phase: 'ready', files: 20000, cappedAt: { limit: 20000, found: 24728 } }));
   assert.equal(capped.text, '$(warning) #defines: 20k files');
-  assert.match(capped.tooltip, /limited to 20,000 of 24,728 files by `pagingLayout.workspaceIndex.maxFiles`/);
+  assert.match(capped.tooltip, /limited to 20,000 of 24,728 files by the setting pagingLayout.workspaceIndex.maxFiles/);
+  assert.doesNotMatch(building.tooltip + capped.tooltip, /\*\*|`/, 'plain-text tooltips');
   assert.equal(capped.warning, true);
   const stopped = indexStatusItem(state({ phase: 'cancelled', files: 300, total: 1000 }));
   assert.equal(stopped.text, '$(circle-slash) #defines: stopped at 300 files');

@@ -1,0 +1,202 @@
+// The extension-host side of bench/indexEditor.bench.mjs (loaded as the extension tests module by
+// code-server with a kernel tree as the workspace). First run ("cold"): the index is built from
+// scratch while the map opens and hovers run on a header, with a timer-lag probe on the extension
+// host's thread; then memory after indexing. After the driver reloads the window ("warm"): how soon the
+// saved index is back. Results go to the console as `BENCH {json}` lines; `BENCH-DONE` ends a run.
+import * as fs from 'fs';
+import * as inspector from 'inspector';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'paging-layout.paging-layout';
+const HEADER = 'arch/x86/include/asm/pgtable_64_types.h';
+const BUILDING = ['loading', 'walking', 'indexing', 'checking'];
+/** The marker the first run leaves for the run after the reload. */
+const MARKER = path.join(os.tmpdir(), `paging-layout-index-editor-bench-${process.env.PAGING_LAYOUT_BENCH_ID ?? 'default'}.json`);
+
+interface IndexStateLike {
+  phase: string; done: number; total: number; files: number; definitions: number; bytes: number; skipped: number; elapsedMs: number;
+  fromStorage?: { reread: number; removed: number };
+  worker?: { heapUsed: number; heapTotal: number; segmentBytes: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const state = async (memory = false) => (await vscode.commands.executeCommand<IndexStateLike>('pagingLayout.indexState', { memory }))!;
+const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const a = [...xs].sort((x, y) => x - y);
+  return a[Math.min(a.length - 1, Math.floor(q * a.length))];
+}
+
+/** Every task of this thread longer than the probe's period shows as a late timer. */
+class LagProbe {
+  private timer: NodeJS.Timeout;
+  private last = performance.now();
+  readonly long: { atMs: number; lagMs: number; phase: string }[] = [];
+  max = 0;
+  phase = 'start';
+  private readonly t0 = performance.now();
+  constructor(private readonly period = 5) {
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const lag = now - this.last - this.period;
+      this.last = now;
+      if (lag > this.max && BUILDING.includes(this.phase)) this.max = lag;
+      if (lag > 50) this.long.push({ atMs: Math.round(now - this.t0), lagMs: Math.round(lag), phase: this.phase });
+    }, period);
+  }
+  stop(): void { clearInterval(this.timer); }
+  /** Long tasks while the index was building. */
+  whileBuilding(): { atMs: number; lagMs: number; phase: string }[] { return this.long.filter((l) => BUILDING.includes(l.phase)); }
+}
+
+async function hoverOnce(uri: vscode.Uri, pos: vscode.Position): Promise<{ ms: number; text: string }> {
+  const t = performance.now();
+  const hs = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
+  const ms = performance.now() - t;
+  return { ms, text: hs.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')).join('\n') };
+}
+
+function emit(kind: string, data: object): void { console.log(`BENCH ${JSON.stringify({ kind, ...data })}`); }
+
+async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(path.join(root, HEADER));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  const text = doc.getText();
+  const at = (needle: string, off = 2) => doc.positionAt(text.indexOf(needle) + off);
+  const positions = [at('MODULES_VADDR'), at('VMALLOC_START'), at('__START_KERNEL_map'), at('0xffff'), at('MODULES_END')];
+  // a document no provider of ours answers: the round trip of a hover request alone
+  const plain = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'nothing to say here\n' });
+
+  const rssBefore = process.memoryUsage().rss;
+  const start = performance.now();
+  await vscode.commands.executeCommand('pagingLayout.rebuildIndex');
+  probe.phase = 'loading';
+  // the map, while the worker indexes
+  const mapT = performance.now();
+  await vscode.commands.executeCommand('pagingLayout.showMap');
+  for (;;) {
+    const s = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
+    if ((s?.rows.length ?? 0) > 5) break;
+    if (performance.now() - mapT > 60_000) throw new Error('the map did not paint within 60 s');
+    await sleep(10);
+  }
+  const mapPaintMs = performance.now() - mapT;
+  const phaseAtMap = (await state()).phase;
+  await vscode.window.showTextDocument(doc, { preview: false });
+
+  // hovers until the index is ready
+  const during: number[] = [], after: number[] = [], baseline: number[] = [];
+  let resolvedAt: number | undefined, resolvedDone = 0;
+  let s = await state();
+  let k = 0;
+  while (BUILDING.includes(s.phase) || s.phase === 'idle') {
+    probe.phase = s.phase;
+    const h = await hoverOnce(doc.uri, positions[k++ % positions.length]);
+    during.push(h.ms);
+    if (resolvedAt === undefined && /0xffff_ffff_c000_0000/.test(h.text)) { resolvedAt = performance.now() - start; resolvedDone = s.done; }
+    if (k % 5 === 0) baseline.push((await hoverOnce(plain.uri, new vscode.Position(0, 2))).ms);
+    s = await state();
+    if (performance.now() - start > 600_000) throw new Error('indexing took more than 10 minutes');
+  }
+  probe.phase = s.phase;
+  const readyMs = performance.now() - start;
+  for (let i = 0; i < 200; i++) after.push((await hoverOnce(doc.uri, positions[i % positions.length])).ms);
+  const modules = (await hoverOnce(doc.uri, positions[0])).text;
+  // memory once the index is built (the worker thread lives in this process: its heap is part of the RSS)
+  await sleep(2000);
+  const mem = await state(true);
+  const rssAfter = process.memoryUsage().rss;
+  emit('cold', {
+    tree: root, activatedAfterMs: t0, files: mem.files, definitions: mem.definitions, skipped: mem.skipped,
+    indexReadyMs: Math.round(readyMs), workerElapsedMs: s.elapsedMs, mapPaintMs: Math.round(mapPaintMs), phaseAtMap,
+    hoverResolvedMs: resolvedAt !== undefined ? Math.round(resolvedAt) : null, hoverResolvedAtFiles: resolvedDone,
+    hoverDuring: { n: during.length, p50: quantile(during, 0.5), p99: quantile(during, 0.99), max: Math.max(...during) },
+    hoverAfter: { n: after.length, p50: quantile(after, 0.5), p99: quantile(after, 0.99), max: Math.max(...after) },
+    hoverRoundTrip: { n: baseline.length, p50: quantile(baseline, 0.5), p99: quantile(baseline, 0.99) },
+    lagWhileIndexing: { maxMs: Math.round(probe.max), over50: probe.whileBuilding() },
+    rssBeforeMb: mb(rssBefore), rssAfterMb: mb(rssAfter), sharedIndexMb: mb(mem.bytes),
+    workerHeapUsedMb: mem.worker ? mb(mem.worker.heapUsed) : null, workerHeapTotalMb: mem.worker ? mb(mem.worker.heapTotal) : null,
+    modulesHover: modules.slice(0, 400),
+    loadavg: os.loadavg(),
+  });
+  fs.writeFileSync(MARKER, JSON.stringify({ at: Date.now() }));
+}
+
+async function warm(root: string, probe: LagProbe, t0: number, scriptStart: number): Promise<void> {
+  // the extension loads the saved index by itself after activation: watch it come back
+  let firstLookups: number | undefined;
+  let s = await state();
+  const begin = performance.now();
+  while (s.phase !== 'ready') {
+    probe.phase = s.phase === 'idle' ? 'loading' : s.phase;
+    if (firstLookups === undefined && s.files > 0) firstLookups = performance.now() - scriptStart;
+    if (performance.now() - begin > 120_000) throw new Error(`the saved index was not ready within 120 s (phase ${s.phase})`);
+    await sleep(5);
+    s = await state();
+  }
+  const readyAt = performance.now() - scriptStart;
+  probe.phase = 'ready';
+  const doc = await vscode.workspace.openTextDocument(path.join(root, HEADER));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  const text = doc.getText();
+  const h = await hoverOnce(doc.uri, doc.positionAt(text.indexOf('MODULES_VADDR') + 2));
+  await sleep(2000);
+  const mem = await state(true);
+  emit('warm', {
+    tree: root, activatedAfterMs: t0, fromStorage: s.fromStorage ?? null, files: s.files, definitions: s.definitions,
+    workerElapsedMs: s.elapsedMs, lookupsAfterScriptStartMs: firstLookups !== undefined ? Math.round(firstLookups) : 0, readyAfterScriptStartMs: Math.round(readyAt),
+    modulesResolved: /0xffff_ffff_c000_0000/.test(h.text), hoverMs: h.ms,
+    lagWhileLoading: { maxMs: Math.round(probe.max), over50: probe.whileBuilding() },
+    rssMb: mb(process.memoryUsage().rss), sharedIndexMb: mb(mem.bytes), workerHeapUsedMb: mem.worker ? mb(mem.worker.heapUsed) : null,
+    loadavg: os.loadavg(),
+  });
+  fs.rmSync(MARKER, { force: true });
+}
+
+/** With PAGING_LAYOUT_BENCH_PROFILE=DIR: a CPU profile of the extension host's thread for each run (to name its long tasks). */
+function startProfile(): (() => Promise<void>) | undefined {
+  const dir = process.env.PAGING_LAYOUT_BENCH_PROFILE;
+  if (!dir) return undefined;
+  const label = fs.existsSync(MARKER) ? 'warm' : 'cold';
+  const session = new inspector.Session();
+  session.connect();
+  const post = (m: string, p?: object) => new Promise<unknown>((resolve, reject) => session.post(m, p ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+  void post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start'));
+  return async () => {
+    const r = await post('Profiler.stop') as { profile: object };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `host-${label}-${Date.now()}.cpuprofile`), JSON.stringify(r.profile));
+    session.disconnect();
+  };
+}
+
+export async function run(): Promise<void> {
+  const scriptStart = performance.now();
+  const probe = new LagProbe();
+  const stopProfile = startProfile();
+  try {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!root) throw new Error('no workspace folder');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+    // activation without any file open: workspaceContains of the tree's top-level names
+    while (!ext.isActive) {
+      if (performance.now() - scriptStart > 60_000) throw new Error('the extension did not activate within 60 s without a file open');
+      await sleep(10);
+    }
+    const t0 = Math.round(performance.now() - scriptStart);
+    if (fs.existsSync(MARKER)) await warm(root, probe, t0, scriptStart);
+    else await cold(root, probe, t0);
+  } catch (e) {
+    emit('error', { message: (e as Error).message });
+  } finally {
+    probe.stop();
+    await stopProfile?.().catch(() => undefined);
+    console.log('BENCH-DONE');
+  }
+}
