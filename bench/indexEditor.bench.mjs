@@ -82,6 +82,7 @@ async function main() {
   for (const t of c.lagWhileIndexing.over50) console.log(`    ${t.lagMs} ms at ${t.atMs} ms: ${t.ours !== undefined ? `${t.ours} % in this extension${t.top ? ` (${t.top})` : ''}; else ${t.other}` : 'no profile'}`);
   console.log(`  memory after indexing: extension host RSS ${c.rssAfterMb} MB (before ${c.rssBeforeMb} MB; target <= 400 MB), index ${c.sharedIndexMb} MB shared, worker heap ${c.workerHeapUsedMb} MB used of ${c.workerHeapTotalMb} MB (target <= 500 MB)`);
   console.log(`  reopened (window reload): saved index ready ${w.workerElapsedMs} ms after the worker started (lookups after ${w.lookupsAfterScriptStartMs} ms, ready ${w.readyAfterScriptStartMs} ms after the bench module started; target <= 2000 ms), ${w.fromStorage?.reread} files read again; reload to ready ${w.reloadToReadyMs} ms`);
+  console.log(`  peers with no index being built (after the reload): map first paint ${w.mapPaintIdleMs} ms; hover p50 ${w.hoverIdle.p50.toFixed(1)} ms, p99 ${w.hoverIdle.p99.toFixed(1)} ms`);
   console.log(`  longest extension-host task while the saved index loaded: ${w.lagWhileLoading.maxMs} ms; RSS ${w.rssMb} MB`);
   for (const t of w.lagWhileLoading.over50) console.log(`    ${t.lagMs} ms at ${t.atMs} ms: ${t.ours !== undefined ? `${t.ours} % in this extension${t.top ? ` (${t.top})` : ''}; else ${t.other}` : 'no profile'}`);
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ date: new Date().toISOString(), tree: TREE, cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg(), ...results }, null, 2) + '\n');

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import {
-  decodeIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanCDefines, scanDefinitionSites, SiteList,
+  decodeIndex, DefineIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanCDefines, scanDefinitionSites, SiteList,
   WasmDefineScanner,
 } from '../../src/engine/source';
 import { IndexStore, Publication } from '../../src/context/indexStore';
@@ -323,6 +323,16 @@ test('linear growth: definitions of one file, continuation lines of one definiti
   const cont = (n: number) => `#define LONG \\\n${'  (1) + \\\n'.repeat(n)}  0\n`;
   const e1 = timeOf(() => extractDefines(cont(20_000), 'c')), e4 = timeOf(() => extractDefines(cont(80_000), 'c'));
   assert.ok(e4 < e1 * 4 * 2.5 + 5, `continuations: ${e1.toFixed(1)} ms at n, ${e4.toFixed(1)} ms at 4n`);
+  // the small in-memory index: replacing a file that defines one name n times, next to other files defining it
+  const same = (n: number) => Array.from({ length: n }, (_, i) => `#define SAME_NAME ${i}`).join('\n');
+  const replace = (n: number) => () => {
+    const idx = new DefineIndex();
+    for (let f = 0; f < 200; f++) idx.addFile(`/ws/o${f}.h`, '#define SAME_NAME 1');
+    idx.addFile('/ws/hostile.h', same(n));
+    idx.addFile('/ws/hostile.h', '#define SAME_NAME 2');
+  };
+  const r1 = timeOf(replace(5_000), 3), r4 = timeOf(replace(20_000), 3);
+  assert.ok(r4 < r1 * 4 * 2.5 + 5, `replace: ${r1.toFixed(1)} ms at n, ${r4.toFixed(1)} ms at 4n`);
   // one name defined by n files: a lookup reads only the nearest few
   const seg = segmentOf(Array.from({ length: 4000 }, () => ['SAME']));
   assert.equal(find(seg, 'SAME').length, 4000);

@@ -142,8 +142,12 @@ export class DefineIndex {
     const defs = this.byFile.get(file);
     if (!defs) return;
     this.byFile.delete(file);
+    // each name once: a file defining one name many times costs one pass over that name's list
+    const names = new Set<string>();
     for (const d of defs) {
       this.defCache.delete(d);
+      if (names.has(d.name)) continue;
+      names.add(d.name);
       const cur = this.byName.get(d.name);
       if (cur === undefined) continue;
       const rest = (Array.isArray(cur) ? cur : [cur]).filter((x) => x.file !== file);
