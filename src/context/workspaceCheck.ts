@@ -47,7 +47,8 @@ export function checkJobs(): number {
 export async function checkInWorkers(cli: string, files: readonly string[], settings: WorkerCheckSettings, hooks: {
   jobs?: number;
   cancelled?: () => boolean;
-  onResults?: (byFile: Map<string, Reported['f'][]>, progress: WorkerCheckProgress) => void;
+  /** Each batch: the findings of its files that have some, the progress, and every file of the batch (to clear the others). */
+  onResults?: (byFile: Map<string, Reported['f'][]>, progress: WorkerCheckProgress, checked: readonly string[]) => void;
 } = {}): Promise<WorkerCheckResult> {
   const findings = new Map<string, Reported['f'][]>();
   const notes: string[] = [];
@@ -80,7 +81,7 @@ export async function checkInWorkers(cli: string, files: readonly string[], sett
       for (const u of m.unreadable) notes.push(u);
       done += current.length;
       for (const l of batch.values()) total += l.length;
-      hooks.onResults?.(batch, { done, total: files.length, findings: total });
+      hooks.onResults?.(batch, { done, total: files.length, findings: total }, current);
       feed();
     });
     w.on('error', (e) => { notes.push(`a check worker failed on ${current.length} files: ${e.message}`); });
