@@ -29,7 +29,8 @@ export class LayoutService implements vscode.Disposable {
 
   constructor(private readonly config: Configuration, private readonly boots?: BootStore) {
     this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)! };
-    if (boots) this.disposables.push(boots.onDidChange(() => void this.reload()));
+    // New or removed boots reach the pickers through allLayouts(); the active layout is read again only when it is a boot's.
+    if (boots) this.disposables.push(boots.onDidChange(() => { if (this.config.layout().id.includes(BOOT_ID_MARK) || this.choice.layout.origin.startsWith('boot:')) void this.reload(); }));
     this.disposables.push(
       config.onDidChange(() => void this.reload()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),

@@ -192,6 +192,12 @@ class MapPanelController implements vscode.Disposable {
       if (!this.panel) return;
       const ids = [this.state.layoutId, this.state.compareWith].filter((x): x is string => !!x);
       for (const id of ids) if (!(await this.findLayout(id))) { await this.showLayout(undefined); return; }
+      // A boot shown may have changed with the imports (a System.map paired with its kallsyms): drawn again.
+      if (ids.some((id) => this.boots().some((b) => b.id === id)) || (!this.state.layoutId && isBootLayout(this.layouts.layout))) {
+        if (this.state.compareWith) await this.showCompare(this.state.layoutId, this.state.compareWith);
+        else await this.showLayout(this.state.layoutId);
+        return;
+      }
       const shown = await this.findLayout(this.state.layoutId);
       this.post({ type: 'imports', imports: this.importsFor(shown), choices: await this.choices() });
     }, 60);
