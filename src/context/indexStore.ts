@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Allocate, allocateShared, decodeIndex, encodeIndex, Family, familyFor, IndexBuilder, IndexFormatError, IndexMeta, IndexSegment,
-  looksBinary, mergeSegments, scanDefinitionSites, SiteList, WasmDefineScanner,
+  looksBinary, mergeSegments, scanCDefines, scanDefinitionSites, SiteList, WasmDefineScanner,
 } from '../engine/source';
 
 /** Files the index reads: headers, assembly (and `.lds.S` linker scripts), NASM includes. */
@@ -16,6 +16,8 @@ export const INDEXED_FILE = /\.(?:h|S|inc|asm)$/;
 export const EXCLUDED_FOLDER_NAMES: readonly string[] = ['node_modules', 'out', 'dist'];
 /** Largest file indexed; a larger one is counted as skipped. */
 export const MAX_INDEXED_FILE_BYTES = 64 * 1024 * 1024;
+/** Bytes of a C file read and scanned at a time. */
+const READ_PIECE = 4 << 20;
 /** Definitions per segment while a tree is indexed. */
 const SEGMENT_DEFINITIONS = 256 * 1024;
 /** Files per batch for the scan helper. */
@@ -119,27 +121,56 @@ class SiteReader {
     const family = indexFamily(file);
     let fd: number;
     try { fd = fs.openSync(file, 'r'); } catch { return false; }
-    let buf: Uint8Array, n = 0;
     try {
       const st = fs.fstatSync(fd);
       this.size = st.size; this.mtime = st.mtimeMs;
       if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return false;
-      // one byte more than the size: a file that grew is read to its new size or cut there
-      if (this.wasm && family === 'c') buf = this.wasm.input(st.size + 1);
-      else {
-        if (st.size + 1 > this.own.length) this.own = Buffer.allocUnsafe(Math.max(st.size + 1, this.own.length * 2));
-        else if (this.own.length > 8 << 20 && st.size < 1 << 20) this.own = Buffer.allocUnsafe(1 << 20);
-        buf = this.own as unknown as Uint8Array;
-      }
-      for (let r; n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0;) n += r;
+      this.sites.clear();
+      return family === 'c' ? this.readC(fd) : this.readWhole(fd, st.size, family);
     } catch { return false; } finally { fs.closeSync(fd); }
-    if (looksBinary(buf.subarray(0, Math.min(n, 8192)))) return false;
-    this.sites.clear();
-    if (this.wasm && family === 'c') this.wasm.scan(n, this.sites);
-    else {
-      const b = Buffer.from(buf.buffer, buf.byteOffset, n);
-      scanDefinitionSites(buf, n, family, this.sites, (x, y) => latin1(b, x, y));
+  }
+
+  /** A buffer of `n` bytes whose first `keep` bytes are kept (the scanner's memory, or our own). */
+  private buffer(n: number, keep: number): Uint8Array {
+    if (this.wasm) return this.wasm.input(n);
+    if (n > this.own.length) { const b = Buffer.allocUnsafe(n); (b as unknown as Uint8Array).set((this.own as unknown as Uint8Array).subarray(0, keep)); this.own = b; }
+    return this.own as unknown as Uint8Array;
+  }
+
+  /**
+   * C-preprocessed files in pieces of at most READ_PIECE bytes cut after a line (a longer line gets a
+   * larger piece), so that memory follows the longest line, not the largest file. The three bytes before
+   * a piece go with it: the continuation check looks at the end of the line before.
+   */
+  private readC(fd: number): boolean {
+    let cap = READ_PIECE, carry = 0, base = 0, first = true;
+    for (;;) {
+      const buf = this.buffer(cap, carry);
+      let n = carry;
+      for (let r; n < cap && (r = fs.readSync(fd, buf, n, cap - n, null)) > 0;) n += r;
+      const eof = n < cap;
+      if (first) { if (looksBinary(buf.subarray(0, Math.min(n, 8192)))) return false; first = false; }
+      const end = eof ? n : buf.lastIndexOf(10, n - 1) + 1;
+      if (end <= 3 && !eof) { cap *= 2; carry = n; continue; } // no line ends in the piece: a larger one
+      if (this.wasm) this.wasm.scan(end, this.sites, base); else scanCDefines(buf, end, this.sites, base);
+      if (eof) return true;
+      const keepFrom = end - 3;
+      buf.copyWithin(0, keepFrom, n);
+      carry = n - keepFrom;
+      base += keepFrom;
+      if (cap > READ_PIECE && carry < READ_PIECE / 2) cap = READ_PIECE;
     }
+  }
+
+  /** Assembly and linker scripts (small): the whole text, through the line patterns. */
+  private readWhole(fd: number, size: number, family: Family): boolean {
+    if (size + 1 > this.own.length) this.own = Buffer.allocUnsafe(Math.max(size + 1, this.own.length * 2));
+    else if (this.own.length > 8 << 20 && size < 1 << 20) this.own = Buffer.allocUnsafe(1 << 20);
+    const buf = this.own as unknown as Uint8Array;
+    let n = 0;
+    for (let r; n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0;) n += r;
+    if (looksBinary(buf.subarray(0, Math.min(n, 8192)))) return false;
+    scanDefinitionSites(buf, n, family, this.sites, (x, y) => latin1(this.own, x, y));
     return true;
   }
 }

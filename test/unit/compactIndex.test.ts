@@ -12,7 +12,7 @@ import {
   decodeIndex, DefineIndex, encodeIndex, extractDefines, IndexBuilder, IndexFormatError, IndexSegment, mergeSegments, nameHash, scanCDefines, scanDefinitionSites, SiteList,
   WasmDefineScanner,
 } from '../../src/engine/source';
-import { IndexStore, Publication } from '../../src/context/indexStore';
+import { BatchScanner, IndexStore, Publication } from '../../src/context/indexStore';
 import { IndexView } from '../../src/context/indexView';
 import type { FromIndexWorker } from '../../src/context/indexWorker';
 
@@ -105,6 +105,37 @@ test('the WebAssembly scanner finds the same sites as the JavaScript one (fixtur
     m.destroy();
     const { DEFINE_SCAN_WASM } = await import('../../src/engine/source/defineScanWasm');
     assert.equal(DEFINE_SCAN_WASM, bytes, 'defineScanWasm.ts is defineScan.wat assembled (npm run build regenerates it)');
+  }
+});
+
+test('a large header is read in pieces and gives the sites of the whole file (continuations and a line longer than a piece across the cuts)', () => {
+  const dir = tmp('pieces');
+  try {
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const lines: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 13 << 20; i++) {
+      const r = rnd(10);
+      const l = r === 0 ? `#define CONT_${i} (1 + \\` : r === 1 ? `#define AFTER_CONT_${i} 2` : r === 2 ? `/* ${'x'.repeat(rnd(300))} */`
+        : r === 3 ? `  #  define\tINDENTED_${i}\t0x${i.toString(16)}\r` : `#define REG_${i}_${'N'.repeat(rnd(40))}_MASK 0x${(i * 7).toString(16)}`;
+      lines.push(l);
+      size += l.length + 1;
+      if (i === 40_000) { const long = `#define LONG_LINE ${'1 + '.repeat(2_500_000)}1`; lines.push(long); size += long.length + 1; }
+    }
+    const text = lines.join('\n') + '\n';
+    const file = path.join(dir, 'big.h');
+    fs.writeFileSync(file, text, 'latin1');
+    const part = new BatchScanner().scan([file]);
+    const whole = new SiteList();
+    const buf = Buffer.from(text, 'latin1');
+    scanCDefines(buf as unknown as Uint8Array, buf.length, whole);
+    assert.equal(part.counts[0], whole.length);
+    assert.ok(whole.length > 30_000, `${whole.length} sites`);
+    assert.deepEqual(Array.from(part.hashes), Array.from(whole.hash.subarray(0, whole.length)));
+    assert.deepEqual(Array.from(part.offsets), Array.from(whole.offset.subarray(0, whole.length)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

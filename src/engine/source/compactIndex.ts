@@ -47,9 +47,10 @@ export class SiteList {
 /**
  * The `#define` sites of C-preprocessed bytes: a `#` first on its line (blanks before it), blanks,
  * `define`, at least one blank, a name. A line that continues the previous one (backslash) is not a
- * directive. Cost: one native search per `#`, a few byte compares per directive.
+ * directive. Cost: one native search per `#`, a few byte compares per directive. Offsets are given
+ * plus `base` (the bytes are a piece of a file starting there).
  */
-export function scanCDefines(buf: Uint8Array, length: number, out: SiteList): void {
+export function scanCDefines(buf: Uint8Array, length: number, out: SiteList, base = 0): void {
   // Buffer's indexOf and the typed array's are both native searches
   for (let i = buf.indexOf(35, 0); i >= 0 && i < length; i = buf.indexOf(35, i + 1)) {
     let j = i - 1;
@@ -68,7 +69,7 @@ export function scanCDefines(buf: Uint8Array, length: number, out: SiteList): vo
     if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) continue;
     let h = 0x811c9dc5 | 0;
     while (k < length && isWord(buf[k])) { h = Math.imul(h ^ buf[k], 16777619); k++; }
-    out.push(h >>> 0, ls);
+    out.push(h >>> 0, ls + base);
     i = k - 1;
   }
 }
@@ -79,6 +80,8 @@ export function scanCDefines(buf: Uint8Array, length: number, out: SiteList): vo
  * with SIMD is not available (then scanCDefines does the work).
  */
 export class WasmDefineScanner {
+  /** The size of the last `input`: the sites go after it (never over the bytes after the scanned length). */
+  private capacity = 0;
   private constructor(private readonly memory: WebAssembly.Memory, private readonly run: (input: number, length: number, out: number) => number) {}
 
   static create(): WasmDefineScanner | undefined {
@@ -100,15 +103,17 @@ export class WasmDefineScanner {
     const need = outputAt(size) + size + 16;
     const have = this.memory.buffer.byteLength;
     if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    this.capacity = size;
     return new Uint8Array(this.memory.buffer, 0, size);
   }
 
-  /** The sites of the `length` bytes at the start of `input`'s view, appended to `out`. */
-  scan(length: number, out: SiteList): void {
-    const at = outputAt(length);
+  /** The sites of the `length` bytes at the start of `input`'s view, appended to `out` (offsets plus `base`). */
+  scan(length: number, out: SiteList, base = 0): void {
+    if (length > this.capacity) throw new RangeError(`scan of ${length} bytes after input(${this.capacity})`);
+    const at = outputAt(this.capacity);
     const n = this.run(0, length, at);
     const found = new Uint32Array(this.memory.buffer, at, 2 * n);
-    for (let i = 0; i < 2 * n; i += 2) out.push(found[i], found[i + 1]);
+    for (let i = 0; i < 2 * n; i += 2) out.push(found[i], found[i + 1] + base);
   }
 }
 
