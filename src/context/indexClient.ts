@@ -226,6 +226,8 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     switch (m.type) {
       case 'segment': {
         const seg = this.view.apply(m);
+        // a merge of what was there already changes no answer
+        if (m.replaces) { this.fireStatus(); return; }
         // Refresh the analyses when the new part changes an answer (a name they missed, a nearer file), or when files changed.
         const helps = m.update || m.dead.length > 0 || (seg !== undefined && (this.lookupsOverflow || this.view.improves(seg, this.lookups)));
         if (this.lookups.missed.size + this.lookups.served.size > MAX_WATCHED) { this.resetWatch(); this.lookupsOverflow = true; }

@@ -18,8 +18,8 @@ export const EXCLUDED_FOLDER_NAMES: readonly string[] = ['node_modules', 'out', 
 export const MAX_INDEXED_FILE_BYTES = 64 * 1024 * 1024;
 /** Bytes of a C file read and scanned at a time. */
 const READ_PIECE = 4 << 20;
-/** Definitions per segment while a tree is indexed. */
-const SEGMENT_DEFINITIONS = 256 * 1024;
+/** Definitions per segment while a tree is indexed (small: its sort stays in the cache; the segments are merged after the build). */
+const SEGMENT_DEFINITIONS = 64 * 1024;
 /** Files per batch for the scan helper. */
 const HELPER_BATCH = 256;
 /** The index file's name in the extension's storage folder. */
@@ -43,6 +43,8 @@ export interface Publication {
   files: [number, string][];
   /** Files whose earlier definitions are gone (changed or deleted). */
   dead: number[];
+  /** Segments this one replaces (a compaction). */
+  replaces?: number[];
 }
 
 export interface StoreStatus {
@@ -55,6 +57,8 @@ export interface StoreStatus {
   skipped: number;
   /** Set when maxFiles left files out: how many the walk found. */
   cappedAt?: { limit: number; found: number };
+  /** When a build from scratch had every file published (before it was compacted and saved). */
+  completeMs?: number;
   /** The index came from the saved file (with this many files read again). */
   fromStorage?: { reread: number; removed: number };
   message?: string;
@@ -63,40 +67,33 @@ export interface StoreStatus {
 
 /**
  * A batch of files read and scanned by another thread (the scan helper): per file its size, time and
- * number of sites (-1: skipped), then every site's hash and line offset, file after file.
+ * number of sites (-1: skipped), and their definitions as a finished segment (shared memory) whose file
+ * ids count the batch's files that were not skipped from 0 (the store moves them to its own ids).
  */
 export interface ScanPart {
   files: string[];
   sizes: Float64Array;
   mtimes: Float64Array;
   counts: Int32Array;
-  hashes: Uint32Array;
-  offsets: Uint32Array;
+  segment: { buffer: ArrayBufferLike; bits: number; count: number };
 }
 
-/** Reads and scans batches of files for another thread (no index of its own). */
+/** Reads and scans batches of files for another thread, each batch made into a segment there too. */
 export class BatchScanner {
   private reader = new SiteReader();
+  private builder = new IndexBuilder();
   scan(files: string[]): ScanPart {
     const n = files.length;
     const sizes = new Float64Array(n), mtimes = new Float64Array(n), counts = new Int32Array(n);
-    let hashes = new Uint32Array(4096), offsets = new Uint32Array(4096), total = 0;
     const r = this.reader;
+    let local = 0;
     for (let i = 0; i < n; i++) {
       if (!r.read(files[i])) { counts[i] = -1; continue; }
-      const k = r.sites.length;
-      if (total + k > hashes.length) {
-        let m = hashes.length * 2;
-        while (m < total + k) m *= 2;
-        const h2 = new Uint32Array(m); h2.set(hashes.subarray(0, total)); hashes = h2;
-        const o2 = new Uint32Array(m); o2.set(offsets.subarray(0, total)); offsets = o2;
-      }
-      hashes.set(r.sites.hash.subarray(0, k), total);
-      offsets.set(r.sites.offset.subarray(0, k), total);
-      total += k;
-      sizes[i] = r.size; mtimes[i] = r.mtime; counts[i] = k;
+      this.builder.addFile(local++, r.sites);
+      sizes[i] = r.size; mtimes[i] = r.mtime; counts[i] = r.sites.length;
     }
-    return { files, sizes, mtimes, counts, hashes: hashes.slice(0, total), offsets: offsets.slice(0, total) };
+    const seg = this.builder.build();
+    return { files, sizes, mtimes, counts, segment: { buffer: seg.buffer, bits: seg.bits, count: seg.count } };
   }
 }
 
@@ -149,7 +146,8 @@ class SiteReader {
       let n = carry;
       for (let r; n < cap && (r = fs.readSync(fd, buf, n, cap - n, null)) > 0;) n += r;
       const eof = n < cap;
-      if (first) { if (looksBinary(buf.subarray(0, Math.min(n, 8192)))) return false; first = false; }
+      // binary: a NUL in the first 8 KiB (git's rule; a native search, not a loop per byte)
+      if (first) { if (buf.subarray(0, Math.min(n, 8192)).indexOf(0) >= 0) return false; first = false; }
       const end = eof ? n : buf.lastIndexOf(10, n - 1) + 1;
       if (end <= 3 && !eof) { cap *= 2; carry = n; continue; } // no line ends in the piece: a larger one
       if (this.wasm) this.wasm.scan(end, this.sites, base); else scanCDefines(buf, end, this.sites, base);
@@ -188,6 +186,8 @@ export class IndexStore {
   private alive: boolean[] = [];
   /** Definitions of each file id. */
   private counts: number[] = [];
+  /** Files left out, with the size and time they had. */
+  private readonly skipped = new Map<string, [number, number]>();
   readonly byPath = new Map<string, number>();
   segments: { id: number; segment: IndexSegment }[] = [];
   private builder = new IndexBuilder();
@@ -198,6 +198,8 @@ export class IndexStore {
   /** A thread that reads and scans files too (the cold build uses both cores). */
   helper?: ScanHelper;
   private unpublishedFiles: [number, string][] = [];
+  /** Segments the helper made, waiting for the next publication. */
+  private ready: IndexSegment[] = [];
   private unpublishedDead: number[] = [];
   private readonly allocate: Allocate;
   status: StoreStatus = { phase: 'idle', done: 0, total: 0, definitions: 0, skipped: 0, elapsedMs: 0 };
@@ -245,9 +247,10 @@ export class IndexStore {
     const r = this.reader;
     if (!r.read(file)) {
       this.byPath.delete(file);
-      this.status.skipped++;
+      this.skip(file, r.size, r.mtime);
       return false;
     }
+    this.skipped.delete(file);
     const id = this.addFileEntry(file, r.size, r.mtime, r.sites.length);
     this.unpublishedFiles.push([id, file]);
     this.builder.addFile(id, r.sites);
@@ -256,23 +259,39 @@ export class IndexStore {
     return true;
   }
 
-  /** Take in a batch scanned by the helper (files it skipped are counted as skipped). */
+  /** Take in a batch scanned by the helper (files it skipped are counted as skipped); its segment is published as it is. */
   addScanned(part: ScanPart): number {
-    let at = 0, added = 0;
+    const first = this.paths.length;
+    let added = 0;
     for (let i = 0; i < part.files.length; i++) {
       const file = part.files[i], k = part.counts[i];
       const old = this.byPath.get(file);
       if (old !== undefined) this.drop(old);
-      if (k < 0) { this.byPath.delete(file); this.status.skipped++; continue; }
+      if (k < 0) { this.byPath.delete(file); this.skip(file, part.sizes[i], part.mtimes[i]); continue; }
+      this.skipped.delete(file);
       const id = this.addFileEntry(file, part.sizes[i], part.mtimes[i], k);
       this.unpublishedFiles.push([id, file]);
-      this.builder.addSites(id, part.hashes, part.offsets, at, k);
-      at += k;
       added++;
     }
+    const seg = new IndexSegment(part.segment.buffer, part.segment.bits, part.segment.count);
+    if (first) for (let i = 0; i < seg.count; i++) seg.file[i] += first;
+    if (seg.count) this.ready.push(seg);
     this.status.definitions = this.liveDefinitions;
     this.dirty = true;
     return added;
+  }
+
+  /** A file left out (too large, binary, unreadable): remembered with its size and time, so that a reload does not read it again. */
+  private skip(file: string, size: number, mtime: number): void {
+    this.skipped.set(file, [size, mtime]);
+    this.status.skipped = this.skipped.size;
+  }
+
+  /** Whether a file the walk finds was left out before and has not changed since. */
+  private stillSkipped(file: string): boolean {
+    const s = this.skipped.get(file);
+    if (!s) return false;
+    try { const st = fs.statSync(file); return st.size === s[0] && st.mtimeMs === s[1]; } catch { return false; }
   }
 
   /** A file is gone: its definitions are dropped. */
@@ -285,13 +304,34 @@ export class IndexStore {
     return true;
   }
 
-  /** What was indexed since the last publication, as a segment (undefined when nothing changed). */
-  publish(): Publication | undefined {
-    if (this.builder.length === 0 && this.unpublishedFiles.length === 0 && this.unpublishedDead.length === 0) return undefined;
-    const segment = this.builder.build(this.allocate);
-    const p: Publication = { id: this.nextSegment++, segment, files: this.unpublishedFiles, dead: this.unpublishedDead };
-    this.unpublishedFiles = []; this.unpublishedDead = [];
-    if (segment.count > 0) this.segments.push({ id: p.id, segment });
+  /**
+   * What was indexed since the last publication, as segments (none when nothing changed): the one the
+   * builder makes, then those the helper made; the first carries the new files and the dropped ones.
+   */
+  publish(): Publication[] {
+    const out: Publication[] = [];
+    const segs = this.builder.length || !this.ready.length ? [this.builder.build(this.allocate), ...this.ready] : this.ready;
+    this.ready = [];
+    for (const segment of segs) {
+      if (segment.count === 0 && (out.length || (!this.unpublishedFiles.length && !this.unpublishedDead.length))) continue;
+      const p: Publication = { id: this.nextSegment++, segment, files: out.length ? [] : this.unpublishedFiles, dead: out.length ? [] : this.unpublishedDead };
+      out.push(p);
+      if (segment.count > 0) this.segments.push({ id: p.id, segment });
+    }
+    if (out.length) { this.unpublishedFiles = []; this.unpublishedDead = []; }
+    return out;
+  }
+
+  /**
+   * One segment for all (the dropped files' definitions left out), replacing the many a build makes:
+   * lookups visit one segment again. Undefined when there is one already and nothing was dropped.
+   */
+  compact(): Publication | undefined {
+    const dead = this.paths.length - this.liveFiles;
+    if (this.segments.length <= 1 && dead === 0) return undefined;
+    const segment = mergeSegments(this.segments.map((s) => s.segment), (f) => (this.alive[f] ? f : -1), this.allocate);
+    const p: Publication = { id: this.nextSegment++, segment, files: [], dead: [], replaces: this.segments.map((s) => s.id) };
+    this.segments = segment.count ? [{ id: p.id, segment }] : [];
     return p;
   }
 
@@ -328,8 +368,10 @@ export class IndexStore {
       remap[id] = files.length;
       files.push({ path: this.paths[id], size: this.sizes[id], mtime: this.mtimes[id], alive: true });
     }
-    const merged = mergeSegments(this.segments.map((s) => s.segment), (f) => remap[f], (n) => new ArrayBuffer(n));
-    const meta: IndexMeta = { roots: this.options.roots, files, extra: { maxFiles: this.options.maxFiles, capped: !!this.status.cappedAt } };
+    // one segment naming every file: written as it is; else merged with the files renumbered
+    const whole = this.segments.length === 1 && files.length === this.paths.length;
+    const merged = whole ? this.segments[0].segment : mergeSegments(this.segments.map((s) => s.segment), (f) => remap[f], (n) => new ArrayBuffer(n));
+    const meta: IndexMeta = { roots: this.options.roots, files, extra: { maxFiles: this.options.maxFiles, capped: !!this.status.cappedAt, skipped: [...this.skipped] } };
     const parts = encodeIndex(meta, merged);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -376,6 +418,9 @@ export class IndexStore {
     this.status.definitions = segment.count;
     this.status.done = this.paths.length;
     if (meta.extra?.capped) this.status.cappedAt = { limit: this.options.maxFiles, found: this.paths.length };
+    const skipped = meta.extra?.skipped;
+    if (Array.isArray(skipped)) for (const e of skipped) if (Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1])) this.skipped.set(e[0], [Number(e[1][0]), Number(e[1][1])]);
+    this.status.skipped = this.skipped.size;
     return p;
   }
 
@@ -410,11 +455,12 @@ export class IndexStore {
       this.status.elapsedMs = now - this.started;
       hooks.progress({ ...this.status });
     };
-    const flush = () => { const p = this.publish(); if (p) hooks.publish(p); lastPublish = Date.now(); };
+    const flush = () => { for (const p of this.publish()) hooks.publish(p); lastPublish = Date.now(); };
+    const compact = () => { const p = this.compact(); if (p) hooks.publish(p); };
     const slice = async () => {
       const now = Date.now();
       // small segments: each one's counting sort stays in the cache (a lookup visits every segment: a few dozen)
-      if (now - lastPublish > 1000 || this.builder.length >= SEGMENT_DEFINITIONS) flush();
+      if (now - lastPublish > 1000 || this.builder.length >= SEGMENT_DEFINITIONS || this.ready.length) flush();
       if (now - lastPause > 40) { await hooks.pause(); lastPause = Date.now(); }
       progress();
     };
@@ -440,7 +486,7 @@ export class IndexStore {
       let found = known;
       for (const root of roots) {
         for (const f of IndexStore.walk(root)) {
-          if (this.byPath.has(f)) continue;
+          if (this.byPath.has(f) || this.stillSkipped(f)) continue;
           found++;
           if (maxFiles > 0 && this.fileCount >= maxFiles) continue;
           this.indexFile(f); reread++;
@@ -454,7 +500,7 @@ export class IndexStore {
       this.status.total = this.fileCount;
       this.status.definitions = this.definitionCount;
       flush();
-      if (reread || removed) this.save();
+      if (reread || removed) { compact(); this.save(); }
       return this.finish('ready');
     }
 
@@ -514,7 +560,6 @@ export class IndexStore {
         while (parts.length) {
           indexed += this.addScanned(parts.shift()!);
           this.status.done = indexed;
-          if (this.builder.length >= SEGMENT_DEFINITIONS) flush();
         }
         send();
       };
@@ -540,6 +585,9 @@ export class IndexStore {
     }
     flush();
     this.status.done = indexed;
+    // lookups have everything now: one segment again, then saved
+    this.status.completeMs = Date.now() - this.started;
+    compact();
     this.save();
     return this.finish('ready');
   }

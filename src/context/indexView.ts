@@ -17,6 +17,8 @@ export interface SegmentMessage {
   count: number;
   files: [number, string][];
   dead: number[];
+  /** Segments this one replaces (the worker merged them). */
+  replaces?: number[];
 }
 
 /** What lookups answered since the analyses last refreshed: names not found, and names found (for which file, how near). */
@@ -151,6 +153,11 @@ export class IndexView {
   apply(m: SegmentMessage): IndexSegment | undefined {
     for (const [id, p] of m.files) this.files[id] = p;
     for (const id of m.dead) this.markDead(id);
+    if (m.replaces) {
+      const gone = new Set(m.replaces);
+      this.segments = this.segments.filter((s) => !gone.has(s.id));
+      this.definitions = this.segments.reduce((n, s) => n + s.segment.count, 0);
+    }
     if (m.count === 0) return undefined;
     const segment = new IndexSegment(m.buffer, m.bits, m.count);
     this.segments.push({ id: m.id, segment });

@@ -19,7 +19,7 @@ export type ToIndexWorker =
 
 /** Messages from the worker. */
 export type FromIndexWorker =
-  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][]; dead: number[]; update: boolean }
+  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][]; dead: number[]; replaces?: number[]; update: boolean }
   | { type: 'status'; status: StoreStatus }
   | { type: 'log'; message: string }
   | { type: 'stats'; heapUsed: number; heapTotal: number; segmentBytes: number; files: number; definitions: number }
@@ -57,7 +57,8 @@ function helperMain(port: NonNullable<typeof parentPort>): void {
   const scanner = new BatchScanner();
   port.on('message', (m: { id: number; files: string[] }) => {
     const part = scanner.scan(m.files);
-    port.postMessage({ id: m.id, part }, [part.sizes.buffer, part.mtimes.buffer, part.counts.buffer, part.hashes.buffer, part.offsets.buffer] as ArrayBuffer[]);
+    // the per-file arrays are moved, the segment is shared memory
+    port.postMessage({ id: m.id, part }, [part.sizes.buffer, part.mtimes.buffer, part.counts.buffer] as ArrayBuffer[]);
   });
 }
 
@@ -70,7 +71,7 @@ function main(port: NonNullable<typeof parentPort>): void {
   let saveTimer: NodeJS.Timeout | undefined;
 
   const publish = (p: Publication, update = false) => {
-    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, update });
+    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, replaces: p.replaces, update });
   };
   const status = (s: StoreStatus) => send({ type: 'status', status: s });
   const log = (message: string) => send({ type: 'log', message });
@@ -83,8 +84,9 @@ function main(port: NonNullable<typeof parentPort>): void {
     for (const f of pending.deleted) if (store.removeFile(f)) n++;
     for (const f of pending.changed) { store.indexFile(f); n++; }
     pending.changed.clear(); pending.deleted.clear();
-    const p = store.publish();
-    if (p) publish(p, true);
+    for (const p of store.publish()) publish(p, true);
+    // many small segments after many changes: one again
+    if (store.segments.length > 16) { const c = store.compact(); if (c) publish(c); }
     store.status.definitions = store.definitionCount;
     store.status.done = store.fileCount;
     store.status.total = store.fileCount;

@@ -37,7 +37,7 @@ test('a hover resolved through the index gives the value and names the headers i
     });
     const view = new IndexView();
     await new IndexStore({ roots: [dir], maxFiles: 0 }).run({
-      publish: (p) => view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead }),
+      publish: (p) => view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, replaces: p.replaces }),
       progress: () => undefined, pause: async () => undefined, priority: () => undefined,
     });
     const file = path.join(dir, 'arch/x86/include/asm/pgtable_64_types.h');
@@ -74,8 +74,8 @@ test('a new part of the index refreshes the analyses only when it changes an ans
     const view = new IndexView();
     const part = (files: string[]) => {
       for (const f of files) store.indexFile(path.join(dir, f));
-      const p = store.publish()!;
-      return view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead })!;
+      const [p] = store.publish();
+      return view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, replaces: p.replaces })!;
     };
     part(['a/far/x.h']);
     const watch = { missed: new Set<string>(), served: new Map<string, { near: string; affinity: number }[]>() };
