@@ -20,8 +20,9 @@ export const MAX_INDEXED_FILE_BYTES = 64 * 1024 * 1024;
 const READ_PIECE = 4 << 20;
 /** Definitions per segment while a tree is indexed (small: its sort stays in the cache; the segments are merged after the build). */
 const SEGMENT_DEFINITIONS = 64 * 1024;
-/** Files per batch for the scan helper. */
+/** Files per batch for the scan helper, and for this thread between looks at the helper's results. */
 const HELPER_BATCH = 256;
+const LOCAL_BATCH = 64;
 /** The index file's name in the extension's storage folder. */
 export const INDEX_FILE_NAME = 'define-index.bin';
 
@@ -75,7 +76,7 @@ export interface ScanPart {
   sizes: Float64Array;
   mtimes: Float64Array;
   counts: Int32Array;
-  segment: { buffer: ArrayBufferLike; bits: number; count: number };
+  segments: { buffer: ArrayBufferLike; bits: number; count: number }[];
 }
 
 /** Reads and scans batches of files for another thread, each batch made into a segment there too. */
@@ -86,14 +87,18 @@ export class BatchScanner {
     const n = files.length;
     const sizes = new Float64Array(n), mtimes = new Float64Array(n), counts = new Int32Array(n);
     const r = this.reader;
+    const segments: ScanPart['segments'] = [];
+    const cut = () => { const seg = this.builder.build(); segments.push({ buffer: seg.buffer, bits: seg.bits, count: seg.count }); };
     let local = 0;
     for (let i = 0; i < n; i++) {
       if (!r.read(files[i])) { counts[i] = -1; continue; }
       this.builder.addFile(local++, r.sites);
       sizes[i] = r.size; mtimes[i] = r.mtime; counts[i] = r.sites.length;
+      // segments small enough for their sort to stay in the cache
+      if (this.builder.length >= SEGMENT_DEFINITIONS) cut();
     }
-    const seg = this.builder.build();
-    return { files, sizes, mtimes, counts, segment: { buffer: seg.buffer, bits: seg.bits, count: seg.count } };
+    if (this.builder.length || !segments.length) cut();
+    return { files, sizes, mtimes, counts, segments };
   }
 }
 
@@ -273,9 +278,11 @@ export class IndexStore {
       this.unpublishedFiles.push([id, file]);
       added++;
     }
-    const seg = new IndexSegment(part.segment.buffer, part.segment.bits, part.segment.count);
-    if (first) for (let i = 0; i < seg.count; i++) seg.file[i] += first;
-    if (seg.count) this.ready.push(seg);
+    for (const m of part.segments) {
+      const seg = new IndexSegment(m.buffer, m.bits, m.count);
+      if (first) for (let i = 0; i < seg.count; i++) seg.file[i] += first;
+      if (seg.count) this.ready.push(seg);
+    }
     this.status.definitions = this.liveDefinitions;
     this.dirty = true;
     return added;
@@ -526,63 +533,72 @@ export class IndexStore {
     };
     await priorities();
     if (this.cancelled) { flush(); return this.finish('cancelled'); }
-    // The walk: the file list first, so that progress has a total.
+    // The walk and the reading go together: the helper reads the first batches while this thread walks
+    // on; once the walk is over (progress has its total), both read.
     this.setPhase('walking');
     progress(true);
-    const list: string[] = [];
-    for (const root of roots) {
-      for (const f of IndexStore.walk(root)) {
-        list.push(f);
-        if ((list.length & 1023) === 0) { await slice(); if (this.cancelled) { flush(); return this.finish('cancelled'); } }
+    const walker = (function* () { for (const root of roots) yield* IndexStore.walk(root); })();
+    const todo: string[] = [];
+    let walking = true, found = 0, head = 0;
+    const walkSome = (n: number) => {
+      for (let k = 0; k < n; k++) {
+        const r = walker.next();
+        if (r.done) { walking = false; break; }
+        found++;
+        if (!done.has(r.value)) todo.push(r.value);
       }
-    }
-    this.status.total = maxFiles > 0 ? Math.min(maxFiles, list.length) : list.length;
-    if (maxFiles > 0 && list.length > maxFiles) this.status.cappedAt = { limit: maxFiles, found: list.length };
-    this.setPhase('indexing');
-    progress(true);
-    const todo = list.filter((f) => !done.has(f));
-    const limit = maxFiles > 0 ? Math.max(0, maxFiles - indexed) : todo.length;
-    if (todo.length > limit) todo.length = limit;
-    if (this.helper && todo.length > 2 * HELPER_BATCH) {
-      // Two threads: the helper takes a batch while this thread reads the next one; its results join at the next slice.
-      const helper = this.helper;
-      let next = 0, outstanding: Promise<void> | undefined;
-      const parts: ScanPart[] = [];
-      const send = () => {
-        if (outstanding || next >= todo.length || this.cancelled) return;
-        const batch = todo.slice(next, next + HELPER_BATCH);
-        next += batch.length;
+      if (!walking) {
+        if (maxFiles > 0 && found > maxFiles) this.status.cappedAt = { limit: maxFiles, found };
+        // files beyond the limit are never read
+        const room = maxFiles > 0 ? Math.max(0, maxFiles - indexed - inFlight) : Infinity;
+        if (todo.length - head > room) todo.length = head + room;
+        this.status.total = maxFiles > 0 ? Math.min(maxFiles, found) : found;
+        this.setPhase('indexing');
+        progress(true);
+      }
+    };
+    const helper = this.helper;
+    // two batches in flight: the helper finds the next one waiting when it is done with one
+    const pending = new Set<Promise<void>>();
+    let inFlight = 0;
+    const parts: ScanPart[] = [];
+    const undone: string[] = [];
+    const send = () => {
+      while (helper && pending.size < 2 && !this.cancelled) {
+        // while walking, only full batches (the walk may still cut the list at the limit)
+        if (todo.length - head < (walking ? HELPER_BATCH : 1)) return;
+        if (walking && maxFiles > 0 && indexed + inFlight + HELPER_BATCH > maxFiles) return;
+        // near the end, smaller batches: the two threads finish together
+        const size = walking ? HELPER_BATCH : Math.min(HELPER_BATCH, Math.max(16, Math.ceil((todo.length - head) / 6)));
+        const batch = todo.slice(head, head + size);
+        head += batch.length;
+        inFlight += batch.length;
         for (const f of batch) done.add(f);
-        outstanding = helper(batch).then((p) => { parts.push(p); }, () => { for (const f of batch) undoneByHelper.push(f); }).finally(() => { outstanding = undefined; });
-      };
-      const undoneByHelper: string[] = [];
-      const integrate = () => {
-        while (parts.length) {
-          indexed += this.addScanned(parts.shift()!);
-          this.status.done = indexed;
-        }
-        send();
-      };
+        const job: Promise<void> = helper(batch).then((p) => { parts.push(p); }, () => { undone.push(...batch); })
+          .finally(() => { pending.delete(job); inFlight -= batch.length; send(); });
+        pending.add(job);
+      }
+    };
+    const integrate = () => {
+      while (parts.length) { indexed += this.addScanned(parts.shift()!); this.status.done = indexed; }
       send();
-      while (next < todo.length || outstanding) {
-        integrate();
-        if (next < todo.length) {
-          const end = Math.min(todo.length, next + HELPER_BATCH);
-          for (; next < end; next++) { await take(todo[next]); if (this.cancelled) break; }
-        } else if (outstanding) await outstanding;
-        if (this.cancelled) { if (outstanding) await outstanding; integrate(); flush(); return this.finish('cancelled'); }
-        await priorities();
-      }
+    };
+    const outstanding = () => (pending.size ? Promise.race(pending) : undefined);
+    while (walking || head < todo.length || pending.size) {
       integrate();
-      for (const f of undoneByHelper) { done.delete(f); await take(f); }
-    } else {
-      for (const f of todo) {
-        await take(f);
-        if (this.cancelled) { flush(); return this.finish('cancelled'); }
-        if (full()) break;
-        if ((indexed & 255) === 0) { await priorities(); }
-      }
+      if (walking) walkSome(2048);
+      else if (head < todo.length) {
+        // this thread's share: small batches, so that the helper's results are taken in often
+        const end = Math.min(todo.length, head + LOCAL_BATCH);
+        while (head < end && !this.cancelled) await take(todo[head++]);
+      } else await outstanding();
+      if (this.cancelled) { while (pending.size) await outstanding(); integrate(); flush(); return this.finish('cancelled'); }
+      await slice();
+      await priorities();
+      if (full()) break;
     }
+    integrate();
+    for (const f of undone) { done.delete(f); await take(f); }
     flush();
     this.status.done = indexed;
     // lookups have everything now: one segment again, then saved

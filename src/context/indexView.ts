@@ -15,10 +15,20 @@ export interface SegmentMessage {
   buffer: ArrayBufferLike;
   bits: number;
   count: number;
-  files: [number, string][];
+  /** The files it names first: [id, path] pairs, or consecutive ids from `first` with their paths joined by NUL (one string to copy between threads). */
+  files: [number, string][] | PackedFiles;
   dead: number[];
   /** Segments this one replaces (the worker merged them). */
   replaces?: number[];
+}
+
+export interface PackedFiles { first: number; paths: string }
+
+/** [id, path] pairs as one string when the ids follow each other (they do: a store gives ids in order). */
+export function packFiles(files: [number, string][]): [number, string][] | PackedFiles {
+  if (!files.length) return files;
+  for (let i = 1; i < files.length; i++) if (files[i][0] !== files[0][0] + i) return files;
+  return { first: files[0][0], paths: files.map((f) => f[1]).join('\0') };
 }
 
 /** What lookups answered since the analyses last refreshed: names not found, and names found (for which file, how near). */
@@ -151,7 +161,8 @@ export class IndexView {
 
   /** Take a publication in; returns the segment made of it (undefined when it had no definitions). */
   apply(m: SegmentMessage): IndexSegment | undefined {
-    for (const [id, p] of m.files) this.files[id] = p;
+    if (Array.isArray(m.files)) for (const [id, p] of m.files) this.files[id] = p;
+    else if (m.files.paths) m.files.paths.split('\0').forEach((p, i) => { this.files[(m.files as PackedFiles).first + i] = p; });
     for (const id of m.dead) this.markDead(id);
     if (m.replaces) {
       const gone = new Set(m.replaces);

@@ -7,6 +7,7 @@ import * as os from 'os';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import * as v8 from 'v8';
 import { BatchScanner, IndexStore, Publication, ScanHelper, ScanPart, StoreStatus } from './indexStore';
+import { packFiles, PackedFiles } from './indexView';
 
 /** Messages to the worker. */
 export type ToIndexWorker =
@@ -19,7 +20,7 @@ export type ToIndexWorker =
 
 /** Messages from the worker. */
 export type FromIndexWorker =
-  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][]; dead: number[]; replaces?: number[]; update: boolean }
+  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][] | PackedFiles; dead: number[]; replaces?: number[]; update: boolean }
   | { type: 'status'; status: StoreStatus }
   | { type: 'log'; message: string }
   | { type: 'stats'; heapUsed: number; heapTotal: number; segmentBytes: number; files: number; definitions: number }
@@ -71,7 +72,7 @@ function main(port: NonNullable<typeof parentPort>): void {
   let saveTimer: NodeJS.Timeout | undefined;
 
   const publish = (p: Publication, update = false) => {
-    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, replaces: p.replaces, update });
+    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: packFiles(p.files), dead: p.dead, replaces: p.replaces, update });
   };
   const status = (s: StoreStatus) => send({ type: 'status', status: s });
   const log = (message: string) => send({ type: 'log', message });

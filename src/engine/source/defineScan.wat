@@ -3,22 +3,11 @@
 ;; memory at `in`; `scan` writes one (FNV-1a hash of the name, offset of the line) pair per definition
 ;; at `out` and returns how many. A definition: a `#` first on its line (blanks before it) on a line
 ;; that does not continue the previous one (backslash), blanks, `define`, at least one blank, a name
-;; ([A-Za-z_][A-Za-z0-9_]*). The search for `#` looks at 16 bytes at a time.
+;; ([A-Za-z_][A-Za-z0-9_]*). The search for `#` looks at 16 bytes at a time; the byte tests are
+;; written out in the loops (a call per byte costs more than the test).
 ;; Assembled by scripts/build.mjs (wabt) into defineScanWasm.ts.
 (module
   (memory (export "memory") 1)
-
-  ;; [ \t]
-  (func $blank (param $c i32) (result i32)
-    (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
-
-  ;; [A-Za-z0-9_]
-  (func $word (param $c i32) (result i32)
-    (i32.or
-      (i32.or
-        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-        (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 26)))
-      (i32.eq (local.get $c) (i32.const 95))))
 
   ;; The next `#` at or after $i and before $end, or $end.
   (func $hash (param $i i32) (param $end i32) (result i32)
@@ -51,7 +40,8 @@
           (local.set $j (local.get $p))
           (block $b (loop $l
             (br_if $b (i32.le_u (local.get $j) (local.get $in)))
-            (br_if $b (i32.eqz (call $blank (i32.load8_u (i32.sub (local.get $j) (i32.const 1))))))
+            (local.set $c (i32.load8_u (i32.sub (local.get $j) (i32.const 1))))
+            (br_if $b (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))))
             (local.set $j (i32.sub (local.get $j) (i32.const 1)))
             (br $l)))
           (if (i32.gt_u (local.get $j) (local.get $in))
@@ -70,17 +60,20 @@
           (local.set $k (i32.add (local.get $p) (i32.const 1)))
           (block $b2 (loop $l2
             (br_if $b2 (i32.ge_u (local.get $k) (local.get $end)))
-            (br_if $b2 (i32.eqz (call $blank (i32.load8_u (local.get $k)))))
+            (local.set $c (i32.load8_u (local.get $k)))
+            (br_if $b2 (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $l2)))
           (br_if $skip (i32.gt_u (i32.add (local.get $k) (i32.const 7)) (local.get $end)))
           (br_if $skip (i32.ne (i32.load (local.get $k)) (i32.const 0x69666564)))            ;; "defi"
           (br_if $skip (i32.ne (i32.load16_u (i32.add (local.get $k) (i32.const 4))) (i32.const 0x656e))) ;; "ne"
           (local.set $k (i32.add (local.get $k) (i32.const 6)))
-          (br_if $skip (i32.eqz (call $blank (i32.load8_u (local.get $k)))))
+          (local.set $c (i32.load8_u (local.get $k)))
+          (br_if $skip (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))))
           (block $b3 (loop $l3
             (br_if $b3 (i32.ge_u (local.get $k) (local.get $end)))
-            (br_if $b3 (i32.eqz (call $blank (i32.load8_u (local.get $k)))))
+            (local.set $c (i32.load8_u (local.get $k)))
+            (br_if $b3 (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $l3)))
           (br_if $skip (i32.ge_u (local.get $k) (local.get $end)))
@@ -93,7 +86,11 @@
           (block $b4 (loop $l4
             (br_if $b4 (i32.ge_u (local.get $k) (local.get $end)))
             (local.set $c (i32.load8_u (local.get $k)))
-            (br_if $b4 (i32.eqz (call $word (local.get $c))))
+            (br_if $b4 (i32.eqz (i32.or
+              (i32.or
+                (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+                (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 26)))
+              (i32.eq (local.get $c) (i32.const 95)))))
             (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 16777619)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $l4)))
