@@ -1,7 +1,7 @@
 // Paging Layout: builds the shared context (configuration, layouts, analyses, workspace index) and
 // composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
-import { createPagingContext, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
+import { AnalysisCache, createPagingContext, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
 import * as diagnostics from './features/diagnostics';
@@ -14,6 +14,8 @@ export interface PagingLayoutApi {
   layouts: LayoutService;
   /** The workspace index (its state, lookups and the worker's memory). */
   index: WorkspaceIndexClient;
+  /** The analyses every feature reads (benchmarks time a hover's own work through it). */
+  analyses: AnalysisCache;
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
@@ -26,7 +28,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Pagi
   for (const f of FEATURES) f.register(ctx);
   // The workspace index: in a worker after activation, when enabled (the saved one first).
   ctx.index.start(extension);
-  return { layouts: ctx.layouts, index: ctx.index };
+  return { layouts: ctx.layouts, index: ctx.index, analyses: ctx.analyses };
 }
 
 export function deactivate(): void {}
