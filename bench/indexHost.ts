@@ -92,12 +92,12 @@ async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
     start = performance.now();
   }
   probe.phase = 'loading';
-  // the map, while the worker indexes
+  // the map first, while the worker indexes
   const mapT = performance.now();
   await vscode.commands.executeCommand('pagingLayout.showMap');
   for (;;) {
-    const s = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
-    if ((s?.rows.length ?? 0) > 5) break;
+    const m = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
+    if ((m?.rows.length ?? 0) > 5) break;
     if (performance.now() - mapT > 60_000) throw new Error('the map did not paint within 60 s');
     await sleep(10);
   }
@@ -109,31 +109,42 @@ async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
   const during: number[] = [], after: number[] = [], baseline: number[] = [], work: number[] = [];
   const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { analyses: AnalysisCache; layouts: LayoutService };
   let resolvedAt: number | undefined, resolvedDone = 0;
-  let s = await state();
-  let k = 0;
-  while (BUILDING.includes(s.phase) || s.phase === 'idle') {
+  const hoversWhileBuilding = async (from: number) => {
+    let s = await state();
+    let k = 0;
+    while (BUILDING.includes(s.phase) || s.phase === 'idle') {
+      probe.phase = s.phase;
+      const pos = positions[k++ % positions.length];
+      // the work first: after the index grew, it is the one that makes the new analysis
+      work.push(hoverWork(api, doc, pos));
+      const h = await hoverOnce(doc.uri, pos);
+      during.push(h.ms);
+      if (resolvedAt === undefined && /0xffff_ffff_c000_0000/.test(h.text)) { resolvedAt = performance.now() - from; resolvedDone = s.done; }
+      if (k % 2 === 0) baseline.push((await hoverOnce(plain.uri, new vscode.Position(0, 2))).ms);
+      s = await state();
+      if (performance.now() - from > 600_000) throw new Error('indexing took more than 10 minutes');
+    }
     probe.phase = s.phase;
-    const pos = positions[k++ % positions.length];
-    // the work first: after the index grew, it is the one that makes the new analysis
-    work.push(hoverWork(api, doc, pos));
-    const h = await hoverOnce(doc.uri, pos);
-    during.push(h.ms);
-    if (resolvedAt === undefined && /0xffff_ffff_c000_0000/.test(h.text)) { resolvedAt = performance.now() - start; resolvedDone = s.done; }
-    if (k % 5 === 0) baseline.push((await hoverOnce(plain.uri, new vscode.Position(0, 2))).ms);
-    s = await state();
-    if (performance.now() - start > 600_000) throw new Error('indexing took more than 10 minutes');
-  }
-  probe.phase = s.phase;
+    return s;
+  };
+  let s = await hoversWhileBuilding(start);
   const readyMs = performance.now() - start;
-  for (let i = 0; i < 200; i++) after.push((await hoverOnce(doc.uri, positions[i % positions.length])).ms);
-  const modules = (await hoverOnce(doc.uri, positions[0])).text;
   // memory once the index is built (the worker thread lives in this process: its heap is part of the RSS)
   await sleep(2000);
   const mem = await state(true);
   const rssAfter = process.memoryUsage().rss;
+  // the index was ready before the map had painted: hovers while a second build runs (the map open)
+  let secondBuild = false;
+  if (during.length < 20) {
+    secondBuild = true;
+    await vscode.commands.executeCommand('pagingLayout.rebuildIndex');
+    s = await hoversWhileBuilding(performance.now());
+  }
+  for (let i = 0; i < 200; i++) after.push((await hoverOnce(doc.uri, positions[i % positions.length])).ms);
+  const modules = (await hoverOnce(doc.uri, positions[0])).text;
   emit('cold', {
     tree: root, activatedAfterMs: t0, measuredFromMs: Math.round(start - buildStart), files: mem.files, definitions: mem.definitions, skipped: mem.skipped,
-    indexReadyMs: Math.round(readyMs), workerElapsedMs: s.elapsedMs, mapPaintMs: Math.round(mapPaintMs), phaseAtMap,
+    indexReadyMs: Math.round(readyMs), workerElapsedMs: mem.elapsedMs, mapPaintMs: Math.round(mapPaintMs), phaseAtMap, secondBuild,
     hoverResolvedMs: resolvedAt !== undefined ? Math.round(resolvedAt) : null, hoverResolvedAtFiles: resolvedDone,
     hoverDuring: { n: during.length, p50: quantile(during, 0.5), p99: quantile(during, 0.99), max: Math.max(...during) },
     hoverAfter: { n: after.length, p50: quantile(after, 0.5), p99: quantile(after, 0.99), max: Math.max(...after) },

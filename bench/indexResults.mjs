@@ -1,6 +1,7 @@
 // Runs the workspace-index benchmarks (bench/indexTree.bench.ts, bench/indexEditor.bench.mjs) and
-// writes their results with the date and the machine's load: bench/results/index-YYYY-MM-DD.json
-// (every number) and .md (each target, the median, the peer measured in the same run).
+// writes their results with the date and the machine's load: bench/results/index-DATE.json
+// (every number) and .md (each target, the median, the peer measured in the same run); DATE is the UTC
+// date and time of the run.
 //   npm run build && tsc -p . && node bench/indexResults.mjs [--tree DIR] [--runs N]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const TREE = path.resolve(arg('--tree', '/tmp/k/linux-source-6.1'));
 const RUNS = arg('--runs', '7');
-const day = new Date().toISOString().slice(0, 10);
+const stamp = new Date().toISOString().slice(0, 16).replace(':', ''); // YYYY-MM-DDTHHMM (UTC)
 const outDir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(outDir, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-index-results-'));
@@ -34,7 +35,7 @@ const c = e.cold, w = e.warm;
 
 const ok = (v, limit) => (v <= limit ? 'met' : 'not met');
 const f0 = (x) => (x === null || x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
-const f1 = (x) => (x === null || x === undefined ? '–' : x.toFixed(1));
+const f1 = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–');
 const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
 const rows = [
   ['whole-tree index, cold (every file published)', '≤ 2× rg', `${f0(t.coldCompleteMs)} ms = ${t.ratioComplete.toFixed(2)}× rg`, `rg -c '^\\s*#\\s*define' -g '*.{h,S}': ${f0(t.rgMs)} ms`, ok(t.ratioComplete, 2)],
@@ -44,12 +45,12 @@ const rows = [
   ['editor: extension host RSS after indexing', '≤ 400 MB', `${f1(c.rssAfterMb)} MB (before ${f1(c.rssBeforeMb)} MB; index ${f1(c.sharedIndexMb)} MB shared)`, '–', ok(c.rssAfterMb, 400)],
   ['editor: worker heap (reported separately)', '≤ 500 MB', `${f1(c.workerHeapUsedMb)} MB used of ${f1(c.workerHeapTotalMb)} MB`, '–', ok(c.workerHeapTotalMb, 500)],
   ['editor: map first paint while indexing', '≤ 1 s', `${f0(c.mapPaintMs)} ms (phase ${c.phaseAtMap})`, `${f0(w.mapPaintIdleMs)} ms with no index being built`, ok(c.mapPaintMs, 1000)],
-  ['editor: hover p99 while indexing', '≤ 5 ms', `p99 ${f1(c.hoverDuring.p99)} ms, p50 ${f1(c.hoverDuring.p50)} ms (${c.hoverDuring.n} hovers)`, `round trip of a hover request alone: p99 ${f1(c.hoverRoundTrip.p99)} ms, p50 ${f1(c.hoverRoundTrip.p50)} ms; no index being built: p99 ${f1(w.hoverIdle.p99)} ms`, ok(c.hoverDuring.p99, 5)],
-  ['editor: a hover\'s own work while indexing (analysis and text, no round trip)', '≤ 5 ms', `p99 ${f1(c.hoverWorkDuring.p99)} ms, p50 ${c.hoverWorkDuring.p50.toFixed(2)} ms`, '–', ok(c.hoverWorkDuring.p99, 5)],
+  ['editor: hover p99 while indexing', '≤ 5 ms', `p99 ${f1(c.hoverDuring.p99)} ms, p50 ${f1(c.hoverDuring.p50)} ms (${c.hoverDuring.n} hovers)`, `round trip of a hover request alone: p99 ${f1(c.hoverRoundTrip.p99)} ms, p50 ${f1(c.hoverRoundTrip.p50)} ms; no index being built: p99 ${f1(w.hoverIdle.p99)} ms`, ok(c.hoverDuring.p99 ?? Infinity, 5)],
+  ['editor: a hover\'s own work while indexing (analysis and text, no round trip)', '≤ 5 ms', `p99 ${f1(c.hoverWorkDuring.p99)} ms, p50 ${f1(c.hoverWorkDuring.p50, 2)} ms`, '–', ok(c.hoverWorkDuring.p99 ?? Infinity, 5)],
   ['editor: longest extension-host task while indexing', '≤ 50 ms', `${f0(c.lagWhileIndexing.maxMs)} ms (${c.lagWhileIndexing.over50.length} over 50 ms)`, '–', ok(c.lagWhileIndexing.maxMs, 50)],
 ];
 const md = [
-  `# Workspace index benchmarks, ${day}`,
+  `# Workspace index benchmarks, ${stamp.replace('T', ' ')} UTC`,
   '',
   `Tree: \`${TREE}\` (${t.files.toLocaleString('en-US')} files indexed, ${t.definitions.toLocaleString('en-US')} definitions; rg counts ${t.rgLines.toLocaleString('en-US')} \`#define\` lines in ${t.rgFiles.toLocaleString('en-US')} files).`,
   `Machine: ${t.cores} cores (${t.cpu}), shared with other work; load average ${load(tree.loadBefore)} before the whole-tree run, ${load(editor.loadBefore)} before the editor run, ${load(editor.loadAfter)} after.`,
@@ -66,7 +67,7 @@ const md = [
   'Samples (ms): ' + Object.entries(t.samples).map(([k, v]) => `${k} ${v.map((x) => Math.round(x)).join(', ')}`).join('; '),
   '',
 ].join('\n');
-const base = path.join(outDir, `index-${day}`);
+const base = path.join(outDir, `index-${stamp}`);
 fs.writeFileSync(`${base}.json`, JSON.stringify({ date: new Date().toISOString(), loadavg: { tree: [tree.loadBefore, tree.loadAfter], editor: [editor.loadBefore, editor.loadAfter] }, tree: t, editor: e }, null, 2) + '\n');
 fs.writeFileSync(`${base}.md`, md);
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -329,6 +329,13 @@ export class IndexStore {
     return out;
   }
 
+  /** Whether merging the segments pays: many of them, or a quarter of their definitions are of dropped files. */
+  worthCompacting(): boolean {
+    let total = 0;
+    for (const x of this.segments) total += x.segment.count;
+    return this.segments.length > 256 || total - this.liveDefinitions > total / 4;
+  }
+
   /**
    * One segment for all (the dropped files' definitions left out), replacing the many a build makes:
    * lookups visit one segment again. Undefined when there is one already and nothing was dropped.
@@ -375,11 +382,11 @@ export class IndexStore {
       remap[id] = files.length;
       files.push({ path: this.paths[id], size: this.sizes[id], mtime: this.mtimes[id], alive: true });
     }
-    // one segment naming every file: written as it is; else merged with the files renumbered
-    const whole = this.segments.length === 1 && files.length === this.paths.length;
-    const merged = whole ? this.segments[0].segment : mergeSegments(this.segments.map((s) => s.segment), (f) => remap[f], (n) => new ArrayBuffer(n));
+    // every file alive (a build from scratch): the segments are written as they are; else merged with the files renumbered
+    const whole = files.length === this.paths.length;
+    const segs = whole ? this.segments.map((x) => x.segment) : [mergeSegments(this.segments.map((x) => x.segment), (f) => remap[f], (n) => new ArrayBuffer(n))];
     const meta: IndexMeta = { roots: this.options.roots, files, extra: { maxFiles: this.options.maxFiles, capped: !!this.status.cappedAt, skipped: [...this.skipped] } };
-    const parts = encodeIndex(meta, merged);
+    const parts = encodeIndex(meta, segs);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -397,9 +404,9 @@ export class IndexStore {
 
   /**
    * Load the saved index when it is for these folders and settings; otherwise log why and return
-   * false (the caller builds from scratch). The loaded index is one publication.
+   * none (the caller builds from scratch). One publication per saved segment, the first with the files.
    */
-  load(): Publication | undefined {
+  load(): Publication[] | undefined {
     const file = this.options.storageFile;
     if (!file) return undefined;
     let bytes: Buffer;
@@ -413,22 +420,23 @@ export class IndexStore {
       this.log(`the saved index ${file} is not used: ${why}; building it again`);
       return undefined;
     }
-    const { meta, segment } = decoded;
+    const { meta, segments } = decoded;
     const sameRoots = meta.roots.length === this.options.roots.length && meta.roots.every((r, i) => r === this.options.roots[i]);
     if (!sameRoots) { this.log(`the saved index ${file} is for other folders (${meta.roots.join(', ')}); building it again`); return undefined; }
     if ((meta.extra?.maxFiles ?? 0) !== this.options.maxFiles) { this.log(`the saved index ${file} was made with another file limit (${meta.extra?.maxFiles}); building it again`); return undefined; }
     const counts = new Uint32Array(meta.files.length);
-    for (let i = 0; i < segment.count; i++) counts[segment.file[i]]++;
+    for (const seg of segments) for (let i = 0; i < seg.count; i++) counts[seg.file[i]]++;
     meta.files.forEach((f, i) => this.addFileEntry(f.path, Number(f.size), Number(f.mtime), counts[i]));
-    const p: Publication = { id: this.nextSegment++, segment, files: this.paths.map((q, i) => [i, q]), dead: [] };
-    if (segment.count > 0) this.segments.push({ id: p.id, segment });
-    this.status.definitions = segment.count;
+    const pubs: Publication[] = segments.map((segment, i) => ({ id: this.nextSegment++, segment, files: i === 0 ? this.paths.map((q, k) => [k, q] as [number, string]) : [], dead: [] }));
+    if (!pubs.length) pubs.push({ id: this.nextSegment++, segment: new IndexBuilder().build(this.allocate), files: this.paths.map((q, k) => [k, q] as [number, string]), dead: [] });
+    for (const p of pubs) if (p.segment.count > 0) this.segments.push({ id: p.id, segment: p.segment });
+    this.status.definitions = this.liveDefinitions;
     this.status.done = this.paths.length;
     if (meta.extra?.capped) this.status.cappedAt = { limit: this.options.maxFiles, found: this.paths.length };
     const skipped = meta.extra?.skipped;
     if (Array.isArray(skipped)) for (const e of skipped) if (Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1])) this.skipped.set(e[0], [Number(e[1][0]), Number(e[1][1])]);
     this.status.skipped = this.skipped.size;
-    return p;
+    return pubs;
   }
 
   /** Files whose size or modification time differ from the index (or that are gone). */
@@ -476,7 +484,7 @@ export class IndexStore {
     progress(true);
     const loaded = hooks.rebuild ? undefined : this.load();
     if (loaded) {
-      hooks.publish(loaded);
+      for (const p of loaded) hooks.publish(p);
       lastPublish = Date.now();
       this.setPhase('checking', 'comparing the saved index with the files');
       progress(true);
@@ -507,7 +515,7 @@ export class IndexStore {
       this.status.total = this.fileCount;
       this.status.definitions = this.definitionCount;
       flush();
-      if (reread || removed) { compact(); this.save(); }
+      if (reread || removed) { if (this.worthCompacting()) compact(); this.save(); }
       return this.finish('ready');
     }
 
@@ -601,9 +609,8 @@ export class IndexStore {
     for (const f of undone) { done.delete(f); await take(f); }
     flush();
     this.status.done = indexed;
-    // lookups have everything now: one segment again, then saved
+    // lookups have everything now; saved as the segments are (no merge: no second copy in memory)
     this.status.completeMs = Date.now() - this.started;
-    compact();
     this.save();
     return this.finish('ready');
   }

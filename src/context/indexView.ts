@@ -13,6 +13,8 @@ import { indexFamily } from './indexStore';
 export interface SegmentMessage {
   id: number;
   buffer: ArrayBufferLike;
+  /** Where the segment starts in the buffer (a loaded index has its segments in one buffer). */
+  offset?: number;
   bits: number;
   count: number;
   /** The files it names first: [id, path] pairs, or consecutive ids from `first` with their paths joined by NUL (one string to copy between threads). */
@@ -170,7 +172,7 @@ export class IndexView {
       this.definitions = this.segments.reduce((n, s) => n + s.segment.count, 0);
     }
     if (m.count === 0) return undefined;
-    const segment = new IndexSegment(m.buffer, m.bits, m.count);
+    const segment = new IndexSegment(m.buffer, m.bits, m.count, m.offset ?? 0);
     this.segments.push({ id: m.id, segment });
     this.definitions += m.count;
     return segment;

@@ -20,7 +20,7 @@ export type ToIndexWorker =
 
 /** Messages from the worker. */
 export type FromIndexWorker =
-  | { type: 'segment'; id: number; buffer: ArrayBufferLike; bits: number; count: number; files: [number, string][] | PackedFiles; dead: number[]; replaces?: number[]; update: boolean }
+  | { type: 'segment'; id: number; buffer: ArrayBufferLike; offset: number; bits: number; count: number; files: [number, string][] | PackedFiles; dead: number[]; replaces?: number[]; update: boolean }
   | { type: 'status'; status: StoreStatus }
   | { type: 'log'; message: string }
   | { type: 'stats'; heapUsed: number; heapTotal: number; segmentBytes: number; files: number; definitions: number }
@@ -72,7 +72,7 @@ function main(port: NonNullable<typeof parentPort>): void {
   let saveTimer: NodeJS.Timeout | undefined;
 
   const publish = (p: Publication, update = false) => {
-    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: packFiles(p.files), dead: p.dead, replaces: p.replaces, update });
+    send({ type: 'segment', id: p.id, buffer: p.segment.buffer, offset: p.segment.starts.byteOffset, bits: p.segment.bits, count: p.segment.count, files: packFiles(p.files), dead: p.dead, replaces: p.replaces, update });
   };
   const status = (s: StoreStatus) => send({ type: 'status', status: s });
   const log = (message: string) => send({ type: 'log', message });
@@ -86,8 +86,8 @@ function main(port: NonNullable<typeof parentPort>): void {
     for (const f of pending.changed) { store.indexFile(f); n++; }
     pending.changed.clear(); pending.deleted.clear();
     for (const p of store.publish()) publish(p, true);
-    // many small segments after many changes: one again
-    if (store.segments.length > 16) { const c = store.compact(); if (c) publish(c); }
+    // many segments, or many definitions of changed files: one segment again
+    if (store.worthCompacting()) { const c = store.compact(); if (c) publish(c); }
     store.status.definitions = store.definitionCount;
     store.status.done = store.fileCount;
     store.status.total = store.fileCount;

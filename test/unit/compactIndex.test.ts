@@ -186,14 +186,20 @@ test('a segment finds every definition of a name, in the order files were added;
 
 test('a saved index round-trips; a damaged, truncated, foreign or older file is refused with its reason', () => {
   const seg = segmentOf([['A', 'B'], ['B', 'C']]);
-  const meta = { roots: ['/ws'], files: [{ path: '/ws/a.h', size: 10, mtime: 1, alive: true }, { path: '/ws/b.h', size: 20, mtime: 2, alive: true }] };
-  const bytes = joined(encodeIndex(meta, seg));
+  // a second segment naming file 2 (the file order a build gives)
+  const b2 = new IndexBuilder(); const s2 = new SiteList(); s2.push(nameHash('B'), 7); s2.push(nameHash('D'), 9); b2.addFile(2, s2);
+  const seg2 = b2.build((n) => new ArrayBuffer(n));
+  const meta = { roots: ['/ws'], files: [{ path: '/ws/a.h', size: 10, mtime: 1, alive: true }, { path: '/ws/b.h', size: 20, mtime: 2, alive: true }, { path: '/ws/c.h', size: 5, mtime: 3, alive: true }] };
+  const bytes = joined(encodeIndex(meta, [seg, seg2]));
   const back = decodeIndex(bytes, (n) => new ArrayBuffer(n));
   assert.deepEqual(back.meta, meta);
-  assert.deepEqual(find(back.segment, 'B'), [[0, 100], [1, 0]]);
+  assert.equal(back.segments.length, 2);
+  assert.deepEqual(find(back.segments[0], 'B'), [[0, 100], [1, 0]]);
+  assert.deepEqual(find(back.segments[1], 'B'), [[2, 7]]);
+  assert.deepEqual(find(back.segments[1], 'D'), [[2, 9]]);
   // an unaligned copy reads the same
   const shifted = new Uint8Array(bytes.length + 1); shifted.set(bytes, 1);
-  assert.deepEqual(find(decodeIndex(shifted.subarray(1)).segment, 'C'), [[1, 100]]);
+  assert.deepEqual(find(decodeIndex(shifted.subarray(1)).segments[0], 'C'), [[1, 100]]);
   const refuse = (b: Uint8Array, why: RegExp) => assert.throws(() => decodeIndex(b), (e: Error) => e instanceof IndexFormatError && why.test(e.message));
   refuse(bytes.subarray(0, 10), /shorter than the header/);
   refuse(bytes.subarray(0, bytes.length - 4), /truncated or damaged/);
@@ -202,10 +208,10 @@ test('a saved index round-trips; a damaged, truncated, foreign or older file is 
   const magic = bytes.slice(); magic[0] = 0;
   refuse(magic, /not a Paging Layout index/);
   const older = bytes.slice(); new DataView(older.buffer).setUint32(4, 0, true);
-  refuse(older, /format version 0, this version reads 1/);
+  refuse(older, /format version 0, this version reads 2/);
   refuse(new TextEncoder().encode('x'.repeat(100)), /not a Paging Layout index/);
   // a definition naming a file the table lacks
-  refuse(joined(encodeIndex({ ...meta, files: meta.files.slice(0, 1) }, seg)), /names file 1 of 1/);
+  refuse(joined(encodeIndex({ ...meta, files: meta.files.slice(0, 1) }, [seg])), /definition 1 of segment 0 names file 1 of 1|names file 1 of 1/);
 });
 
 function writeTree(dir: string, files: Record<string, string>): void {

@@ -282,7 +282,7 @@ export function mergeSegments(segments: readonly IndexSegment[], remap: (file: n
 // The persisted form
 
 /** Bumped whenever the layout below (or what a site means) changes: older files are rebuilt, never misread. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 const MAGIC = 0x58494c50; // "PLIX" little-endian
 
 /** A persisted index that cannot be used, with the reason in one sentence. */
@@ -298,59 +298,83 @@ export interface IndexMeta {
   extra?: Record<string, unknown>;
 }
 
-/** FNV-1a over 32-bit words (the payload is padded to words). */
-function checksum(words: Uint32Array): number {
-  let h = 0x811c9dc5 | 0;
+/** FNV-1a over 32-bit words (the payload is padded to words), continuing from `h`. */
+function checksum(words: Uint32Array, h = 0x811c9dc5 | 0): number {
   for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 16777619);
-  return h >>> 0;
+  return h;
 }
+
+const HEADER_WORDS = 8;
 
 /**
  * The bytes of a saved index, as parts to write one after the other: a 32-byte header (magic, version,
- * bits, count, metadata length, checksum), the metadata as JSON (padded to 4 bytes), then the segment.
+ * number of segments, metadata length, checksum, bytes of the segments), the metadata as JSON (padded
+ * to 4 bytes), a table of (bits, count) per segment, then the segments as they are in memory (no copy).
  */
-export function encodeIndex(meta: IndexMeta, seg: IndexSegment): Uint8Array[] {
+export function encodeIndex(meta: IndexMeta, segments: readonly IndexSegment[]): Uint8Array[] {
   const json = new TextEncoder().encode(JSON.stringify(meta));
   const metaBytes = new Uint8Array((json.length + 3) & ~3);
   metaBytes.set(json);
   metaBytes.fill(32, json.length);
-  const body = new Uint8Array(seg.buffer, seg.starts.byteOffset, seg.byteLength);
-  const h = checksum(new Uint32Array(metaBytes.buffer, 0, metaBytes.length / 4)) ^ checksum(new Uint32Array(seg.buffer, seg.starts.byteOffset, seg.byteLength / 4));
-  const header = new Uint32Array([MAGIC, INDEX_FORMAT_VERSION, seg.bits, seg.count, metaBytes.length, h, 0, 0]);
-  return [new Uint8Array(header.buffer), metaBytes, body];
+  const table = new Uint32Array(2 * segments.length);
+  segments.forEach((g, i) => { table[2 * i] = g.bits; table[2 * i + 1] = g.count; });
+  let h = checksum(new Uint32Array(metaBytes.buffer, 0, metaBytes.length / 4));
+  h = checksum(table, h);
+  let total = 0;
+  const bodies = segments.map((g) => {
+    h = checksum(new Uint32Array(g.buffer, g.starts.byteOffset, g.byteLength / 4), h);
+    total += g.byteLength;
+    return new Uint8Array(g.buffer, g.starts.byteOffset, g.byteLength);
+  });
+  const header = new Uint32Array([MAGIC, INDEX_FORMAT_VERSION, segments.length, metaBytes.length, h >>> 0, total, 0, 0]);
+  return [new Uint8Array(header.buffer), metaBytes, new Uint8Array(table.buffer), ...bodies];
 }
 
 /**
  * Read a saved index. Throws IndexFormatError naming what is wrong (not an index, another version,
- * truncated, checksum mismatch, bad metadata); the segment is copied into memory from `allocate`.
+ * truncated, checksum mismatch, bad metadata, a definition naming no file); the segments are copied
+ * into one buffer from `allocate`.
  */
-export function decodeIndex(bytes: Uint8Array, allocate: Allocate = allocateShared): { meta: IndexMeta; segment: IndexSegment } {
-  if (bytes.length < 32) throw new IndexFormatError(`the file is ${bytes.length} bytes long, shorter than the header`);
+export function decodeIndex(bytes: Uint8Array, allocate: Allocate = allocateShared): { meta: IndexMeta; segments: IndexSegment[] } {
+  if (bytes.length < 4 * HEADER_WORDS) throw new IndexFormatError(`the file is ${bytes.length} bytes long, shorter than the header`);
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes); // a copy (a Buffer's slice would share)
-  const head = new Uint32Array(aligned.buffer, aligned.byteOffset, 8);
+  const head = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
   if (head[0] !== MAGIC) throw new IndexFormatError('it is not a Paging Layout index (wrong magic number)');
   if (head[1] !== INDEX_FORMAT_VERSION) throw new IndexFormatError(`it has format version ${head[1]}, this version reads ${INDEX_FORMAT_VERSION}`);
-  const [, , bits, count, metaLen, sum] = head;
-  if (bits > 24 || metaLen % 4 !== 0) throw new IndexFormatError('its header is damaged');
-  const segLen = segmentBytes(bits, count);
-  if (aligned.length !== 32 + metaLen + segLen) throw new IndexFormatError(`it is ${aligned.length} bytes long, its header says ${32 + metaLen + segLen} (truncated or damaged)`);
-  const metaWords = new Uint32Array(aligned.buffer, aligned.byteOffset + 32, metaLen / 4);
-  const segWords = new Uint32Array(aligned.buffer, aligned.byteOffset + 32 + metaLen, segLen / 4);
-  if (((checksum(metaWords) ^ checksum(segWords)) >>> 0) !== sum) throw new IndexFormatError('its checksum does not match (damaged)');
+  const [, , nSeg, metaLen, sum, total] = head;
+  if (metaLen % 4 !== 0 || total % 4 !== 0 || nSeg > 1 << 20) throw new IndexFormatError('its header is damaged');
+  const tableAt = 4 * HEADER_WORDS + metaLen, dataAt = tableAt + 8 * nSeg;
+  if (aligned.length !== dataAt + total) throw new IndexFormatError(`it is ${aligned.length} bytes long, its header says ${dataAt + total} (truncated or damaged)`);
+  const metaWords = new Uint32Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_WORDS, metaLen / 4);
+  const table = new Uint32Array(aligned.buffer, aligned.byteOffset + tableAt, 2 * nSeg);
+  const data = new Uint32Array(aligned.buffer, aligned.byteOffset + dataAt, total / 4);
+  if ((checksum(data, checksum(table, checksum(metaWords))) >>> 0) !== sum) throw new IndexFormatError('its checksum does not match (damaged)');
+  let sized = 0;
+  for (let i = 0; i < nSeg; i++) {
+    if (table[2 * i] > 24) throw new IndexFormatError(`segment ${i} is damaged`);
+    sized += segmentBytes(table[2 * i], table[2 * i + 1]);
+  }
+  if (sized !== total) throw new IndexFormatError('its segments do not add up to its length');
   let meta: IndexMeta;
   try {
-    meta = JSON.parse(new TextDecoder().decode(new Uint8Array(aligned.buffer, aligned.byteOffset + 32, metaLen))) as IndexMeta;
+    meta = JSON.parse(new TextDecoder().decode(new Uint8Array(aligned.buffer, aligned.byteOffset + 4 * HEADER_WORDS, metaLen))) as IndexMeta;
   } catch (e) { throw new IndexFormatError(`its metadata is not valid JSON (${(e as Error).message})`); }
   if (!meta || !Array.isArray(meta.roots) || !Array.isArray(meta.files) || meta.files.some((f) => !f || typeof f.path !== 'string')) throw new IndexFormatError('its metadata lacks the folders or the files');
-  const buffer = allocate(segLen);
-  new Uint32Array(buffer).set(segWords);
-  const segment = new IndexSegment(buffer, bits, count);
-  // every definition must name a file of the table and buckets must be ordered
+  const buffer = allocate(total);
+  new Uint32Array(buffer).set(data);
+  const segments: IndexSegment[] = [];
   const nFiles = meta.files.length;
-  for (let i = 0; i < count; i++) if (segment.file[i] >= nFiles) throw new IndexFormatError(`definition ${i} names file ${segment.file[i]} of ${nFiles}`);
-  for (let b = 0; b < 1 << bits; b++) if (segment.starts[b] > segment.starts[b + 1]) throw new IndexFormatError('its buckets are out of order');
-  if (segment.starts[1 << bits] !== count) throw new IndexFormatError('its buckets do not cover the definitions');
-  return { meta, segment };
+  for (let i = 0, at = 0; i < nSeg; i++) {
+    const seg = new IndexSegment(buffer, table[2 * i], table[2 * i + 1], at);
+    at += seg.byteLength;
+    // every definition must name a file of the table and buckets must be ordered
+    for (let k = 0; k < seg.count; k++) if (seg.file[k] >= nFiles) throw new IndexFormatError(`definition ${k} of segment ${i} names file ${seg.file[k]} of ${nFiles}`);
+    const nb = 1 << seg.bits;
+    for (let b = 0; b < nb; b++) if (seg.starts[b] > seg.starts[b + 1]) throw new IndexFormatError(`the buckets of segment ${i} are out of order`);
+    if (seg.starts[nb] !== seg.count) throw new IndexFormatError(`the buckets of segment ${i} do not cover its definitions`);
+    segments.push(seg);
+  }
+  return { meta, segments };
 }
 
 // ---------------------------------------------------------------------------------------------
