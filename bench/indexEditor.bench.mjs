@@ -67,9 +67,11 @@ async function main() {
   }
   const c = results.cold, w = results.warm;
   if (profiles) {
-    for (const [run, lag] of [['cold', c.lagWhileIndexing], ['warm', w.lagWhileLoading]]) {
+    for (const [run, lag, r] of [['cold', c.lagWhileIndexing, c], ['warm', w.lagWhileLoading, w]]) {
       const f = fs.readdirSync(profiles).find((x) => x.startsWith(`host-${run}-`));
-      if (f) for (const t of lag.over50) Object.assign(t, attribute(JSON.parse(fs.readFileSync(path.join(profiles, f), 'utf8')), t.atMs - t.lagMs - 5, t.atMs));
+      // the probe's times are from the bench module's start; the profile's from its own start
+      const off = r.profileStartMs ?? 0;
+      if (f) for (const t of lag.over50) Object.assign(t, attribute(JSON.parse(fs.readFileSync(path.join(profiles, f), 'utf8')), t.atMs - t.lagMs - 5 - off, t.atMs - off));
     }
   }
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');

@@ -41,7 +41,7 @@ class LagProbe {
   readonly long: { atMs: number; lagMs: number; phase: string }[] = [];
   max = 0;
   phase = 'start';
-  private readonly t0 = performance.now();
+  readonly t0 = performance.now();
   constructor(private readonly period = 5) {
     this.timer = setInterval(() => {
       const now = performance.now();
@@ -71,7 +71,7 @@ function hoverWork(api: { analyses: AnalysisCache; layouts: LayoutService }, doc
   return performance.now() - t;
 }
 
-function emit(kind: string, data: object): void { console.log(`BENCH ${JSON.stringify({ kind, ...data })}`); }
+function emit(kind: string, data: object): void { console.log(`BENCH ${JSON.stringify({ kind, profileStartMs, ...data })}`); }
 
 async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
   const buildStart = performance.now();
@@ -207,14 +207,18 @@ async function warm(root: string, probe: LagProbe, t0: number, scriptStart: numb
 }
 
 /** With PAGING_LAYOUT_BENCH_PROFILE=DIR: a CPU profile of the extension host's thread for each run (to name its long tasks). */
-function startProfile(): (() => Promise<void>) | undefined {
+/** When the CPU profile started, in the probe's time (ms): the driver places each long task in the profile with it. */
+let profileStartMs = 0;
+
+function startProfile(probe: LagProbe): (() => Promise<void>) | undefined {
   const dir = process.env.PAGING_LAYOUT_BENCH_PROFILE;
   if (!dir) return undefined;
   const label = fs.existsSync(MARKER) ? 'warm' : 'cold';
   const session = new inspector.Session();
   session.connect();
   const post = (m: string, p?: object) => new Promise<unknown>((resolve, reject) => session.post(m, p ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
-  void post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start'));
+  void post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start'))
+    .then(() => { profileStartMs = performance.now() - probe.t0; });
   return async () => {
     const r = await post('Profiler.stop') as { profile: object };
     fs.mkdirSync(dir, { recursive: true });
@@ -226,7 +230,7 @@ function startProfile(): (() => Promise<void>) | undefined {
 export async function run(): Promise<void> {
   const scriptStart = performance.now();
   const probe = new LagProbe();
-  const stopProfile = startProfile();
+  const stopProfile = startProfile(probe);
   try {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!root) throw new Error('no workspace folder');

@@ -39,13 +39,13 @@ const f1 = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixe
 const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
 const rows = [
   ['whole-tree index, cold (every file published)', '≤ 2× rg', `${f0(t.coldCompleteMs)} ms = ${t.ratioComplete.toFixed(2)}× rg`, `rg -c '^\\s*#\\s*define' -g '*.{h,S}': ${f0(t.rgMs)} ms`, ok(t.ratioComplete, 2)],
-  ['whole-tree index, cold, merged and saved', '(reported)', `${f0(t.coldSavedMs)} ms = ${t.ratioSaved.toFixed(2)}× rg`, 'same run', '–'],
+  ['whole-tree index, cold, complete and saved', '(reported)', `${f0(t.coldSavedMs)} ms = ${t.ratioSaved.toFixed(2)}× rg`, 'same run', '–'],
   ['warm reload from storage (lookups / every file compared)', '≤ 2 s', `${f0(t.warmLookupsMs)} ms / ${f0(t.warmComparedMs)} ms`, '–', ok(t.warmComparedMs, 2000)],
   ['editor: reopened tree (window reload), saved index ready', '≤ 2 s', `lookups ${f0(w.lookupsAfterScriptStartMs)} ms, ready ${f0(w.readyAfterScriptStartMs)} ms after the extension host's bench module started; worker ${f0(w.workerElapsedMs)} ms`, `reload to ready ${f0(w.reloadToReadyMs)} ms (the workbench's own reload included)`, ok(w.readyAfterScriptStartMs, 2000)],
   ['editor: extension host RSS after indexing', '≤ 400 MB', `${f1(c.rssAfterMb)} MB (before ${f1(c.rssBeforeMb)} MB; index ${f1(c.sharedIndexMb)} MB shared)`, '–', ok(c.rssAfterMb, 400)],
   ['editor: worker heap (reported separately)', '≤ 500 MB', `${f1(c.workerHeapUsedMb)} MB used of ${f1(c.workerHeapTotalMb)} MB`, '–', ok(c.workerHeapTotalMb, 500)],
-  ['editor: map first paint while indexing', '≤ 1 s', `${f0(c.mapPaintMs)} ms (phase ${c.phaseAtMap})`, `${f0(w.mapPaintIdleMs)} ms with no index being built`, ok(c.mapPaintMs, 1000)],
-  ['editor: hover p99 while indexing', '≤ 5 ms', `p99 ${f1(c.hoverDuring.p99)} ms, p50 ${f1(c.hoverDuring.p50)} ms (${c.hoverDuring.n} hovers)`, `round trip of a hover request alone: p99 ${f1(c.hoverRoundTrip.p99)} ms, p50 ${f1(c.hoverRoundTrip.p50)} ms; no index being built: p99 ${f1(w.hoverIdle.p99)} ms`, ok(c.hoverDuring.p99 ?? Infinity, 5)],
+  ['editor: map first paint while indexing', '≤ 1 s', `${f0(c.mapPaintMs)} ms (index phase when it painted: ${c.phaseAtMap}${c.phaseAtMap === 'ready' ? ', the index was complete first' : ''})`, `${f0(w.mapPaintIdleMs)} ms with no index being built`, ok(c.mapPaintMs, 1000)],
+  ['editor: hover p99 while indexing (VS Code\'s request round trip included)', '≤ 5 ms', `p99 ${f1(c.hoverDuring.p99)} ms, p50 ${f1(c.hoverDuring.p50)} ms (${c.hoverDuring.n} hovers${c.secondBuild ? ', during a second build: the first ended before the map painted' : ''})`, `round trip of a hover request alone: p99 ${f1(c.hoverRoundTrip.p99)} ms, p50 ${f1(c.hoverRoundTrip.p50)} ms; no index being built: p99 ${f1(w.hoverIdle.p99)} ms`, ok(c.hoverDuring.p99 ?? Infinity, 5)],
   ['editor: a hover\'s own work while indexing (analysis and text, no round trip)', '≤ 5 ms', `p99 ${f1(c.hoverWorkDuring.p99)} ms, p50 ${f1(c.hoverWorkDuring.p50, 2)} ms`, '–', ok(c.hoverWorkDuring.p99 ?? Infinity, 5)],
   ['editor: longest extension-host task while indexing', '≤ 50 ms', `${f0(c.lagWhileIndexing.maxMs)} ms (${c.lagWhileIndexing.over50.length} over 50 ms)`, '–', ok(c.lagWhileIndexing.maxMs, 50)],
 ];
@@ -62,6 +62,7 @@ const md = [
   '',
   'Long extension-host tasks while indexing (from a CPU profile of the extension host: the share of each task in this extension and where):',
   '',
+  ...(c.lagWhileIndexing.over50.length ? [] : ['- none over 50 ms']),
   ...c.lagWhileIndexing.over50.map((x) => `- ${x.lagMs} ms at ${x.atMs} ms: ${x.ours !== undefined ? `${x.ours} % in this extension${x.top ? ` (${x.top})` : ''}; otherwise ${x.other}` : 'not in the profile'}`),
   '',
   'Samples (ms): ' + Object.entries(t.samples).map(([k, v]) => `${k} ${v.map((x) => Math.round(x)).join(', ')}`).join('; '),
