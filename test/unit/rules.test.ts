@@ -437,6 +437,20 @@ test('principle (uapi context): the user-space ABI is not the kernel address spa
   assert.deepEqual(check('#define ACME_DEV_VA_BASE 0x0001000000200000ULL\n', L4, '/k/include/linux/acme.h').map((x) => x.code), ['PL001']);
 });
 
+test('principle (stored data): a literal stored into an element or through a pointer is data, not an address (PL001)', () => {
+  const t = [
+    'static void load_descriptors(void)',
+    '{',
+    '\tgdt.base[1] = 0x00af9a000000ffff;',
+    '\t*desc_addr = 0x00cf92000000ffffULL;',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(check(t, L4, '/k/boot/loader.c'), []);
+  // Assigned to an address-named variable, the same value is an address and is reported.
+  assert.deepEqual(check('static void f(void)\n{\n\tkernel_base = 0x00cf9a000000f000;\n}\n', L4, '/k/boot/loader.c').map((x) => x.code), ['PL001']);
+});
+
 test('principle (range pairs): MIN/MAX names are bounds, not the parts of a range (PL003)', () => {
   const t = [
     '#define FW_GLOBAL_MEM_START (2ull * SZ_1G)',

@@ -154,6 +154,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
         before: prev?.kind === 'punct' ? prev.text : undefined,
         after: next?.kind === 'punct' && next.text !== ')' && next.text !== ',' && next.text !== ';' ? next.text : undefined,
         neighbours: identsOn(tok.line),
+        assignedToElement: (prev?.text === '=' && storedThrough(t, i - 1)) || undefined,
       };
       const value = scaledValue(li);
       // Only the bare literals a rule can read: with address evidence around them, past 64 bits, or of
@@ -304,6 +305,17 @@ function singleLiteral(body: LTok[]): { index: number; pointerCast: boolean } | 
     return undefined;
   }
   return found >= 0 ? { index: found, pointerCast } : undefined;
+}
+
+/**
+ * Whether the assignment whose `=` is token `eq` stores into an element or through a dereference
+ * (`gdt.base[2] = …`, `*p = …`): the token before `=` is `]`, or the statement starts with `*`.
+ */
+function storedThrough(t: readonly { text: string; kind: string }[], eq: number): boolean {
+  if (t[eq - 1]?.text === ']') return true;
+  let s = eq - 1;
+  while (s > 0 && t[s - 1].text !== ';' && t[s - 1].text !== '{' && t[s - 1].text !== '}') s--;
+  return t[s]?.text === '*' && s < eq - 1;
 }
 
 /**
