@@ -132,3 +132,25 @@ test('rules in the neutral view: canonical form of certain addresses only; the l
   // The same values under a Linux layout are reported as before.
   assert.deepEqual(checkText('#define SCRATCH_VADDR 0xffff7fffffff0000ULL\n', '/k/mm/x.h', { layout: getPreset('linux-x86_64-4level')!, family: 'c' }).map((f) => f.code), ['PL001']);
 });
+
+test('principles of firmware memory (the neutral view): boot stages, load areas, mapping windows, a SIZE that uses part of its window', () => {
+  const layout = firmwareNeutralLayout();
+  const run = (text: string, file = '/fw/plat/acme/include/platform_def.h') => checkText(text, file, { layout, family: 'c' }).map((f) => f.code);
+  // Successive boot stages reuse the same SRAM: the first stage's data area and the second stage's image overlap in address, not in time.
+  assert.deepEqual(run('#define BL1_RW_BASE 0x10018000\n#define BL1_RW_LIMIT 0x10040000\n#define BL2_BASE 0x10001000\n#define BL2_LIMIT 0x10030000\n'), []);
+  assert.deepEqual(run('#define SPL_DATA_BASE 0x40010000\n#define SPL_DATA_END 0x40030000\n#define TPL_TEXT_BASE 0x40020000\n#define TPL_TEXT_END 0x40040000\n'), []);
+  // Two regions of one stage still may not overlap.
+  assert.deepEqual(run('#define BL31_TEXT_BASE 0x10010000\n#define BL31_TEXT_LIMIT 0x10030000\n#define BL31_DATA_BASE 0x10020000\n#define BL31_DATA_LIMIT 0x10040000\n'), ['PL003']);
+  // An image's load area (a start defined from a load address) is consumed before the memory it lies in is used.
+  assert.deepEqual(run('#define PLAT_FW_LOAD_ADDR 0x04100000\n#define PLAT_TRUSTED_ROM_BASE PLAT_FW_LOAD_ADDR\n#define PLAT_TRUSTED_ROM_SIZE 0x00400000\n' +
+    '#define PLAT_TRUSTED_RAM_BASE 0x04400000\n#define PLAT_TRUSTED_RAM_SIZE 0x00c00000\n'), []);
+  // Device blocks mapped with one granule larger than their spacing map a page twice; not an overlap of regions.
+  assert.deepEqual(run('#define UART1_BASE 0xff158000\n#define UART1_SIZE 0x10000\n#define UART2_BASE 0xff160000\n#define UART2_SIZE 0x10000\n#define I2C0_BASE 0xff168000\n#define I2C0_SIZE 0x10000\n'), []);
+  // Memory regions of different sizes that overlap are still reported.
+  assert.deepEqual(run('#define SHARED_RAM_BASE 0x0e000000\n#define SHARED_RAM_SIZE 0x00200000\n#define SECURE_RAM_BASE 0x0e100000\n#define SECURE_RAM_SIZE 0x00400000\n'), ['PL003']);
+  // A SIZE below LIMIT - BASE is what the image uses of its window; a SIZE past the LIMIT is wrong.
+  assert.deepEqual(run('#define BL1_RW_BASE 0x1ac20000\n#define BL1_RW_SIZE 0x00188000\n#define BL1_RW_LIMIT 0x1b000000\n'), []);
+  assert.deepEqual(run('#define BL1_RW_BASE 0xffe10000\n#define BL1_RW_SIZE 0x00014000\n#define BL1_RW_LIMIT 0xffe1ffff\n'), ['PL004']);
+  // Under a Linux layout, an END beyond START + SIZE stays a finding.
+  assert.deepEqual(checkText('#define X_START 0xffffc90000000000UL\n#define X_SIZE 0x40000000UL\n#define X_END 0xffffc90050000000UL\n', '/k/mm/x.h', { layout: getPreset('linux-x86_64-4level')!, family: 'c' }).map((f) => f.code), ['PL004']);
+});

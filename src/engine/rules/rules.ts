@@ -196,6 +196,38 @@ function testWindow(prefix: string): boolean {
   return nameWords(prefix).some((w) => /^(?:MEM|SELF)?TESTS?$/.test(w));
 }
 
+/**
+ * The boot stage a range belongs to (`BL1`, `BL1U`, `BL31`, `SPL`, `TPL`, `ROMSTAGE`, ...): successive
+ * stages run one after another and reuse the same memory, so ranges of different stages do not coexist.
+ */
+function bootStage(prefix: string): string | undefined {
+  return nameWords(prefix).find((w) => /^(?:BL\d+[A-Z]?\d*|SPL|TPL|VPL|BOOTBLOCK|ROMSTAGE|RAMSTAGE|POSTCAR|STAGE\d+)$/.test(w));
+}
+
+/**
+ * A load area: a range whose start is, or is defined from, a LOAD or STAGING address holds an image
+ * before it runs; the memory is reused once the image is consumed.
+ */
+function loadArea(r: { prefix: string; start: RuleValue }): boolean {
+  const load = (t: string) => nameWords(t).some((w) => w === 'LOAD' || w === 'STAGING');
+  return load(r.prefix) || r.start.fromLoadAddress === true;
+}
+
+/** Words that name memory (as opposed to a device block's registers). */
+const MEMORY_WORDS = new Set(['RAM', 'ROM', 'SRAM', 'DRAM', 'SDRAM', 'IRAM', 'OCRAM', 'FLASH', 'MEM', 'MEMORY', 'IMAGE', 'TEXT', 'DATA', 'BSS', 'STACK', 'HEAP', 'FW', 'FIRMWARE', 'ENV', 'SHMEM', 'TZRAM', 'TZDRAM', 'DDR', 'RW', 'RO']);
+
+/**
+ * Device mapping windows (the firmware-neutral view): two BASE + SIZE ranges of device blocks (no memory
+ * word in either name) with the same power-of-two size. Such a size is the granule a platform maps each
+ * block with, not the block's extent: neighbouring blocks closer than the granule map a page twice.
+ */
+function deviceWindows(a: RangeDef, b: RangeDef): boolean {
+  if (!a.size || !b.size || a.hi - a.lo !== b.hi - b.lo) return false;
+  const size = a.hi - a.lo;
+  if ((size & (size - 1n)) !== 0n) return false;
+  return ![a.prefix, b.prefix].some((p) => nameWords(p).some((w) => MEMORY_WORDS.has(w) || bootStage(w) !== undefined));
+}
+
 function holeName(name?: string): boolean {
   if (!name) return false;
   return nameWords(name).some((w) => ['GUARD', 'HOLE', 'HYPERVISOR', 'XEN', 'HV', 'VMM', 'HYPER', 'HYPERCALL', 'REDZONE', 'TRAMPOLINE', 'MACH2', 'M2P', 'MACH2PHYS'].includes(w));
@@ -503,7 +535,10 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
         for (const z of sizes) {
           const sum = s.value! + z.value!;
           // A SIZE written as 2^n - 1 (a mask of the offset bits) makes END = START + SIZE + 1.
-          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && e.value !== sum + 1n && (e.local || s.local || z.local) && e.value! - s.value! < 0x8000000000000000n) {
+          // In the firmware-neutral view a SIZE is what an image uses of the window up to its END or
+          // LIMIT (BL1_RW_SIZE below BL1_RW_LIMIT - BL1_RW_BASE); only a SIZE running past the END is wrong.
+          const partOfWindow = ctx.neutral && sum < e.value!;
+          if (z.value! > 0n && e.value !== sum && e.value !== sum - 1n && e.value !== sum + 1n && !partOfWindow && (e.local || s.local || z.local) && e.value! - s.value! < 0x8000000000000000n) {
             const at = e.local ? e : s.local ? s : z;
             report(ctx, { code: 'PL004', file: at.file, range: at.range, value: e.value,
               related: [s, z].filter((x) => x !== at).map((x) => ({ file: x.file, range: x.nameRange ?? x.range, message: `${x.name} = ${hex(x.value!, mode)}` })),
@@ -543,6 +578,12 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
       if (envelopeName(a.prefix) || envelopeName(b.prefix)) continue;
       // A test window (MEMTEST_START..END) spans the memory it tests, whatever regions lie there.
       if (testWindow(a.prefix) || testWindow(b.prefix)) continue;
+      // Successive boot stages (BL1 then BL2, SPL then U-Boot proper) reuse the same memory.
+      const stageA = bootStage(a.prefix), stageB = bootStage(b.prefix);
+      if (stageA && stageB && stageA !== stageB) continue;
+      // In the firmware-neutral view: an image's load area is consumed before the memory is reused, and
+      // device blocks mapped with a granule larger than their spacing are not overlapping regions.
+      if (ctx.neutral && (loadArea(a) || loadArea(b) || deviceWindows(a, b))) continue;
       const parts = (r: RangeDef) => [r.start, r.end ?? r.size!];
       if (!parts(a).every((x) => parts(b).every((y) => compatible(x, y)))) continue;
       // Report on the later definition in this file; related information points at the other range.

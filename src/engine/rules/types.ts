@@ -60,6 +60,8 @@ export interface RuleValue {
   registerField?: boolean;
   /** A comment near the definition says the range grows downwards (its END lies below its START). */
   growsDown?: boolean;
+  /** The body names a load or staging address (`PLAT_ATF_LOAD_ADDR`): the value is where an image is put before it runs. */
+  fromLoadAddress?: boolean;
   /** Defined in the checked file (true) or in an included one (false). */
   local: boolean;
 }

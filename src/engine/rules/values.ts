@@ -37,6 +37,8 @@ export interface Collected {
 }
 
 const NO_TOKENS: LTok[] = Object.freeze([]) as unknown as LTok[];
+/** A name of a load or staging address (`PLAT_ATF_LOAD_ADDR`): where an image is put before it runs. */
+const LOAD_NAME = /(?:^|_)(?:LOAD|STAGING)(?:_|$)/i;
 const MASK_MACRO = /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_ULL_MASK)$/;
 const BOUNDARY_NAME = /(?:^|_)(?:END|START|BASE|TOP|BEGIN|VADDR)(?:_|$)/i;
 const GROWS_DOWN = /grow(?:s|ing)?\s+down|downwards?|top[- ]down/i;
@@ -101,6 +103,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     };
     if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
     if (bodyTokens.some((x) => x.kind === 'ident' && MASK_MACRO.test(x.text))) v.context.fromMaskMacro = true;
+    if (bodyTokens.some((x) => x.kind === 'ident' && LOAD_NAME.test(x.text))) v.fromLoadAddress = true;
     const single = singleLiteral(bodyTokens);
     if (single) {
       const lt = bodyTokens[single.index];
