@@ -326,12 +326,14 @@ interface WorkerInit {
   physicalAddressBits: number;
   severities: Partial<Record<RuleCode, SeveritySetting>>;
   allSuppressions?: boolean;
+  /** Files larger than this are skipped (the editor's pagingLayout.maxFileSizeMB; the CLI's default otherwise). */
+  maxFileBytes?: number;
 }
 
 function startWorker(init: WorkerInit): void {
   const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions };
   const cache = new Map<string, IncludedFile | null>();
-  const reader = new FileReader();
+  const reader = new FileReader(init.maxFileBytes);
   parentPort!.on('message', (msg: { files?: string[] }) => {
     if (!msg.files) { process.exit(0); }
     const out: Reported[] = [];

@@ -18,6 +18,8 @@ export { DOCUMENT_SELECTOR, DocumentLimits, EXCLUDED_FOLDERS, FILE_PATTERN, LANG
 export { DIAGNOSTIC_SOURCE, diagnosticCode, FindingStore, toRange } from './findings';
 export { WorkspaceIndexClient } from './indexClient';
 export { LayoutChoice, LayoutService, WORKSPACE_LAYOUT_FILE } from './layouts';
+export { checkInWorkers } from './workspaceCheck';
+export type { WorkerCheckSettings } from './workspaceCheck';
 
 export interface PagingContext {
   /** The VS Code extension context: subscriptions, extensionUri. */

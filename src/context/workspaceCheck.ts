@@ -12,6 +12,8 @@ export interface WorkerCheckSettings {
   layout: Layout;
   physicalAddressBits: number;
   severities: Partial<Record<RuleCode, SeveritySetting>>;
+  /** Files larger than this are skipped (pagingLayout.maxFileSizeMB). */
+  maxFileBytes?: number;
 }
 
 export interface WorkerCheckProgress {
@@ -28,6 +30,8 @@ export interface WorkerCheckResult {
   /** Files skipped (too large, binary) or unreadable, one sentence each. */
   notes: string[];
   cancelled: boolean;
+  /** Worker threads started (a worker that failed is replaced while files are left). */
+  workers: number;
 }
 
 /** Files per message to a worker. */
@@ -52,18 +56,19 @@ export async function checkInWorkers(cli: string, files: readonly string[], sett
 } = {}): Promise<WorkerCheckResult> {
   const findings = new Map<string, Reported['f'][]>();
   const notes: string[] = [];
-  let next = 0, done = 0, total = 0, cancelled = false;
-  const init = { role: 'paging-layout-check', layout: settings.layout, physicalAddressBits: settings.physicalAddressBits, severities: settings.severities };
+  let next = 0, done = 0, total = 0, cancelled = false, workers = 0;
+  const init = { role: 'paging-layout-check', layout: settings.layout, physicalAddressBits: settings.physicalAddressBits, severities: settings.severities, maxFileBytes: settings.maxFileBytes };
   const code = `require(${JSON.stringify(cli)});`;
   const jobs = Math.max(1, Math.min(hooks.jobs ?? checkJobs(), Math.ceil(files.length / BATCH)));
   const one = () => new Promise<void>((resolve) => {
     let w: Worker;
-    try { w = new Worker(code, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS }); } catch (e) {
+    try { w = new Worker(code, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS }); workers++; } catch (e) {
       notes.push(`cannot start a check worker: ${(e as Error).message}`);
       resolve();
       return;
     }
     let current: string[] = [];
+    let failed = false;
     const feed = () => {
       if (!cancelled && hooks.cancelled?.()) cancelled = true;
       current = cancelled ? [] : files.slice(next, next + BATCH);
@@ -73,6 +78,8 @@ export async function checkInWorkers(cli: string, files: readonly string[], sett
     w.on('message', (m: { out: Reported[]; unreadable: string[] }) => {
       const batch = new Map<string, Reported['f'][]>();
       for (const r of m.out) {
+        // as `paging-layout check` shows them: a finding a comment suppresses, and a suppression that covers nothing, are left out
+        if (r.suppressed || r.unused) continue;
         let l = batch.get(r.file);
         if (!l) batch.set(r.file, (l = []));
         l.push(r.f);
@@ -84,10 +91,11 @@ export async function checkInWorkers(cli: string, files: readonly string[], sett
       hooks.onResults?.(batch, { done, total: files.length, findings: total }, current);
       feed();
     });
-    w.on('error', (e) => { notes.push(`a check worker failed on ${current.length} files: ${e.message}`); });
-    w.on('exit', () => resolve());
+    w.on('error', (e) => { failed = true; notes.push(`a check worker failed on ${current.length} files: ${e.message}`); });
+    // A worker that failed (out of its heap on one batch) is replaced while files are left: its batch only is lost.
+    w.on('exit', () => { if (failed && !cancelled && next < files.length) one().then(resolve); else resolve(); });
     feed();
   });
   await Promise.all(Array.from({ length: jobs }, one));
-  return { findings, files: done, notes, cancelled };
+  return { findings, files: done, notes, cancelled, workers };
 }

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { checkAnalysis, checkText, collectIncluded, Collected, Finding } from '../engine/rules';
 import { DocumentAnalysis, Family, familyFor } from '../engine/source';
-import { Configuration, DIAGNOSTIC_SOURCE, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange } from '../context';
+import { checkInWorkers, Configuration, DIAGNOSTIC_SOURCE, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange, WorkerCheckSettings } from '../context';
 import { checkSummary, skippedNote } from '../present';
 
 const DEBOUNCE_MS = 300;
@@ -154,44 +154,122 @@ class DiagnosticsController implements vscode.Disposable {
     return d;
   }
 
-  /** Check every C/C++/asm/linker-script file of the workspace; returns the number of findings. */
-  async checkWorkspace(): Promise<{ files: number; findings: number; cancelled: boolean; skipped?: number }> {
+  /**
+   * Check every C/C++/asm/linker-script file of the workspace; returns the number of findings. Files on
+   * disk are checked by the CLI's check workers (workspaceCheck.ts: the whole-tree code path of
+   * `paging-layout check`, off this thread); open documents by the analysis their hovers read; files of
+   * other file systems (which a worker cannot read) here, a file at a time.
+   */
+  async checkWorkspace(): Promise<{ files: number; findings: number; cancelled: boolean; skipped?: number; workers?: number }> {
     const { documents } = this.ctx;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Paging Layout: checking the workspace', cancellable: true }, async (progress, token) => {
       const uris = await vscode.workspace.findFiles(FILE_PATTERN, EXCLUDED_FOLDERS, undefined, token);
-      let done = 0, total = 0, skipped = 0;
+      let done = 0, total = 0, skipped = 0, workers = 0;
       const step = 100 / Math.max(1, uris.length);
-      for (const uri of uris) {
-        if (token.isCancellationRequested) return { files: done, findings: total, cancelled: true };
-        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        let input: CheckInput | undefined;
-        try {
-          if (open) {
-            input = this.inputOf(open);
-            if (!input) { skipped++; continue; }
-          } else {
-            const st = await vscode.workspace.fs.stat(uri);
-            if (st.size > documents.maxFileBytes()) { skipped++; continue; }
-            const bytes = await vscode.workspace.fs.readFile(uri);
-            if (documents.fileSkipReason(bytes.length, bytes.subarray(0, 8192))) { skipped++; continue; }
-            // A file that is not open has no language id: its name decides, as for the CLI.
-            input = { text: Buffer.from(bytes).toString('latin1'), uri, family: familyFor(undefined, uri.fsPath) ?? 'c' };
-          }
-        } catch { continue; }
-        const findings = this.check(input);
+      const report = (n: number) => progress.report({ increment: step * n, message: `${done}/${uris.length} files, ${total} finding${total === 1 ? '' : 's'}` });
+      const record = (uri: vscode.Uri, findings: Finding[], open: boolean) => {
         total += findings.length;
-        if (open) this.ctx.findings.set(uri, findings);
         if (findings.length) this.workspaceResults.set(uri.toString(), findings); else this.workspaceResults.delete(uri.toString());
+        // an open document's diagnostics are its own check's (it may have been opened meanwhile)
+        if (!open && this.openDocument(uri)) return;
         this.collection.set(uri, findings.map((f) => this.toDiagnostic(f, uri)));
+      };
+      const openDocs = new Map(vscode.workspace.textDocuments.filter((d) => !d.isClosed).map((d) => [d.uri.toString(), d]));
+      const onDisk: vscode.Uri[] = [];
+      const elsewhere: vscode.Uri[] = [];
+      let sinceYield = 0;
+      for (const uri of uris) {
+        const open = openDocs.get(uri.toString());
+        if (!open) { (uri.scheme === 'file' ? onDisk : elsewhere).push(uri); continue; }
+        if (token.isCancellationRequested) return { files: done, findings: total, cancelled: true };
+        // An open document: the analysis its hover reads (its defines, include paths, the index), as its own diagnostics.
+        const input = this.inputOf(open);
+        if (!input) { skipped++; continue; }
+        const findings = this.check(input);
+        this.ctx.findings.set(uri, findings);
+        record(uri, findings, true);
         done++;
-        if (done % 20 === 0 || done === uris.length) {
-          progress.report({ increment: step * 20, message: `${done}/${uris.length} files, ${total} finding${total === 1 ? '' : 's'}` });
-          await new Promise((r) => setTimeout(r, 0));
-        }
+        if (++sinceYield === 20) { sinceYield = 0; report(20); await new Promise((r) => setTimeout(r, 0)); }
+      }
+      report(sinceYield);
+      const cli = path.join(this.ctx.extension.extensionPath, 'dist', 'cli.js');
+      if (onDisk.length && fs.existsSync(cli)) {
+        const r = await this.checkFilesInWorkers(cli, onDisk, token, (uri, findings) => { record(uri, findings, false); }, (n) => { done += n; report(n); });
+        skipped += r.skipped;
+        workers += r.workers;
+        if (r.cancelled) return { files: done, findings: total, cancelled: true, workers };
+      } else {
+        elsewhere.push(...onDisk);
+      }
+      // Files a worker cannot read (another file system): read through VS Code and checked here, yielding between files.
+      for (const uri of elsewhere) {
+        if (token.isCancellationRequested) return { files: done, findings: total, cancelled: true, workers };
+        let input: CheckInput;
+        try {
+          const st = await vscode.workspace.fs.stat(uri);
+          if (st.size > documents.maxFileBytes()) { skipped++; continue; }
+          const bytes = await vscode.workspace.fs.readFile(uri);
+          if (documents.fileSkipReason(bytes.length, bytes.subarray(0, 8192))) { skipped++; continue; }
+          // A file that is not open has no language id: its name decides, as for the CLI.
+          input = { text: Buffer.from(bytes).toString('latin1'), uri, family: familyFor(undefined, uri.fsPath) ?? 'c' };
+        } catch { continue; }
+        record(uri, this.check(input), false);
+        done++;
+        report(1);
+        await new Promise((r) => setTimeout(r, 0));
       }
       if (skipped) vscode.window.setStatusBarMessage(skippedNote(skipped, documents.maxFileBytes()), 15_000);
-      return { files: done, findings: total, cancelled: false, skipped };
+      return { files: done, findings: total, cancelled: false, skipped, workers };
     });
+  }
+
+  /** The open, not closed, document of a URI. */
+  private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+    const k = uri.toString();
+    return vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === k);
+  }
+
+  /**
+   * Files on disk checked by the CLI's check workers, with the rule settings of each workspace folder
+   * (one run per distinct settings). `onFile` gets every checked file's findings (none: its diagnostics
+   * are cleared), `onBatch` the number of files of each batch.
+   */
+  private async checkFilesInWorkers(cli: string, uris: vscode.Uri[], token: vscode.CancellationToken,
+    onFile: (uri: vscode.Uri, findings: Finding[]) => void, onBatch: (files: number) => void): Promise<{ skipped: number; workers: number; cancelled: boolean }> {
+    const groups = new Map<string, { settings: WorkerCheckSettings; uris: Map<string, vscode.Uri> }>();
+    const byFolder = new Map<string, string>();
+    for (const uri of uris) {
+      const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+      const fk = folder?.toString() ?? '';
+      let key = byFolder.get(fk);
+      if (key === undefined) {
+        const s = this.ctx.config.rules(folder);
+        key = JSON.stringify([s.physicalAddressBits, s.severities]);
+        byFolder.set(fk, key);
+        if (!groups.has(key)) groups.set(key, { settings: { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, maxFileBytes: this.ctx.documents.maxFileBytes() }, uris: new Map() });
+      }
+      groups.get(key)!.uris.set(uri.fsPath, uri);
+    }
+    let skipped = 0, workers = 0;
+    for (const { settings, uris: files } of groups.values()) {
+      const r = await checkInWorkers(cli, [...files.keys()], settings, {
+        cancelled: () => token.isCancellationRequested,
+        onResults: (byFile, _progress, checked) => {
+          for (const f of checked) {
+            const uri = files.get(f);
+            if (uri) onFile(uri, (byFile.get(f) ?? []).map((x) => ({ ...x, file: uri.toString(), fixes: [] } as unknown as Finding)));
+          }
+          onBatch(checked.length);
+        },
+      });
+      workers += r.workers;
+      for (const note of r.notes) {
+        if (/ skipped: /.test(note)) skipped++;
+        else console.warn(`paging-layout: Check Workspace: ${note}`);
+      }
+      if (r.cancelled) return { skipped, workers, cancelled: true };
+    }
+    return { skipped, workers, cancelled: false };
   }
 
   dispose(): void {

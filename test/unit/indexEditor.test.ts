@@ -127,17 +127,21 @@ test('Check Workspace in workers: the CLI\'s check workers give the findings `pa
     const files: Record<string, string> = {};
     for (let i = 0; i < 150; i++) files[`d${i % 5}/f${i}.h`] = i % 10 === 0 ? `#define X${i}_START 0xffff7fffffff0000UL\n` : `#define Y${i} ${i}\n`;
     files['big/regs.h'] = '#define A_BASE 0xffff888000000000UL\n#define A_END 0xffff887fffffffffUL\n';
+    // a finding its comment suppresses is left out, as the CLI leaves it out
+    files['big/quiet.h'] = '#define R_VADDR 0xffff7fffffff2000UL\n#define Q_VADDR 0xffff7fffffff1000UL /* paging-layout: ignore PL001 -- on purpose */\n';
     writeTree(dir, files);
     const list = Object.keys(files).map((f) => path.join(dir, f)).sort();
     const progress: number[] = [];
     const r = await checkInWorkers(CLI, list, { layout: findLayout(DEFAULT_LAYOUT_ID)!, physicalAddressBits: 52, severities: {} }, { jobs: 2, onResults: (_b, p) => progress.push(p.done) });
     assert.equal(r.files, list.length);
     assert.equal(r.cancelled, false);
+    assert.equal(r.workers, 2);
     assert.equal(progress[progress.length - 1], list.length);
     const cli = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--jobs', '1'], { encoding: 'utf8' });
     const expected = (JSON.parse(cli.stdout) as { file: string; code: string; line: number }[]).map((f) => `${path.relative(dir, f.file)}:${f.line}:${f.code}`).sort();
     const got = [...r.findings].flatMap(([f, l]) => l.map((x) => `${path.relative(dir, f)}:${x.range.line + 1}:${x.code}`)).sort();
     assert.ok(expected.length >= 16, expected.join(' '));
+    assert.ok(expected.includes('big/quiet.h:1:PL001') && !expected.includes('big/quiet.h:2:PL001'), expected.join(' '));
     assert.deepEqual(got, expected);
     // cancelled before the first batch: nothing checked
     const c = await checkInWorkers(CLI, list, { layout: findLayout(DEFAULT_LAYOUT_ID)!, physicalAddressBits: 52, severities: {} }, { cancelled: () => true });
