@@ -5,10 +5,10 @@
 // folder and the compileCommands setting are ignored there (settings.ts).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { RuleCode } from '../engine/rules';
+import { RuleCode, SUPPRESSION_CODE } from '../engine/rules';
 import {
   AnalysisSettings, booleanFrom, compileCommandsFrom, customLayoutFileFrom, definesFrom, includeDirsFrom, LayoutSetting, layoutSetting,
-  maxFileBytesFrom, physicalAddressBitsFrom, RuleSettings, SECTION, SETTING, severitiesFrom,
+  maxFileBytesFrom, maxFilesFrom, physicalAddressBitsFrom, RuleSettings, SECTION, SETTING, severitiesFrom, severityFrom,
 } from './settings';
 
 type SettingKey = (typeof SETTING)[keyof typeof SETTING];
@@ -55,12 +55,15 @@ export class Configuration implements vscode.Disposable {
     return {
       physicalAddressBits: physicalAddressBitsFrom(cfg.get(SETTING.physicalAddressBits)),
       severities: severitiesFrom((code: RuleCode) => cfg.get(`${SETTING.rules}.${code}`)),
+      suppressionProblems: severityFrom(cfg.get(`${SETTING.rules}.${SUPPRESSION_CODE}`)),
     };
   }
 
   statusBarEnabled(): boolean { return booleanFrom(this.section().get(SETTING.statusBar), true); }
   inlayHintsEnabled(scope?: vscode.Uri): boolean { return booleanFrom(this.section(scope).get(SETTING.inlayHints), true); }
   workspaceIndexEnabled(): boolean { return booleanFrom(this.section().get(SETTING.workspaceIndex), true); }
+  /** Files the workspace index reads at most (0: no limit). */
+  workspaceIndexMaxFiles(): number { return maxFilesFrom(this.section().get(SETTING.workspaceIndexMaxFiles)); }
   /** Largest document analysed, in bytes. */
   maxFileBytes(): number { return maxFileBytesFrom(this.section().get(SETTING.maxFileSizeMB)); }
 

@@ -20,6 +20,7 @@ export const SETTING = {
   compileCommands: 'compileCommands',
   inlayHints: 'inlayHints.enabled',
   workspaceIndex: 'workspaceIndex.enabled',
+  workspaceIndexMaxFiles: 'workspaceIndex.maxFiles',
   maxFileSizeMB: 'maxFileSizeMB',
   rules: 'rules',
 } as const;
@@ -37,6 +38,8 @@ export interface LayoutSetting {
 export interface RuleSettings {
   physicalAddressBits: number;
   severities: Partial<Record<RuleCode, SeveritySetting>>;
+  /** Severity of PL000, a suppression comment that is not applied (`pagingLayout.rules.PL000`, default warning). */
+  suppressionProblems: SeveritySetting;
 }
 
 /** What the analysis of one document reads from the settings. */
@@ -68,9 +71,19 @@ export function severitiesFrom(get: (code: RuleCode) => unknown): Partial<Record
   return out;
 }
 
+/** `pagingLayout.rules.PL000`: a severity, or the default (warning). */
+export function severityFrom(s: unknown, fallback: SeveritySetting = 'warning'): SeveritySetting {
+  return typeof s === 'string' && SEVERITY_SETTINGS.includes(s) ? s as SeveritySetting : fallback;
+}
+
 /** `pagingLayout.maxFileSizeMB` in bytes; anything but a positive finite number gives the default (8 MB). */
 export function maxFileBytesFrom(mb: unknown): number {
   return typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_FILE_BYTES;
+}
+
+/** `pagingLayout.workspaceIndex.maxFiles`: a whole number of files, 0 (the default) for no limit; anything else gives 0. */
+export function maxFilesFrom(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
 }
 
 export function booleanFrom(value: unknown, fallback: boolean): boolean {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { checkAnalysis, checkText, collectIncluded, Collected, Finding } from '../engine/rules';
+import { checkAnalysis, checkText, collectIncluded, Collected, Finding, shownFindings, SUPPRESSION_CODE } from '../engine/rules';
 import { DocumentAnalysis, Family, familyFor } from '../engine/source';
 import { checkInWorkers, Configuration, DIAGNOSTIC_SOURCE, EXCLUDED_FOLDERS, FILE_PATTERN, PagingContext, toRange, WorkerCheckSettings } from '../context';
 import { checkSummary, skippedNote } from '../present';
@@ -122,7 +122,8 @@ class DiagnosticsController implements vscode.Disposable {
       const opts = { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, included: doc ? this.includes(doc, text) : [] };
       // An open document: the rules read the analysis the hover reads. A file of the workspace: the whole-tree line source.
       const findings = analysis ? checkAnalysis(analysis, opts) : checkText(text, uri.toString(), { ...opts, family });
-      return findings.map((f) => ({ ...f, file: uri.toString() }));
+      // Inline suppressions as `paging-layout check` applies them: covered findings are left out, a suppression that is not applied is PL000.
+      return shownFindings(findings, text, uri.toString(), s.suppressionProblems).map((f) => ({ ...f, file: uri.toString() }));
     } catch (e) {
       console.error(`paging-layout: diagnostics failed for ${uri.toString()}: ${(e as Error).message}`);
       return [];
@@ -244,9 +245,11 @@ class DiagnosticsController implements vscode.Disposable {
       let key = byFolder.get(fk);
       if (key === undefined) {
         const s = this.ctx.config.rules(folder);
-        key = JSON.stringify([s.physicalAddressBits, s.severities]);
+        // PL000's severity travels with the rules' (the workers apply suppressions as `check` does).
+        const severities = { ...s.severities, [SUPPRESSION_CODE]: s.suppressionProblems } as WorkerCheckSettings['severities'];
+        key = JSON.stringify([s.physicalAddressBits, severities]);
         byFolder.set(fk, key);
-        if (!groups.has(key)) groups.set(key, { settings: { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, maxFileBytes: this.ctx.documents.maxFileBytes() }, uris: new Map() });
+        if (!groups.has(key)) groups.set(key, { settings: { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities, maxFileBytes: this.ctx.documents.maxFileBytes() }, uris: new Map() });
       }
       groups.get(key)!.uris.set(uri.fsPath, uri);
     }

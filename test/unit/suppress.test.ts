@@ -1,7 +1,7 @@
 // Inline suppressions: `paging-layout: ignore PLxxx -- reason` on a finding's line or the line before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applySuppressions, parseSuppressions, checkText } from '../../src/engine/rules';
+import { applySuppressions, parseSuppressions, checkText, shownFindings } from '../../src/engine/rules';
 import { getPreset } from '../../src/engine/paging';
 
 const L4 = getPreset('linux-x86_64-4level')!;
@@ -92,4 +92,16 @@ test('the marker outside a comment (a string) is not a suppression; the cost is 
   const t1 = process.hrtime.bigint();
   assert.equal(parseSuppressions(many).suppressions.length, 20_000);
   assert.ok(Number(process.hrtime.bigint() - t1) / 1e6 < 1000);
+});
+
+test('shownFindings: what the editor shows — covered findings left out, unapplied suppressions as PL000 at their severity', () => {
+  const text = '#define A_VADDR 0xffff7fffffff0000UL /* paging-layout: ignore PL001 -- board window */\n/* paging-layout: ignore PL005 */\n#define EARLY_MAP_START 0xffff810000000000UL\n';
+  const findings = checkText(text, 'x.h', { layout: getPreset('linux-x86_64-2.6.27')!, family: 'c' });
+  assert.deepEqual(findings.map((f) => f.code).sort(), ['PL001', 'PL005']);
+  const shown = shownFindings(findings, text, 'x.h');
+  assert.deepEqual(shown.map((f) => `${f.code}@${f.range.line}:${f.severity}`).sort(), ['PL000@1:warning', 'PL005@2:warning']);
+  assert.deepEqual(shownFindings(findings, text, 'x.h', 'error').filter((f) => f.code === ('PL000' as string)).map((f) => f.severity), ['error']);
+  assert.deepEqual(shownFindings(findings, text, 'x.h', 'off').map((f) => f.code), ['PL005']);
+  // Without a marker the findings are passed through.
+  assert.deepEqual(shownFindings(findings, 'no comments', 'x.h'), findings);
 });

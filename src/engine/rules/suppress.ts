@@ -143,3 +143,15 @@ export function applySuppressions<F extends Pick<Finding, 'range'> & { code: str
   }
   return { kept, suppressed, problems: p.problems, unused: p.suppressions.filter((s) => !used.has(s)) };
 }
+
+/**
+ * The findings an editor shows for a text: those no suppression covers, and each suppression that is
+ * not applied as a PL000 finding (at the severity given for PL000, default warning; none when 'off').
+ * Suppressed findings and suppressions that cover nothing are left out, as a plain `check` does.
+ */
+export function shownFindings(findings: readonly Finding[], text: string, file: string, pl000?: Finding['severity'] | 'off'): Finding[] {
+  if (!text.includes(SUPPRESSION_MARKER)) return [...findings];
+  const res = applySuppressions(findings, text);
+  if (pl000 === 'off') return res.kept;
+  return [...res.kept, ...res.problems.map((p): Finding => ({ code: SUPPRESSION_CODE as RuleCode, severity: pl000 ?? 'warning', message: p.message, file, range: p.range, related: [], fixes: [] }))];
+}

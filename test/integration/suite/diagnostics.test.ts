@@ -185,6 +185,35 @@ suite('Diagnostics and quick fixes', () => {
     await waitFor('PL005 back', () => ours(doc.uri).some((x) => codeOf(x) === 'PL005'));
   });
 
+  test('inline suppressions: a covered finding is left out, one without a reason is PL000 and not applied, as in check', async () => {
+    const text = [
+      '#define SCRATCH_VADDR\t_AC(0xffff7fffffff0000, UL) /* paging-layout: ignore PL001 -- guest-physical window of the board */',
+      '/* paging-layout: ignore PL005 */',
+      '#define EARLY_MAP_START\t_AC(0xffff810000000000, UL)',
+      '#define CRASH_PHYS_BASE\t_AC(0x0020000000000000, ULL)',
+      '',
+    ].join('\n');
+    const doc = await writeDoc('suppressed.h', text);
+    const diags = await diagnosticsOf(doc, 3);
+    const at = (needle: string) => diags.filter((d) => d.range.start.line === lineOf(doc, needle)).map(codeOf).sort();
+    assert.deepStrictEqual(at('SCRATCH_VADDR'), [], 'PL001 is suppressed with a reason');
+    assert.deepStrictEqual(at('ignore PL005'), ['PL000'], 'a suppression without a reason is reported');
+    assert.match(diags.find((d) => codeOf(d) === 'PL000')!.message, /has no reason/);
+    assert.deepStrictEqual(at('EARLY_MAP_START'), ['PL005'], 'and not applied');
+    assert.deepStrictEqual(at('CRASH_PHYS_BASE'), ['PL006']);
+    // PL000's own severity setting.
+    const restore = await setSetting('rules.PL000', 'off');
+    try {
+      await waitFor('PL000 off', () => { const d = ours(doc.uri); return d.length > 0 && !d.some((x) => codeOf(x) === 'PL000') ? d : undefined; });
+      assert.ok(ours(doc.uri).some((x) => codeOf(x) === 'PL005'), 'the suppression still does not take effect');
+    } finally { await restore(); }
+    // Editing the reason in makes the suppression apply.
+    const ed = await vscode.window.showTextDocument(doc);
+    const l = lineOf(doc, 'ignore PL005');
+    await ed.edit((e) => e.replace(new vscode.Range(l, 0, l, doc.lineAt(l).text.length), '/* paging-layout: ignore PL005 -- early mapping owned by the hypervisor */'));
+    await waitFor('PL005 suppressed after the edit', () => { const d = ours(doc.uri); return d.length === 1 && codeOf(d[0]) === 'PL006' ? d : undefined; });
+  });
+
   test('the layout decides: PL005 disappears under linux-x86_64-2.6.26 (direct map at slot 258)', async () => {
     const doc = await writeDoc('layout.h', '#define EARLY_MAP_START\t_AC(0xffff810000000000, UL)\n');
     await diagnosticsOf(doc, 1);
