@@ -110,7 +110,7 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     this.extension = extension;
     this.disposables.push(
       this.config.onDidChange((e) => {
-        if (Configuration.affects(e, 'workspaceIndex.enabled')) this.restart(false);
+        if (Configuration.affects(e, 'workspaceIndex.enabled', 'workspaceIndex.maxFiles')) this.restart(false);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart(false)),
       vscode.window.onDidChangeActiveTextEditor((e) => { if (e) this.prioritize([e.document.uri]); }),
@@ -164,8 +164,8 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     w.on('exit', () => { if (this.worker === w) this.worker = undefined; });
     // Folders of the open editors first: what hovers ask about now.
     const priority = this.priorityDirs((vscode.window.visibleTextEditors ?? []).map((e) => e.document.uri));
-    // The whole tree: no file limit (the store supports one; it would be a setting the status bar names).
-    this.post({ type: 'start', roots, maxFiles: 0, storageFile: this.storageFile(), priority, rebuild });
+    // The whole tree unless pagingLayout.workspaceIndex.maxFiles sets a limit (the status bar then says so).
+    this.post({ type: 'start', roots, maxFiles: this.config.workspaceIndexMaxFiles(), storageFile: this.storageFile(), priority, rebuild });
     this.watch();
   }
 

@@ -29,6 +29,11 @@ function counts(s: IndexState): string {
   return `${n(s.files)} files, ${n(s.definitions)} definitions`;
 }
 
+/** What the status bar says when pagingLayout.workspaceIndex.maxFiles left files out. */
+export function cappedText(limit: number): string {
+  return `index capped at ${n(limit)} files (pagingLayout.workspaceIndex.maxFiles)`;
+}
+
 export function indexStatusItem(s: IndexState): IndexStatusItem {
   const capped = s.cappedAt ? `limited to ${n(s.cappedAt.limit)} of ${n(s.cappedAt.found)} files by the setting pagingLayout.workspaceIndex.maxFiles` : '';
   const skipped = s.skipped ? `${n(s.skipped)} file${s.skipped === 1 ? '' : 's'} skipped (larger than 64 MB, binary or unreadable)` : '';
@@ -46,7 +51,7 @@ export function indexStatusItem(s: IndexState): IndexStatusItem {
       };
     case 'walking':
     case 'indexing': {
-      const far = s.total ? `${n(s.done)}/${n(s.total)} files` : `${n(s.done)} files`;
+      const far = (s.total ? `${n(s.done)}/${n(s.total)} files` : `${n(s.done)} files`) + (s.cappedAt ? ' (capped)' : '');
       const pct = s.total ? ` (${Math.floor((100 * s.done) / Math.max(1, s.total))} %)` : '';
       return {
         text: `$(sync~spin) #defines: ${far}`,
@@ -71,7 +76,7 @@ export function indexStatusItem(s: IndexState): IndexStatusItem {
       // Nothing to say unless something was left out.
       if (!notes.length) return { tooltip: `Paging Layout workspace index: ${counts(s)}.`, accessibilityLabel: '', warning: false };
       return {
-        text: `$(warning) #defines: ${short(s.files)} files`,
+        text: s.cappedAt ? `$(warning) #defines: ${cappedText(s.cappedAt.limit)}` : `$(warning) #defines: ${short(s.files)} files`,
         tooltip: `Paging Layout workspace index: ${counts(s)}.${tail}\n\nClick to index the workspace again.`,
         accessibilityLabel: `Paging Layout workspace index: ${notes.join('; ')}`, command: 'pagingLayout.rebuildIndex', warning: !!capped,
       };

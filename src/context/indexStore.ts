@@ -301,6 +301,22 @@ export class IndexStore {
     try { const st = fs.statSync(file); return st.size === s[0] && st.mtimeMs === s[1]; } catch { return false; }
   }
 
+  /**
+   * A file the watcher says changed or was created: read again; dropped when it is gone (not counted as
+   * skipped); a new file beyond maxFiles is not read (counted in cappedAt). Whether the index changed.
+   */
+  updateFile(file: string): boolean {
+    if (!fs.existsSync(file)) { this.skipped.delete(file); this.status.skipped = this.skipped.size; return this.removeFile(file); }
+    const { maxFiles } = this.options;
+    if (maxFiles > 0 && !this.byPath.has(file) && this.fileCount >= maxFiles) {
+      // (a file the walk found beyond the limit is counted already)
+      this.status.cappedAt ??= { limit: maxFiles, found: this.fileCount + 1 };
+      return false;
+    }
+    this.indexFile(file);
+    return true;
+  }
+
   /** A file is gone: its definitions are dropped. */
   removeFile(file: string): boolean {
     const id = this.byPath.get(file);

@@ -83,7 +83,7 @@ function main(port: NonNullable<typeof parentPort>): void {
     const t0 = Date.now();
     let n = 0;
     for (const f of pending.deleted) if (store.removeFile(f)) n++;
-    for (const f of pending.changed) { store.indexFile(f); n++; }
+    for (const f of pending.changed) if (store.updateFile(f)) n++;
     pending.changed.clear(); pending.deleted.clear();
     for (const p of store.publish()) publish(p, true);
     // many segments, or many definitions of changed files: one segment again

@@ -303,6 +303,23 @@ test('the store builds, saves, reloads with only changed files read again, and r
     const capped = await runStore(new IndexStore({ ...opts, storageFile: undefined, maxFiles: 2 }), new IndexView());
     assert.deepEqual(capped.status.cappedAt, { limit: 2, found: 6 }); // the binary header is found too
     assert.equal(capped.status.done, 2);
+    // a file created afterwards (the watcher's update) is not read beyond the limit either
+    const store = new IndexStore({ ...opts, storageFile: undefined, maxFiles: 2 });
+    await runStore(store, new IndexView());
+    fs.writeFileSync(path.join(ws, 'later.h'), '#define LATER_BASE 0x1000\n');
+    assert.equal(store.updateFile(path.join(ws, 'later.h')), false);
+    assert.equal(store.fileCount, 2);
+    assert.equal(store.status.cappedAt?.limit, 2);
+    // a changed file that is gone is dropped, not counted as skipped; then a new file fits again
+    const indexed = [...IndexStore.walk(ws)].filter((f) => store.updateFile(f));
+    assert.equal(indexed.length, 2, indexed.join(' '));
+    const skippedBefore = store.status.skipped;
+    fs.rmSync(indexed[0]);
+    assert.equal(store.updateFile(indexed[0]), true);
+    assert.equal(store.fileCount, 1);
+    assert.equal(store.status.skipped, skippedBefore);
+    assert.equal(store.updateFile(path.join(ws, 'later.h')), true);
+    assert.equal(store.fileCount, 2);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -110,7 +110,16 @@ test('the status bar says how far indexing is, when a saved index is checked, wh
   assert.equal(indexStatusItem(state({ phase: 'checking', definitions: 4_677_687, files: 24728 })).text, '$(sync~spin) #defines: 4.7M loaded, checking files');
   assert.equal(indexStatusItem(state({ phase: 'ready', files: 24728, definitions: 4_677_687 })).text, undefined, 'nothing to say when all is indexed');
   const capped = indexStatusItem(state({ phase: 'ready', files: 20000, cappedAt: { limit: 20000, found: 24728 } }));
-  assert.equal(capped.text, '$(warning) #defines: 20k files');
+  assert.equal(capped.text, '$(warning) #defines: index capped at 20,000 files (pagingLayout.workspaceIndex.maxFiles)');
+  assert.equal(capped.command, 'pagingLayout.rebuildIndex');
+  // while indexing: the count of what will be read, and that a limit applies
+  const cappedBuilding = indexStatusItem(state({ phase: 'indexing', done: 500, total: 2000, cappedAt: { limit: 2000, found: 24728 } }));
+  assert.equal(cappedBuilding.text, '$(sync~spin) #defines: 500/2,000 files (capped)');
+  assert.match(cappedBuilding.tooltip, /limited to 2,000 of 24,728 files by the setting pagingLayout.workspaceIndex.maxFiles/);
+  // left out for another reason (too large, binary): the count, no cap named
+  const leftOut = indexStatusItem(state({ phase: 'ready', files: 24728, skipped: 3 }));
+  assert.equal(leftOut.text, '$(warning) #defines: 25k files');
+  assert.doesNotMatch(leftOut.tooltip, /maxFiles/);
   assert.match(capped.tooltip, /limited to 20,000 of 24,728 files by the setting pagingLayout.workspaceIndex.maxFiles/);
   assert.doesNotMatch(building.tooltip + capped.tooltip, /\*\*|`/, 'plain-text tooltips');
   assert.equal(capped.warning, true);

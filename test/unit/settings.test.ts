@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import {
-  booleanFrom, compileCommandsFrom, customLayoutFileFrom, definesFrom, includeDirsFrom, isInside, layoutSetting, maxFileBytesFrom,
+  booleanFrom, compileCommandsFrom, customLayoutFileFrom, definesFrom, includeDirsFrom, isInside, layoutSetting, maxFileBytesFrom, maxFilesFrom,
   physicalAddressBitsFrom, severitiesFrom,
 } from '../../src/context/settings';
 
@@ -47,6 +47,9 @@ test('numbers and switches out of range fall back to the defaults', () => {
   assert.equal(maxFileBytesFrom(2), 2 * 1024 * 1024);
   assert.equal(maxFileBytesFrom(-3), 8 * 1024 * 1024);
   assert.equal(maxFileBytesFrom(Infinity), 8 * 1024 * 1024);
+  // pagingLayout.workspaceIndex.maxFiles: a positive whole number, else no limit (0)
+  assert.equal(maxFilesFrom(20000), 20000);
+  for (const v of [0, -5, 2.5, '100', null, undefined, Infinity]) assert.equal(maxFilesFrom(v), 0, String(v));
   assert.equal(booleanFrom('no', true), true);
   assert.equal(booleanFrom(false, true), false);
   assert.equal(customLayoutFileFrom('  layouts/lab.json '), 'layouts/lab.json');
