@@ -451,6 +451,36 @@ test('principle (stored data): a literal stored into an element or through a poi
   assert.deepEqual(check('static void f(void)\n{\n\tkernel_base = 0x00cf9a000000f000;\n}\n', L4, '/k/boot/loader.c').map((x) => x.code), ['PL001']);
 });
 
+test('principle (test inputs): a test suite\'s values are chosen to be wrong or foreign; only kernel idioms are read there', () => {
+  // An assembler's overflow test, a linker test script for another target, an impossible limit.
+  assert.deepEqual(check('\tlui\t$2, 0x10000000000000000\n', L4, '/src/gas/testsuite/gas/acme/lui-error.s'), []);
+  assert.deepEqual(check('SECTIONS\n{\n  . = 0x1234000000000;\n}\n', L4, '/src/ld/testsuite/ld-acme/dyn.ld', { family: 'ld' }), []);
+  assert.deepEqual(check('static void f(void)\n{\n\tunsigned long long impossible_limit = 0xffffff4fffffffULL;\n\tbrk_to((void *)0x00ffffff4fffffffULL);\n}\n', L4, '/src/memcheck/tests/brk.c'), []);
+  // The same lines outside a test suite are reported.
+  assert.deepEqual(check('\tlui\t$2, 0x10000000000000000\n', L4, '/src/gas/config/lui.s').map((x) => x.code), ['PL008']);
+  assert.deepEqual(check('static void f(void)\n{\n\tbrk_to((void *)0x00ffffff4fffffffULL);\n}\n', L4, '/src/memcheck/brk.c').map((x) => x.code), ['PL001']);
+  // A kernel layout idiom in a test is still read.
+  assert.deepEqual(check('#define __PAGE_OFFSET_BASE _AC(0xffff888000000001, UL)\n', L4, '/k/lib/tests/layout.h').map((x) => x.code), ['PL004']);
+});
+
+test('principle (architecture in a name): a word of a hyphenated file or directory name can name another architecture', () => {
+  const gate = '#define GATE_AREA_START 0xa000000000000100LL\n';
+  assert.deepEqual(check(gate, L4, '/src/gdb/ia64-linux-tdep.c'), []);
+  assert.deepEqual(check(gate, L4, '/src/gdb/sparc64-netbsd-tdep.c'), []);
+  assert.deepEqual(check('SECTIONS\n{\n  . = 0x1234000000000;\n}\n', L4, '/src/ld/scripts/ld-mips-elf/x.ld', { family: 'ld' }), []);
+  // The layout's own architecture, or no architecture word, and the check applies.
+  assert.deepEqual(check(gate, L4, '/src/gdb/amd64-linux-tdep.c').map((x) => x.code), ['PL001']);
+  assert.deepEqual(check(gate, L4, '/src/gdb/linux-tdep.c').map((x) => x.code), ['PL001']);
+  // Ambiguous words (arm, alpha, sh, arc, um) are not read as architectures.
+  assert.deepEqual(check(gate, L4, '/src/gdb/alpha-blend.c').map((x) => x.code), ['PL001']);
+});
+
+test('principle (a product is a quantity): numbers multiplied are not an address', () => {
+  assert.deepEqual(check('#define BASE_62_POWER (62LL * 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62)\n', L4, '/src/lib/tempname.c'), []);
+  // A base plus a product is address arithmetic and still checked.
+  assert.deepEqual(check('#define WINDOW_BASE (0x00f0000000000000ULL + 4 * 0x1000)\n', L4, '/src/lib/w.h').map((x) => x.code), ['PL001']);
+});
+
 test('principle (range pairs): MIN/MAX names are bounds, not the parts of a range (PL003)', () => {
   const t = [
     '#define FW_GLOBAL_MEM_START (2ull * SZ_1G)',

@@ -65,6 +65,8 @@ export interface AddressContext {
   after?: string;
   /** The value comes from a bit or mask macro (`GENMASK_ULL(51, 12)`, `BIT_ULL(61)`). */
   fromMaskMacro?: boolean;
+  /** The value is a product of literals only (`62LL * 62 * 62 …`): a quantity, not an address. */
+  product?: boolean;
   /** Identifiers of the same statement or line (for `vaddr >= 0x…`). */
   neighbours?: readonly string[];
   /**
@@ -369,6 +371,8 @@ export function classifyValue(ctx: AddressContext): Likeness {
   // `x == 0xfed0000000000000`: a test for one specific (often known-bogus) value, not a definition.
   if (!name && (ctx.before === '==' || ctx.before === '!=' || ctx.after === '==' || ctx.after === '!=')) return mk('magic', `compared for equality with ${ctx.before ?? ctx.after}`);
   if (ctx.fromMaskMacro) return mk('mask', 'built with a bit or mask macro');
+  // Addresses are bases plus offsets, shifted bits and masks; a product of plain numbers is a quantity.
+  if (ctx.product) return mk('count', 'a product of numbers: a quantity, not an address');
   // The name states its value (EDK II's BASE_128TB = 0x0000800000000000, SZ_2M): a size constant.
   if (name?.statedSize !== undefined && name.statedSize === v) return mk('size', `the name ${ctx.name} states its value (${formatBytes(v)}): a size`);
   // The width is counted in 64 bits also for a 32-bit layout: ~0ULL there is a type's maximum, not an address past 32 bits.

@@ -104,6 +104,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
     if (bodyTokens.some((x) => x.kind === 'ident' && MASK_MACRO.test(x.text))) v.context.fromMaskMacro = true;
     if (bodyTokens.some((x) => x.kind === 'ident' && LOAD_NAME.test(x.text))) v.fromLoadAddress = true;
+    if (productOfNumbers(bodyTokens)) v.context.product = true;
     const single = singleLiteral(bodyTokens);
     if (single) {
       const lt = bodyTokens[single.index];
@@ -308,6 +309,16 @@ function singleLiteral(body: LTok[]): { index: number; pointerCast: boolean } | 
     return undefined;
   }
   return found >= 0 ? { index: found, pointerCast } : undefined;
+}
+
+/** A body of numbers multiplied (`(62LL * 62 * 62)`): numbers, `*` and parentheses only, one `*` at least. */
+function productOfNumbers(body: readonly { text: string; kind: string }[]): boolean {
+  let star = false;
+  for (const x of body) {
+    if (x.text === '*') star = true;
+    else if (x.kind !== 'number' && x.text !== '(' && x.text !== ')') return false;
+  }
+  return star;
 }
 
 /**
