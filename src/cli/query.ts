@@ -1,5 +1,5 @@
 // CLI commands over layouts: layouts, decode (with --symbols: the symbol an address is in), capacity, overhead, tlb, slot, diff, map.
-import { builtinLayouts, capacity, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach } from '../engine/paging';
+import { builtinLayouts, capacity, firmwareNeutralLayout, capacityJson, capacityMarkdown, decodeAddress, decodeJson, decodeMarkdown, diffJson, diffLayouts, diffMarkdown, formatHex, formatSize, getMode, hexDigits, InputError, mapJson, mapMarkdown, modeOf, MODES, overheadJson, overheadMarkdown, pageTableOverhead, parseAddress, parseSize, requireLayout, slotRange, tlbReach } from '../engine/paging';
 import * as path from 'path';
 import { describeMatch, FORMAT_TITLES, importMemoryMap, nearestSymbol, renderSvg } from '../engine/map';
 import { readInput } from './import';
@@ -19,7 +19,7 @@ function needOne(positional: string[], what: string): string {
 
 export const layouts: Command = (args, io) => {
   const p = parseArgs(args, ['--layout-file'], ['--json']);
-  const all = [...customLayouts(p), ...builtinLayouts()];
+  const all = [...customLayouts(p), ...builtinLayouts(), firmwareNeutralLayout()];
   if (has(p, '--json')) io.out(json(all.map((l) => ({ id: l.id, title: l.title, mode: l.mode, regions: l.regions.length, origin: l.origin, source: l.source }))));
   else {
     const w = Math.max(...all.map((l) => l.id.length));

@@ -1,8 +1,9 @@
 // The active layout, the custom layouts of the workspace and this boot's layouts (from imported
 // memory maps), shared by every feature.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, Layout, parseLayout } from '../engine/paging';
+import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, firmwareNeutralLayout, inferTreeKind, Layout, parseLayout, TreeInference } from '../engine/paging';
 import type { BootStore } from './boot';
 import { Configuration } from './configuration';
 
@@ -15,7 +16,28 @@ export interface LayoutChoice {
   layout: Layout;
   /** Set when the configured layout could not be used and the default was taken instead. */
   fallbackReason?: string;
+  /** Set when no layout was chosen and the workspace's own kind decided (a Xen tree, firmware, Linux). */
+  inferred?: TreeInference & { folder: string };
 }
+
+/**
+ * The kind of the first workspace folder that has one (Xen, firmware, Linux with its `.config`): a few
+ * existence tests at the folder's root, on local folders only.
+ */
+export function inferWorkspaceKind(folders: readonly vscode.WorkspaceFolder[] | undefined): (TreeInference & { folder: string }) | undefined {
+  for (const f of folders ?? []) {
+    if (f.uri.scheme !== 'file') continue;
+    const root = f.uri.fsPath;
+    const r = inferTreeKind({
+      exists: (rel) => fs.existsSync(path.join(root, rel)),
+      read: (rel) => { try { const p = path.join(root, rel); return fs.statSync(p).size < 1 << 20 ? fs.readFileSync(p, 'latin1') : undefined; } catch { return undefined; } },
+    });
+    if (r) return { ...r, folder: f.name };
+  }
+  return undefined;
+}
+
+const NEUTRAL = firmwareNeutralLayout();
 
 export class LayoutService implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<LayoutChoice>();
@@ -48,8 +70,8 @@ export class LayoutService implements vscode.Disposable {
   staticLayouts(): Layout[] { return [...this.custom, ...builtinLayouts()]; }
   /** This boot's layouts: each imported boot applied to its static layout. */
   bootLayouts(): Layout[] { return this.boots?.layoutsFor(this.staticLayouts()) ?? []; }
-  /** Custom layouts, this boot's layouts, then the presets. */
-  allLayouts(): Layout[] { return [...this.custom, ...this.bootLayouts(), ...builtinLayouts()]; }
+  /** Custom layouts, this boot's layouts, the presets, then the firmware-neutral view. */
+  allLayouts(): Layout[] { return [...this.custom, ...this.bootLayouts(), ...builtinLayouts(), NEUTRAL]; }
   /** The static layout of a layout: itself, or for a this-boot layout the one it is applied to. */
   staticOf(layout: Layout): Layout {
     if (!layout.origin.startsWith('boot:') || !layout.extends) return layout;
@@ -102,12 +124,14 @@ export class LayoutService implements vscode.Disposable {
     this.custom = custom;
     // A workspace layout file is used when the setting is left at its default.
     const wanted = this.config.layout();
-    const id = !wanted.explicit && custom.length ? custom[0].id : wanted.id;
+    // No layout chosen and no workspace layout file: the workspace's own kind decides.
+    const inferred = !wanted.explicit && !custom.length ? inferWorkspaceKind(vscode.workspace.workspaceFolders) : undefined;
+    const id = !wanted.explicit && custom.length ? custom[0].id : inferred?.layoutId ?? wanted.id;
     const boots = this.boots?.layoutsFor([...custom, ...builtinLayouts()]) ?? [];
-    const layout = findLayout(id, [...custom, ...boots]);
+    const layout = findLayout(id, [...custom, ...boots, NEUTRAL]);
     const previous = this.choice;
     const staticPart = id.includes(BOOT_ID_MARK) ? findLayout(id.slice(0, id.indexOf(BOOT_ID_MARK)), custom) : undefined;
-    if (layout) this.choice = { layout, fallbackReason: notes.length ? notes.join('; ') : undefined };
+    if (layout) this.choice = { layout, fallbackReason: notes.length ? notes.join('; ') : undefined, inferred: inferred && layout.id === inferred.layoutId ? inferred : undefined };
     else if (staticPart) {
       // A boot that is no longer imported: its static layout stands in.
       this.choice = { layout: staticPart, fallbackReason: `this boot's layout '${id}' is no longer imported; using ${staticPart.id}` };

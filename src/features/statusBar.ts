@@ -11,7 +11,7 @@ export function register(ctx: PagingContext): void {
   item.name = 'Paging Layout';
   item.command = 'pagingLayout.selectLayout';
   const update = () => {
-    const s = statusItem(layouts.current.layout, layouts.current.fallbackReason);
+    const s = statusItem(layouts.current.layout, layouts.current.fallbackReason, layouts.current.inferred);
     item.text = s.text;
     item.tooltip = new vscode.MarkdownString(s.tooltip, true);
     item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -143,6 +143,12 @@ test('the status-bar item names the layout, and warns with the reason when it fe
   assert.equal(bad.text, '$(warning) linux-x86_64-4level');
   assert.match(bad.tooltip, /\$\(warning\) layout 'mine' is not available/);
   assert.equal(bad.accessibilityLabel, 'Paging layout linux-x86_64-4level. Choose another layout.');
+  // Inferred from the workspace: the text says so, the tooltip says what was found in which folder.
+  const inf = statusItem(findLayout('xen-x86_64')!, undefined, { folder: 'xen', reason: 'Xen tree: xen/arch/x86 and xen/include/public found' });
+  assert.equal(inf.text, '$(layers) xen-x86_64 (inferred)');
+  assert.match(inf.tooltip, /Inferred from the workspace folder \*xen\*: Xen tree: xen\/arch\/x86 and xen\/include\/public found\. Choose a layout to override it\./);
+  assert.match(inf.accessibilityLabel, /inferred: Xen tree/);
+  assert.equal(inf.warning, false);
 });
 
 test('actions on a number: conversions in the forms the language accepts, Decode and Show on map', () => {
