@@ -481,6 +481,11 @@ test('principle (a product is a quantity): numbers multiplied are not an address
   assert.deepEqual(check('#define WINDOW_BASE (0x00f0000000000000ULL + 4 * 0x1000)\n', L4, '/src/lib/w.h').map((x) => x.code), ['PL001']);
 });
 
+test('a NASM float is not an integer past 64 bits (PL008)', () => {
+  assert.deepEqual(check('\tdq\t69658634627134074624.e0200\n\tdq\t0x6d93bbb4bf05f087\n', L4, '/src/nasm/floats.asm', { family: 'nasm' }), []);
+  assert.deepEqual(check('\tdq\t69658634627134074624\n', L4, '/src/nasm/ints.asm', { family: 'nasm' }).map((x) => x.code), ['PL008']);
+});
+
 test('principle (range pairs): MIN/MAX names are bounds, not the parts of a range (PL003)', () => {
   const t = [
     '#define FW_GLOBAL_MEM_START (2ull * SZ_1G)',

@@ -81,6 +81,10 @@ test('GNU as (Intel and arm): immediates without $, # immediates on arm', () => 
 test('NASM: ; comments, %define directives, h-suffixed and $-prefixed numbers, equ', () => {
   assert.deepEqual(kinds('mov eax, 0FFFFh ; 0x10', 'nasm'), ['ident:mov', 'ident:eax', 'punct:,', 'number:0FFFFh']);
   assert.deepEqual(texts('KERNEL_BASE equ 0xffffffff80000000', 'nasm'), ['KERNEL_BASE', 'equ', '0xffffffff80000000']);
+  // NASM floats are one number each (the integer part alone would overflow 64 bits); 0x1e+5 is a sum.
+  assert.deepEqual(texts('dq 69658634627134074624.e0200, 1.5e-3, 3.e+10, 0x1.8p+3', 'nasm'), ['dq', '69658634627134074624.e0200', ',', '1.5e-3', ',', '3.e+10', ',', '0x1.8p+3']);
+  assert.deepEqual(texts('dq 0x1e+5', 'nasm'), ['dq', '0x1e', '+', '5']);
+  assert.deepEqual(texts('jmp .loop', 'nasm'), ['jmp', '.loop']);
   const d = scanLine('%define PAGE_OFFSET 0xC0000000', 'nasm', 0);
   assert.equal(d.directive, true);
   assert.deepEqual(d.tokens.map((t) => t.text), ['%define', 'PAGE_OFFSET', '0xC0000000']);

@@ -245,11 +245,15 @@ export function lexLine(text: string, from: number, to: number, family: Family, 
     if (isDigit(c) || (c === 46 /* . */ && i + 1 < n && isDigit(text.charCodeAt(i + 1)) && isC) ||
       (c === 36 /* $ */ && (family === 'nasm' || family === 'ld') && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
+      // NASM floats (`1.5`, `3.e10`, `62259110684423957791.e0048`, `0x1.8p+3`): a `.` continues a number,
+      // and then an exponent may have a sign (without a `.`, `0x1e+5` is a sum, as NASM reads it).
+      let nasmFloat = false;
       while (j < n) {
         const d = text.charCodeAt(j);
         if (isAlnum(d) || d === 46 && isC) { j++; continue; }
+        if (d === 46 && family === 'nasm' && c !== 36) { nasmFloat = true; j++; continue; }
         // exponent signs in floats: 1e+5, 0x1p-3
-        if ((d === 43 || d === 45) && isC) {
+        if ((d === 43 || d === 45) && (isC || nasmFloat)) {
           const e = text.charCodeAt(j - 1);
           if (e === 101 || e === 69 || e === 112 || e === 80) { j++; continue; }
         }
