@@ -10,6 +10,7 @@
 #   confirmation, round 4: Valgrind, rEFInd, libdrm, open-vm-tools, SystemTap, libkdumpfile, drgn, efitools,
 #                     Mesa, GDB, binutils, elfutils
 #   confirmation, round 5: CRIU, libunwind, strace, NASM, igt-gpu-tools, rdma-core, fwupd, libvirt
+#   confirmation, round 6: Yasm, klibc, musl, systemd, BusyBox, libbpf, bpfcc, glibc
 # Adds a deb-src line for bookworm (and bookworm-backports) when the apt sources have none, then
 # `apt-get source NAME/bookworm` for each source package (already unpacked trees are kept).
 # Usage: scripts/corpora.sh [DIR]
@@ -46,7 +47,8 @@ cd "$DIR"
 failed=()
 for pkg in xen edk2 u-boot qemu seabios grub2 ipxe arm-trusted-firmware opensbi gnumach memtest86+ syslinux crash makedumpfile kexec-tools gnu-efi shim bochs flashrom acpica-unix dpdk \
     valgrind refind libdrm open-vm-tools systemtap libkdumpfile drgn efitools mesa gdb binutils elfutils \
-    criu libunwind strace nasm igt-gpu-tools rdma-core fwupd libvirt; do
+    criu libunwind strace nasm igt-gpu-tools rdma-core fwupd libvirt \
+    yasm klibc musl systemd busybox libbpf bpfcc glibc; do
   if compgen -G "$DIR/${pkg//+/?}-[0-9]*/" >/dev/null; then echo "corpora: $pkg already unpacked"; continue; fi
   # Pinned to bookworm: a backports version may be listed without its files on the mirror.
   if ! timeout 1800 apt-get source -q "$pkg/bookworm"; then failed+=("$pkg"); fi
