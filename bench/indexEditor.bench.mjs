@@ -83,6 +83,7 @@ async function main() {
   if (c.secondBuild) console.log('  (the index was ready before the map had painted: the hovers below ran while a second build from scratch ran)');
   console.log(`  hover while indexing: p50 ${f1(c.hoverDuring.p50)} ms, p99 ${f1(c.hoverDuring.p99)} ms, max ${f1(c.hoverDuring.max)} ms over ${c.hoverDuring.n} (target p99 <= 5 ms)`);
   console.log(`  a hover's own work in the extension host while indexing (analysis + text, no round trip): p50 ${f1(c.hoverWorkDuring.p50, 2)} ms, p99 ${f1(c.hoverWorkDuring.p99, 2)} ms, max ${f1(c.hoverWorkDuring.max)} ms`);
+  if (c.analysesDuring) console.log(`  analyses while indexing: ${c.analysesDuring.made} made from scratch, ${c.analysesDuring.kept} kept across an index refresh (${c.analysesDuring.changed} with a changed answer)`);
   console.log(`  hover after: p50 ${f1(c.hoverAfter.p50)} ms, p99 ${f1(c.hoverAfter.p99)} ms; the request's round trip alone (a plain-text document): p50 ${f1(c.hoverRoundTrip.p50)} ms, p99 ${f1(c.hoverRoundTrip.p99)} ms`);
   console.log(`  longest extension-host task while indexing: ${c.lagWhileIndexing.maxMs} ms (${c.lagWhileIndexing.over50.length} over 50 ms; target none)`);
   for (const t of c.lagWhileIndexing.over50) console.log(`    ${t.lagMs} ms at ${t.atMs} ms: ${t.ours !== undefined ? `${t.ours} % in this extension${t.top ? ` (${t.top})` : ''}; else ${t.other}` : 'no profile'}`);

@@ -108,6 +108,7 @@ async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
   // hovers until the index is ready
   const during: number[] = [], after: number[] = [], baseline: number[] = [], work: number[] = [];
   const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { analyses: AnalysisCache; layouts: LayoutService };
+  const analysesBefore = { ...api.analyses.stats };
   let resolvedAt: number | undefined, resolvedDone = 0;
   const hoversWhileBuilding = async (from: number) => {
     let s = await state();
@@ -150,6 +151,8 @@ async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
     hoverAfter: { n: after.length, p50: quantile(after, 0.5), p99: quantile(after, 0.99), max: Math.max(...after) },
     hoverRoundTrip: { n: baseline.length, p50: quantile(baseline, 0.5), p99: quantile(baseline, 0.99) },
     hoverWorkDuring: { n: work.length, p50: quantile(work, 0.5), p99: quantile(work, 0.99), max: Math.max(...work) },
+    // analyses made from scratch while indexing, and index refreshes that kept an analysis (of which changed an answer)
+    analysesDuring: { made: api.analyses.stats.made - analysesBefore.made, kept: api.analyses.stats.kept - analysesBefore.kept, changed: api.analyses.stats.changed - analysesBefore.changed },
     lagWhileIndexing: { maxMs: Math.round(probe.max), over50: probe.whileBuilding() },
     rssBeforeMb: mb(rssBefore), rssAfterMb: mb(rssAfter), sharedIndexMb: mb(mem.bytes),
     workerHeapUsedMb: mem.worker ? mb(mem.worker.heapUsed) : null, workerHeapTotalMb: mem.worker ? mb(mem.worker.heapTotal) : null,

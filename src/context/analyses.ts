@@ -1,10 +1,14 @@
 // One analysis per document version, shared by every feature that reads a document: hovers, inlay
 // hints, diagnostics and the map's markers. Re-analysed incrementally after edits; dropped when the
-// document closes, a setting or the layout changes, or the workspace index grows.
+// document closes, a setting or the layout changes, or a file it included changed on disk. When the
+// workspace index grows or changes, an analysis is kept: its names are looked up in the index through
+// one function that always asks the current index (IndexLookup), its values are checked against the
+// definitions they used (the index's origin is part of their signature), and the features are told to
+// refresh only when an answer it had from the index is now different.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { getMode, PagingMode } from '../engine/paging';
-import { AnalysisOptions, DEFAULT_MODE_ID, DocumentAnalysis, DocumentAnalyzer, Family, familyFor } from '../engine/source';
+import { AnalysisOptions, DEFAULT_MODE_ID, DocumentAnalysis, DocumentAnalyzer, Family, familyFor, MacroDef } from '../engine/source';
 import { CompileCommands } from './compileCommands';
 import { Configuration } from './configuration';
 import { DocumentLimits } from './documents';
@@ -14,14 +18,30 @@ import { LayoutService } from './layouts';
 const MAX_INCLUDED_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_CACHED_FILES = 5000;
 
-interface Entry { analyzer: DocumentAnalyzer; version: number; analysis: DocumentAnalysis; key: string }
+/** Names an analysis may have asked of the index and still be kept when the index changes (beyond: made again). */
+const MAX_ASKED = 20_000;
+
+interface Entry {
+  analyzer: DocumentAnalyzer; version: number; analysis: DocumentAnalysis; key: string;
+  /** The index as this analysis sees it. */
+  index: IndexLookup;
+  /** Files its preprocessing tried to read, with their modification time then (-1: none there). */
+  read: Map<string, number>;
+}
+
+/** Modification time of a file, -1 when there is none. */
+function mtimeOf(p: string): number {
+  try { return fs.statSync(p).mtimeMs; } catch { return -1; }
+}
 
 /** Reads included files from disk with a small cache checked against the modification time. */
 class FileReader {
   private cache = new Map<string, { mtime: number; text: string | undefined }>();
-  read = (p: string): string | undefined => {
+  /** Read `p`; `seen` gets the modification time it had (-1: not there). */
+  read(p: string, seen?: Map<string, number>): string | undefined {
     let st: fs.Stats;
-    try { st = fs.statSync(p); } catch { return undefined; }
+    try { st = fs.statSync(p); } catch { seen?.set(p, -1); return undefined; }
+    seen?.set(p, st.mtimeMs);
     if (!st.isFile() || st.size > MAX_INCLUDED_FILE_BYTES) return undefined;
     const hit = this.cache.get(p);
     if (hit && hit.mtime === st.mtimeMs) return hit.text;
@@ -30,7 +50,62 @@ class FileReader {
     if (this.cache.size > MAX_CACHED_FILES) this.cache.clear();
     this.cache.set(p, { mtime: st.mtimeMs, text });
     return text;
+  }
+}
+
+/** What identifies an index answer: each definition's signature and where it is, with the index's note. */
+function answerKey(defs: readonly MacroDef[] | undefined): string {
+  return defs === undefined ? '' : defs.map((d) => d.sig).join('\u0001');
+}
+
+/**
+ * The workspace index for one document's analysis: `lookup` (the analysis' fallback) always asks the
+ * index as it is now. The definitions it returns carry their file, line and the index's note in their
+ * signature, so a value the analysis cached is made again when a definition it used moved to another
+ * file or changed, not only when its text did. It remembers what it answered, to tell after the index
+ * changed whether any answer is different.
+ */
+class IndexLookup {
+  private current: ((name: string) => MacroDef[] | undefined) | undefined;
+  private readonly memo = new Map<string, MacroDef[] | undefined>();
+  /** Names answered since the analysis was made, with the answer's key. */
+  private readonly asked = new Map<string, string>();
+
+  constructor(private readonly index: WorkspaceIndexClient, private readonly file: string) {
+    this.current = index.lookupFor(file);
+  }
+
+  readonly lookup = (name: string): MacroDef[] | undefined => {
+    if (this.memo.has(name)) return this.memo.get(name);
+    const r = this.answer(this.current, name);
+    this.memo.set(name, r);
+    this.asked.set(name, answerKey(r));
+    return r;
   };
+
+  private answer(lookup: ((name: string) => MacroDef[] | undefined) | undefined, name: string): MacroDef[] | undefined {
+    const defs = lookup?.(name);
+    return defs?.map((d) => ({ ...d, sig: `${d.sig}\u0002${d.origin?.file ?? ''}:${d.origin?.line ?? ''}:${d.origin?.note ?? ''}` }));
+  }
+
+  /**
+   * The index changed: look up again every name answered so far (which also tells the index client
+   * which names matter to the open documents); whether any answer is different now. Undefined: too
+   * many names to compare, the analysis is better made again.
+   */
+  refresh(): boolean | undefined {
+    this.current = this.index.lookupFor(this.file);
+    this.memo.clear();
+    if (this.asked.size > MAX_ASKED) return undefined;
+    let changed = false;
+    for (const [name, key] of this.asked) {
+      const r = this.answer(this.current, name);
+      this.memo.set(name, r);
+      const k = answerKey(r);
+      if (k !== key) { changed = true; this.asked.set(name, k); }
+    }
+    return changed;
+  }
 }
 
 /** The language family of a document: the engine's rule, from its language id and file name. */
@@ -41,6 +116,8 @@ export function familyOfDocument(doc: { languageId: string; fileName: string }):
 export class AnalysisCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly reader = new FileReader();
+  /** Analyses made from scratch and index refreshes that kept them (for tests and benchmarks). */
+  readonly stats = { made: 0, kept: 0, changed: 0 };
   private readonly compileCommands = new CompileCommands();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires after the cached analyses were dropped because their inputs changed (settings, layout, index). */
@@ -57,8 +134,25 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())),
       config.onDidChange(() => this.invalidate()),
       layouts.onDidChange(() => this.invalidate()),
-      index.onDidIndex(() => this.invalidate()),
+      index.onDidIndex(() => this.onIndex()),
     );
+  }
+
+  /**
+   * The index grew or changed: each analysis is kept when the files it read are unchanged; the features
+   * refresh when one of them got a different answer from the index (or was dropped).
+   */
+  private onIndex(): void {
+    let changed = false;
+    for (const [k, e] of this.entries) {
+      let same = true;
+      for (const [p, t] of e.read) if (mtimeOf(p) !== t) { same = false; break; }
+      const r = same ? e.index.refresh() : undefined;
+      if (r === undefined) { this.entries.delete(k); changed = true; continue; }
+      this.stats.kept++;
+      if (r) { this.stats.changed++; changed = true; }
+    }
+    if (changed) this.emitter.fire();
   }
 
   private invalidate(): void {
@@ -71,7 +165,8 @@ export class AnalysisCache implements vscode.Disposable {
   /** The paging mode of the active layout. */
   get mode(): PagingMode { return getMode(this.layouts.layout.mode) ?? getMode(DEFAULT_MODE_ID)!; }
 
-  private options(doc: vscode.TextDocument): AnalysisOptions {
+  /** The options of a document's analysis; `index` and `read` are the entry's (a throw-away analysis gets its own). */
+  private options(doc: vscode.TextDocument, index = new IndexLookup(this.index, doc.fileName), read?: Map<string, number>): AnalysisOptions {
     const onDisk = doc.uri.scheme === 'file';
     const folder = this.config.folderOf(doc.uri, doc.fileName);
     const s = this.config.analysis(doc.uri, folder);
@@ -79,8 +174,8 @@ export class AnalysisCache implements vscode.Disposable {
     if (onDisk) includeDirs.push(...this.compileCommands.includeDirs(doc.fileName, folder, s.compileCommands));
     return {
       file: onDisk ? doc.fileName : undefined, languageId: doc.languageId, family: familyOfDocument(doc),
-      mode: this.mode, defines: s.defines, includeDirs, readFile: onDisk ? this.reader.read : undefined,
-      fallback: this.index.lookupFor(doc.fileName),
+      mode: this.mode, defines: s.defines, includeDirs, readFile: onDisk ? (p) => this.reader.read(p, read) : undefined,
+      fallback: index.lookup,
     };
   }
 
@@ -94,13 +189,17 @@ export class AnalysisCache implements vscode.Disposable {
     if (this.limits.skipReason(doc)) return undefined;
     const k = doc.uri.toString();
     let e = this.entries.get(k);
-    const opts = this.options(doc);
-    const key = JSON.stringify([opts.mode?.id, opts.defines, opts.includeDirs, opts.family, doc.languageId, opts.fallback !== undefined]);
+    const index = e?.index ?? new IndexLookup(this.index, doc.fileName);
+    const read = e?.read ?? new Map<string, number>();
+    const opts = this.options(doc, index, read);
+    const key = JSON.stringify([opts.mode?.id, opts.defines, opts.includeDirs, opts.family, doc.languageId]);
     if (e && e.version === doc.version && e.key === key) return e.analysis;
     try {
       if (!e || e.key !== key) {
-        const analyzer = new DocumentAnalyzer(opts);
-        e = { analyzer, version: doc.version, analysis: analyzer.analyze(doc.getText()), key };
+        const fresh = { index: new IndexLookup(this.index, doc.fileName), read: new Map<string, number>() };
+        const analyzer = new DocumentAnalyzer(this.options(doc, fresh.index, fresh.read));
+        e = { analyzer, version: doc.version, analysis: analyzer.analyze(doc.getText()), key, ...fresh };
+        this.stats.made++;
       } else {
         e = { ...e, version: doc.version, analysis: e.analyzer.analyze(doc.getText()) };
       }
