@@ -350,6 +350,7 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
       if (d.kind !== 'include' && d.kind !== 'other') want(d.tokens);
     }
     const made = new Map<number, Directive>();
+    const leftOut = new NamesAt(text, skipName);
     while (wanted.size > 0) {
       const names = [...wanted].filter((n) => /^[A-Za-z_]\w*$/.test(n));
       wanted.clear();
@@ -360,7 +361,7 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
       if (fresh.length === 0) continue;
       // the left-out definitions of the wanted names, found where the names occur in the text
       const hits: number[] = [];
-      for (const n of fresh) for (const k of namedAt(text, skipName, n)) if (!made.has(k)) hits.push(k);
+      for (const n of fresh) for (const k of leftOut.find(n) ?? []) if (!made.has(k)) hits.push(k);
       hits.sort((x, y) => x - y);
       for (const k of hits) {
         const out: (Directive | undefined)[] = [];
@@ -390,23 +391,51 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
 /** `# define NAME`: up to the name (sticky, tried right after the `#`). */
 const DEFINE_HEAD_Y = /[ \t]*define[ \t]+(?=[A-Za-z_])/y;
 
-/** A name's length, first and last character as one number (the identifier at `at` of `text`). */
+/** A name's length (up to 32767), first and last character as one number (the identifier at `at` of `text`). */
 function nameKey(text: string, at: number): number {
   let e = at;
   while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
-  return (e - at) * 65536 + (text.charCodeAt(at) & 255) * 256 + (text.charCodeAt(e - 1) & 255);
+  return Math.min(e - at, 32767) * 65536 + (text.charCodeAt(at) & 255) * 256 + (text.charCodeAt(e - 1) & 255);
 }
 
-/** Indices into `at` (sorted name offsets) of the names that are `name`: found where `name` occurs in `text`. */
-function namedAt(text: string, at: readonly number[], name: string): number[] {
-  const out: number[] = [];
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-    if (isWordChar(text.charCodeAt(i + name.length)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) continue;
-    let lo = 0, hi = at.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid] < i) lo = mid + 1; else hi = mid; }
-    if (lo < at.length && at[lo] === i) out.push(lo);
+/**
+ * The identifiers at given offsets of a text, found by name. The first few names are compared with each
+ * identifier in turn (its first character, then the text); past that, the identifiers are sorted once by
+ * their length, first and last character (nameKey), and a name is compared only with those of its key.
+ */
+class NamesAt {
+  /** nameKey * 2^21 + index of every identifier, sorted (made after a few questions). */
+  private keys: Float64Array | undefined;
+  private asked = 0;
+  constructor(private readonly text: string, private readonly at: readonly number[]) {}
+
+  /** Indices into the offsets of the identifiers that are `name`, in order (undefined: none). */
+  find(name: string): number[] | undefined {
+    const text = this.text, at = this.at, len = name.length;
+    if (len === 0) return undefined;
+    let out: number[] | undefined;
+    if (!this.keys && (++this.asked <= 8 || at.length >= 1 << 21)) {
+      const c0 = name.charCodeAt(0);
+      for (let k = 0; k < at.length; k++) {
+        const p = at[k];
+        if (text.charCodeAt(p) === c0 && text.startsWith(name, p) && !isWordChar(text.charCodeAt(p + len))) (out ??= []).push(k);
+      }
+      return out;
+    }
+    if (!this.keys) {
+      const keys = new Float64Array(at.length);
+      for (let k = 0; k < at.length; k++) keys[k] = nameKey(text, at[k]) * 2097152 + k;
+      this.keys = keys.sort();
+    }
+    const keys = this.keys, lo0 = nameKey(name, 0) * 2097152;
+    let lo = 0, hi = keys.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid] < lo0) lo = mid + 1; else hi = mid; }
+    for (let i = lo; i < keys.length && keys[i] < lo0 + 2097152; i++) {
+      const k = keys[i] - lo0, p = at[k];
+      if (text.startsWith(name, p) && !isWordChar(text.charCodeAt(p + len))) (out ??= []).push(k);
+    }
+    return out;
   }
-  return out;
 }
 
 /** The identifier at `at`. */
@@ -422,18 +451,17 @@ function nameOf(text: string, at: number): string {
  * under the walk's own rule for a name's candidates.
  */
 export class LateDefinitions {
-  private byName: Map<string, number[]> | undefined;
   private sorted: BranchRecord[] | undefined;
   private readonly memo = new Map<string, MacroDef[] | undefined>();
-  private searches = 0;
+  private readonly names: NamesAt;
   constructor(
     private readonly src: LexSource, private readonly index: LineIndex,
     /** Offsets of each left-out definition's `#` and name. */
     private readonly hash: number[], private readonly nameAt: number[],
     private readonly make: (hash: number, ls: number, line: number, entry: number, out: (Directive | undefined)[]) => number,
-  ) {}
-  /** nameKey of the left-out names (a superset filter), made on the first lookup. */
-  private keys: Set<number> | undefined;
+  ) {
+    this.names = new NamesAt(src.text, nameAt);
+  }
 
   /** A name's candidates as the walk would have left them (undefined: no left-out definition has it). */
   lookup(name: string, pre: PreprocessResult, file: string | undefined): MacroDef[] | undefined {
@@ -462,26 +490,9 @@ export class LateDefinitions {
     return list;
   }
 
-  /**
-   * The left-out definitions of a name (indices, in order). The first few names are searched for in the
-   * text (each hit checked against the left-out definitions' name offsets); past that, one pass indexes
-   * every left-out definition by name.
-   */
+  /** The left-out definitions of a name (indices, in order). */
   private definitionsNamed(name: string): number[] | undefined {
-    if (!this.keys) { this.keys = new Set(); for (const at of this.nameAt) this.keys.add(nameKey(this.src.text, at)); }
-    if (!this.keys.has(nameKey(name, 0))) return undefined;
-    if (this.byName) return this.byName.get(name);
-    if (++this.searches > 8) {
-      this.byName = new Map();
-      for (let k = 0; k < this.nameAt.length; k++) {
-        const n = nameOf(this.src.text, this.nameAt[k]);
-        const l = this.byName.get(n);
-        if (l) l.push(k); else this.byName.set(n, [k]);
-      }
-      return this.byName.get(name);
-    }
-    const out = namedAt(this.src.text, this.nameAt, name);
-    return out.length ? out : undefined;
+    return this.names.find(name);
   }
 
   /** The innermost branch holding a line (its activity and every atom in force there). */
