@@ -148,7 +148,9 @@ export class AnalysisCache implements vscode.Disposable {
       let same = true;
       for (const [p, t] of e.read) if (mtimeOf(p) !== t) { same = false; break; }
       const r = same ? e.index.refresh() : undefined;
-      if (r === undefined) { this.entries.delete(k); changed = true; continue; }
+      // With a complete configuration the evaluator memoises its #if decisions per lookup (configuredLookup):
+      // a different answer from the index then needs a lookup of its own, that is, the analysis made again.
+      if (r === undefined || (r && e.analysis.options.configComplete)) { this.entries.delete(k); changed = true; continue; }
       this.stats.kept++;
       if (r) { this.stats.changed++; changed = true; }
     }
