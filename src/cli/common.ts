@@ -70,12 +70,30 @@ export function json(v: unknown): string {
   return JSON.stringify(v, null, 2) + '\n';
 }
 
-/** The file system for the engine's kernel-build context (kbuild.ts), bounded reads, never throws. */
+/**
+ * The file system for the engine's kernel-build context (kbuild.ts), bounded reads, never throws.
+ * Texts and directory listings are kept for its lifetime: make one per command run.
+ */
 export function nodeKbuildFS(): KbuildFS {
   const MAX = 16 * 1024 * 1024;
   const texts = new Map<string, string | undefined>();
+  // The names in a directory, listed once: an #include looked for in each -I directory in turn
+  // mostly misses, and a miss answered from the listing costs no system call (or thrown error).
+  const listings = new Map<string, Set<string> | null>();
+  const absent = (p: string): boolean => {
+    const i = p.lastIndexOf('/');
+    if (i <= 0) return false;
+    const dir = p.slice(0, i);
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try { names = new Set(fs.readdirSync(dir)); } catch { names = null; }
+      listings.set(dir, names);
+    }
+    return names === null || !names.has(p.slice(i + 1));
+  };
   const read = (p: string): string | undefined => {
     if (texts.has(p)) return texts.get(p);
+    if (absent(p)) { texts.set(p, undefined); return undefined; }
     let t: string | undefined;
     try {
       // (no stat first: a directory or a missing file throws; sources are far below the limit)
@@ -88,20 +106,28 @@ export function nodeKbuildFS(): KbuildFS {
     texts.set(p, t);
     return t;
   };
+  // Directory listings, once per process (a name's definition and its includers are looked for in the same directories).
+  const dirs = new Map<string, string[] | undefined>();
+  const list = (p: string): string[] | undefined => {
+    try {
+      return fs.readdirSync(p, { withFileTypes: true }).map((d) => {
+        let dir = d.isDirectory();
+        if (d.isSymbolicLink()) { try { dir = fs.statSync(`${p}/${d.name}`).isDirectory(); } catch { dir = false; } }
+        return dir ? d.name + '/' : d.name;
+      });
+    } catch {
+      return undefined;
+    }
+  };
   return {
     readFile: read,
-    exists: (p) => fs.existsSync(p),
+    exists: (p) => !absent(p) && fs.existsSync(p),
     readLink: (p) => { try { return fs.readlinkSync(p); } catch { return undefined; } },
     listDir: (p) => {
-      try {
-        return fs.readdirSync(p, { withFileTypes: true }).map((d) => {
-          let dir = d.isDirectory();
-          if (d.isSymbolicLink()) { try { dir = fs.statSync(`${p}/${d.name}`).isDirectory(); } catch { dir = false; } }
-          return dir ? d.name + '/' : d.name;
-        });
-      } catch {
-        return undefined;
-      }
+      if (dirs.has(p)) return dirs.get(p);
+      const names = list(p);
+      dirs.set(p, names);
+      return names;
     },
     contains: (p, needle) => {
       if (texts.has(p)) return (texts.get(p) ?? '').includes(needle);

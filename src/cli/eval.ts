@@ -13,8 +13,9 @@ import {
   findKbuild, kbuildMode, findDefinitions, sitesRead, configLookup, CondAtom, kbuildDatabase, searchPath, withDeclarations, judgeAtom, SourceText, MacroLookup,
   MacroDef, parseDefine, tokenize, KbuildContext, definitionSearchRoots, evaluateExpression,
 } from '../engine/source';
-import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, builtinLayouts } from '../engine/paging';
+import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, modePreset } from '../engine/paging';
 import { nodeKbuildFS } from './common';
+import { withWordFilters } from './kbuildCache';
 
 export interface EvalIO {
   out(s: string): void;
@@ -148,10 +149,11 @@ const rel = (ctx: KbuildContext, p: string) => (p.startsWith(ctx.sourceTree + '/
 
 /** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
 function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[]): Setup {
-  const kfs = nodeKbuildFS();
-  const found = findKbuild(path.resolve(o.kbuild!), kfs, { arch: o.arch });
+  const nfs = nodeKbuildFS();
+  const found = findKbuild(path.resolve(o.kbuild!), nfs, { arch: o.arch });
   if ('error' in found) throw new Usage(found.error);
   const ctx = found.context;
+  const { fs: kfs, cache } = withWordFilters(nfs, ctx.buildDir);
   const notes: string[] = [];
   let mode: PagingMode;
   let because: string;
@@ -223,7 +225,7 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
       if (judged.has(atom.text)) v = judged.get(atom.text);
       else { v = judgeAtom(atom.text, base); judged.set(atom.text, v); }
       return v === undefined ? undefined : v !== atom.negated;
-    });
+    }, { declares: (s, n) => cache.declares(s.file, s.text, n) });
     return { analysis, base, lookup };
   };
   // A header often uses names that another header of its translation units defines (the kernel's
@@ -269,7 +271,7 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
   }
   const { analysis, base, lookup } = unit;
   const problems = analysis.includes.filter((i) => i.error && !/cycle/.test(i.error)).map((i) => i.error!);
-  const layout = o.json ? builtinLayouts().find((l) => l.mode === mode.id && l.id.startsWith('linux-')) : undefined;
+  const layout = o.json ? modePreset(mode.id) : undefined;
   notes.push(`context: ${ctx.archVariant ?? ctx.arch} build ${ctx.buildDir} (source ${ctx.sourceTree}), configuration ${rel(ctx, ctx.config.file ?? '')}, paging mode ${mode.id} (${because})`);
   for (const s of sites) notes.push(`${s.name} defined in ${rel(ctx, s.file)}:${s.line}`);
   if (choice && choice.how !== 'listed') notes.push(`flags of ${rel(ctx, choice.unit)} (${choice.how === 'includer' ? 'a unit that includes it' : choice.how === 'sibling' ? 'a unit of the same directory' : 'the nearest unit'})`);

@@ -56,6 +56,33 @@ export function getPreset(id: string): Layout | undefined {
   return builtinLayouts().find((l) => l.id === id);
 }
 
+/**
+ * The preset of a paging mode among those whose id starts with `prefix` (`linux-`): the one named
+ * after the mode (`linux-x86_64-4level`, `linux-arm64-4k-48bit`), else the first in id order.
+ * Reads only the preset files that name the mode (a command that needs one preset does not parse
+ * them all); a preset that extends another is judged after loading all.
+ */
+export function modePreset(modeId: string, prefix = 'linux-'): Layout | undefined {
+  const pick = (ls: Layout[]) => {
+    const c = ls.filter((l) => l.mode === modeId && l.id.startsWith(prefix));
+    return c.find((l) => l.id === `${prefix}${modeId}` || l.id === `${prefix}${modeId}bit`) ?? c[0];
+  };
+  if (builtinCache) return pick(builtinCache);
+  const dir = presetsDir();
+  const found: Layout[] = [];
+  const modeRe = new RegExp(`"mode"\\s*:\\s*"${modeId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const full = path.join(dir, file);
+    const text = fs.readFileSync(full, 'utf8');
+    if (/"extends"\s*:/.test(text)) return pick(builtinLayouts());
+    if (!modeRe.test(text)) continue;
+    const res = parseLayout(text, full, [], 'builtin');
+    if (!res.layout) throw new Error(`${full}: ${res.problems.map((p) => `${p.line}:${p.column}: ${p.message}`).join('; ')}`);
+    found.push(res.layout);
+  }
+  return pick(found);
+}
+
 /** A layout by id among the presets and the given extra (custom) layouts; custom ones win. */
 export function findLayout(id: string, extra: Layout[] = []): Layout | undefined {
   return extra.find((l) => l.id === id) ?? getPreset(id);

@@ -424,10 +424,24 @@ export function declarationDefs(decls: Declarations, opts: DeclarationOptions = 
   return table;
 }
 
+/** Every name a text's declarations give a definition (enumerators, typedefs, constants, variables, functions). */
+export function declaredNames(text: string, family: Family = 'c'): string[] {
+  const d = scanDeclarations(text, family);
+  const out = new Set<string>();
+  for (const e of d.enums) for (const x of e.enumerators) out.add(x.name);
+  for (const x of d.typedefs) out.add(x.name);
+  for (const x of d.constants) out.add(x.name);
+  for (const x of d.externs) out.add(x.name);
+  return [...out];
+}
+
 /** The names of a text's enumerators (for an index of where a name is declared). */
 export function enumeratorNames(text: string): string[] {
   return scanDeclarations(text).enums.flatMap((e) => e.enumerators.map((x) => x.name));
 }
+
+/** Words no declaration can name (a cast's `unsigned long` is looked up, never declared). */
+const C_KEYWORDS = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Bool', '_Alignof', '_Static_assert', 'typeof', '__typeof__', '__alignof__', '__signed__', '__inline__', '__volatile__', '__const__', '__restrict__']);
 
 export interface SourceText {
   file: string;
@@ -439,7 +453,7 @@ export interface SourceText {
  * macro candidates first, then its enumerators and typedefs). `judge` decides the declarations'
  * conditions (e.g. judgeAtom with the configuration).
  */
-export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceText>, judge?: CondJudge): MacroLookup {
+export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceText>, judge?: CondJudge, opts: { declares?: (s: SourceText, name: string) => boolean | undefined } = {}): MacroLookup {
   // Made lazily: a name the macros define needs no declaration; for another, only the files whose
   // text contains it are scanned (each once), and every name they declare is indexed then.
   const files = [...sources];
@@ -460,9 +474,10 @@ export function withDeclarations(lookup: MacroLookup, sources: Iterable<SourceTe
     const m = lookup(name);
     if (m && m.length > 0 && m.some((d) => d.kind === 'macro' || d.kind === 'symbol')) return m;
     if (merged.has(name)) return merged.get(name);
-    if (!searched.has(name)) {
+    if (!searched.has(name) && !C_KEYWORDS.has(name)) {
       searched.add(name);
-      for (const s of files) if (!scanned.has(s) && s.text.includes(name)) scanFile(s);
+      // (`declares`: a kept list of the names a file declares, so a file that only mentions the name is not scanned)
+      for (const s of files) if (!scanned.has(s) && s.text.includes(name) && opts.declares?.(s, name) !== false) scanFile(s);
     }
     const d = index.get(name);
     const out = d ? (m && m.length ? [...m, ...d] : d) : m;

@@ -11,6 +11,7 @@ export * from './enums';
 export * from './kconfig';
 export * from './compileFlags';
 export * from './kbuild';
+export * from './wordBloom';
 export * from './directives';
 export * from './records';
 export * from './preprocessor';

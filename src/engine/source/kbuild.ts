@@ -19,6 +19,7 @@ import { DefineSettings } from './preprocessor';
 import { enumeratorNames, includeSites } from './enums';
 import { CondAtom } from './macros';
 import { MODES, PagingMode } from '../paging';
+import { fileNameWord } from './wordBloom';
 
 export interface KbuildFS {
   /** A file's text, undefined when it is not a readable file. */
@@ -31,6 +32,11 @@ export interface KbuildFS {
   listDir?(path: string): string[] | undefined;
   /** Whether a file's text contains a string (may be faster than reading it). */
   contains?(path: string, needle: string): boolean;
+  /**
+   * Whether a file may hold a word as an identifier (a maximal run of [A-Za-z0-9_]); false only when
+   * it surely does not (a kept word filter: wordBloom.ts), so that most files are never read.
+   */
+  mayContainWord?(path: string, word: string): boolean;
 }
 
 export interface ForcedInclude {
@@ -256,6 +262,7 @@ export function findDefinitions(ctx: KbuildContext, name: string, fs: KbuildFS, 
       if (seen.has(p) || exclude?.has(p)) continue;
       seen.add(p);
       if (++reads > maxFiles) return;
+      if (fs.mayContainWord && !fs.mayContainWord(p, name)) continue;
       if (fs.contains ? !fs.contains(p, name) : !(fs.readFile(p) ?? '').includes(name)) continue;
       const text = fs.readFile(p);
       if (text === undefined) continue;
@@ -297,6 +304,9 @@ export function findDefinition(ctx: KbuildContext, name: string, fs: KbuildFS, m
 /** Decides a condition atom with the configuration: true, false, or undefined when it cannot. */
 export type ConfigJudge = (atom: CondAtom) => boolean | undefined;
 
+/** The headers under an architecture's include directory, per file system (listed once per run). */
+const headerLists = new WeakMap<KbuildFS, Map<string, string[]>>();
+
 /**
  * The definition sites a configuration reads: a header of the architecture's include directory is
  * read when some header there includes it under conditions the configuration does not rule out and
@@ -307,15 +317,21 @@ export type ConfigJudge = (atom: CondAtom) => boolean | undefined;
 export function sitesRead(ctx: KbuildContext, sites: DefinitionSite[], fs: KbuildFS, judge: ConfigJudge): DefinitionSite[] {
   if (sites.length < 2 || !fs.listDir) return sites;
   const root = `${ctx.sourceTree}/arch/${ctx.arch}/include`;
-  const headers: string[] = [];
-  const walk = (d: string, depth: number) => {
-    const names = depth < 6 ? fs.listDir!(d) : undefined;
-    for (const n of names ?? []) {
-      if (n.endsWith('/')) walk(`${d}/${n.slice(0, -1)}`, depth + 1);
-      else if (n.endsWith('.h')) headers.push(`${d}/${n}`);
-    }
-  };
-  walk(root, 0);
+  let byRoot = headerLists.get(fs);
+  if (!byRoot) headerLists.set(fs, (byRoot = new Map()));
+  let headers = byRoot.get(root);
+  if (!headers) {
+    const list: string[] = [];
+    const walk = (d: string, depth: number) => {
+      const names = depth < 6 ? fs.listDir!(d) : undefined;
+      for (const n of names ?? []) {
+        if (n.endsWith('/')) walk(`${d}/${n.slice(0, -1)}`, depth + 1);
+        else if (n.endsWith('.h')) list.push(`${d}/${n}`);
+      }
+    };
+    walk(root, 0);
+    byRoot.set(root, (headers = list));
+  }
   const memo = new Map<string, boolean>();
   const read = (file: string, depth: number): boolean => {
     if (!file.startsWith(root + '/')) return true;
@@ -325,10 +341,12 @@ export function sitesRead(ctx: KbuildContext, sites: DefinitionSite[], fs: Kbuil
     memo.set(file, true); // cycles: assume read
     const base = file.slice(file.lastIndexOf('/') + 1);
     const relAsm = file.slice(root.length + 1).replace(/^uapi\//, '');
+    const word = fileNameWord(base);
     let includers = 0;
     let live = false;
     for (const h of headers) {
-      if (h === file || !(fs.contains ? fs.contains(h, base) : (fs.readFile(h) ?? '').includes(base))) continue;
+      if (h === file || (word && fs.mayContainWord && !fs.mayContainWord(h, word))) continue;
+      if (!(fs.contains ? fs.contains(h, base) : (fs.readFile(h) ?? '').includes(base))) continue;
       const text = fs.readFile(h);
       if (!text) continue;
       for (const inc of includeSites(text)) {

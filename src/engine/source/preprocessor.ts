@@ -77,13 +77,21 @@ function userTable(defines: DefineSettings | undefined): Map<string, MacroDef[]>
   const table = new Map<string, MacroDef[]>();
   for (const [name, value] of normalizeDefines(defines)) {
     if (value === null) { table.set(name, []); continue; }
-    const lines = scanText(`#define ${name} ${value}`, 'c');
-    const toks = lines[0].tokens;
-    const def = parseDefine(toks[2], toks.slice(3), [], { note: 'user define', builtin: false });
+    // (a kernel configuration is a thousand defines, the same for every file of a check: each is parsed once)
+    const key = `${name}=${value}`;
+    let def = userDefs.get(key);
+    if (def === undefined) {
+      const lines = scanText(`#define ${name} ${value}`, 'c');
+      const toks = lines[0].tokens;
+      def = parseDefine(toks[2], toks.slice(3), [], { note: 'user define', builtin: false }) ?? null;
+      if (userDefs.size > 20000) userDefs.clear();
+      userDefs.set(key, def);
+    }
     if (def) table.set(name, [def]);
   }
   return table;
 }
+const userDefs = new Map<string, MacroDef | null>();
 
 const fileCache = new Map<string, { text: string; family: Family; directives: Directive[] }>();
 
