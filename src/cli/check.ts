@@ -1,16 +1,16 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
-import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach } from '../engine/source';
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf } from '../engine/paging';
+import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings } from '../engine/rules';
-import { Command, customLayouts, IO, one, parseArgs, UsageError } from './common';
+import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-export const CHECK_USAGE = 'check <path>… [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N] [--baseline FILE] [--list-suppressed]';
+export const CHECK_USAGE = 'check <path>… [--kbuild DIR [--arch A]] [--layout ID] [--format text|json|sarif] [--physical-address-bits N] [--rule PLxxx=off|hint|information|warning|error]… [--jobs N] [--baseline FILE] [--list-suppressed]';
 
 /** File names the check recurses into: C/C++, assembly, linker scripts. */
 const SOURCE = /\.(?:c|h|cc|cpp|cxx|hh|hpp|hxx|inl|S|s|sx|asm|nasm|inc|ld|lds|x)$/;
@@ -81,6 +81,18 @@ interface CheckSettings {
   fast: boolean;
   /** Read the suppression comments of every file, also those that cannot have a finding (--list-suppressed). */
   allSuppressions?: boolean;
+  /** A kernel build as the context (--kbuild): its configuration, include paths and forced includes. */
+  kbuild?: KbuildSettings;
+}
+
+/** What a check takes from a kernel build (plain data: it goes to the workers). */
+interface KbuildSettings {
+  /** `__KERNEL__` and the configuration's CONFIG_ values; a CONFIG_ not listed is not set. */
+  defines: DefineSettings;
+  /** `-I` directories in Kbuild's order: `#include <...>` and, after the file's own directory, `"..."`. */
+  includeDirs: string[];
+  /** Headers every unit includes first (`include/linux/kconfig.h`): their definitions come before the file's. */
+  forcedIncludes: string[];
 }
 
 /** A finding without its fixes, ready for output (and cheap to pass between threads). */
@@ -242,19 +254,26 @@ function quotedIncludes(text: string): string[] {
   return out;
 }
 
+/** `#include <…>` targets of a text (followed through a kernel build's include directories). */
+function angleIncludes(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*<([^>\n]{1,500})>/gm)) out.push(m[1]);
+  return out;
+}
+
 /** A quoted include: its text now, what the fast scan collects from it when first needed. */
 class IncludedFile {
   private c?: Collected;
   private defines?: (name: string) => boolean;
   private readonly family: Family;
-  constructor(readonly file: string, private readonly text: string) {
+  constructor(readonly file: string, private readonly text: string, private readonly kbuild?: KbuildSettings) {
     this.family = familyOfPath(file);
   }
 
   /** What an including file uses: the named values (as another file's) and the macros. */
   get collected(): Collected {
     if (!this.c) {
-      const all = collectIncluded(this.text, this.file, this.family);
+      const all = collectIncluded(this.text, this.file, this.family, this.kbuild ? { defines: this.kbuild.defines, configComplete: true } : undefined);
       this.c = { ...all, values: all.values.filter((v) => v.name).map((v) => ({ ...v, local: false })) };
     }
     return this.c;
@@ -274,26 +293,38 @@ class IncludedFile {
  */
 function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>): Reported[] {
   let files: IncludedFile[] | undefined;
+  const kb = s.kbuild;
+  const load = (target: string): IncludedFile | null => {
+    let f = cache.get(target);
+    if (f === undefined) {
+      try { f = new IncludedFile(target, fs.readFileSync(target, 'latin1'), kb); } catch { f = null; }
+      if (cache.size > 2000) cache.clear();
+      cache.set(target, f);
+    }
+    return f;
+  };
+  // With a kernel build: a quoted include is looked for beside the file and then in the build's
+  // include directories, an angle include in those (as gcc does with Kbuild's -I flags).
+  const inDirs = (name: string): IncludedFile | null => {
+    for (const d of kb!.includeDirs) { const f = load(path.join(d, name)); if (f) return f; }
+    return null;
+  };
   const list = (): IncludedFile[] => {
     if (files) return files;
     files = [];
+    if (kb) for (const forced of kb.forcedIncludes) { const f = load(forced); if (f) files.push(f); }
     for (const name of quotedIncludes(text)) {
-      const target = path.join(path.dirname(file), name);
-      let f = cache.get(target);
-      if (f === undefined) {
-        try { f = new IncludedFile(target, fs.readFileSync(target, 'latin1')); } catch { f = null; }
-        if (cache.size > 2000) cache.clear();
-        cache.set(target, f);
-      }
+      const f = load(path.join(path.dirname(file), name)) ?? (kb ? inDirs(name) : null);
       if (f) files.push(f);
     }
+    if (kb) for (const name of angleIncludes(text)) { const f = inDirs(name); if (f) files.push(f); }
     return files;
   };
   const included: IncludedSource = {
     get: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
     all: () => list().map((f) => f.collected),
   };
-  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included });
+  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(kb ? { build: { defines: kb.defines, configComplete: true } } : {}) });
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
 }
@@ -328,10 +359,11 @@ interface WorkerInit {
   allSuppressions?: boolean;
   /** Files larger than this are skipped (the editor's pagingLayout.maxFileSizeMB; the CLI's default otherwise). */
   maxFileBytes?: number;
+  kbuild?: KbuildSettings;
 }
 
 function startWorker(init: WorkerInit): void {
-  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions };
+  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions, ...(init.kbuild ? { kbuild: init.kbuild } : {}) };
   const cache = new Map<string, IncludedFile | null>();
   const reader = new FileReader(init.maxFileBytes);
   parentPort!.on('message', (msg: { files?: string[] }) => {
@@ -348,7 +380,7 @@ if (!isMainThread && (workerData as WorkerInit | undefined)?.role === 'paging-la
 
 /** Check the queue's files on `jobs` worker threads, handing out batches as workers free up. */
 async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
-  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, allSuppressions: s.allSuppressions };
+  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, allSuppressions: s.allSuppressions, ...(s.kbuild ? { kbuild: s.kbuild } : {}) };
   const out: Reported[] = [];
   const unreadable: string[] = [];
   let bytes = 0;
@@ -470,19 +502,48 @@ export function formatSarif(rep: Reported[], absent: BaselineEntry[] = []): stri
 
 const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
 
+/** The kernel build of --kbuild: the check's settings, the preset of its paging mode and what to say about them. */
+function kbuildContext(p: ReturnType<typeof parseArgs>): { settings: KbuildSettings; layoutId?: string; because: string; configFile: string; describe: string } | undefined {
+  const dir = one(p, '--kbuild');
+  const arch = one(p, '--arch');
+  if (dir === undefined) {
+    if (arch !== undefined) throw new UsageError('--arch needs --kbuild');
+    return undefined;
+  }
+  const found = findKbuild(path.resolve(dir), nodeKbuildFS(), { arch });
+  if ('error' in found) throw new UsageError(found.error);
+  const ctx = found.context;
+  const km = kbuildMode(ctx);
+  let layoutId: string | undefined;
+  let because: string;
+  if ('error' in km) because = km.error;
+  else {
+    layoutId = modePreset(km.mode.id)?.id;
+    because = layoutId ? `${km.mode.id} (${km.because})` : `no preset has the build's paging mode ${km.mode.id} (${km.because})`;
+  }
+  return {
+    settings: { defines: ctx.defines, includeDirs: ctx.includeDirs, forcedIncludes: ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path) },
+    ...(layoutId ? { layoutId } : {}),
+    because,
+    configFile: ctx.config.file ?? `${ctx.buildDir}/.config`,
+    describe: `${ctx.archVariant ?? ctx.arch} build ${ctx.buildDir}, source ${ctx.sourceTree}${ctx.config.values.size ? `, ${ctx.config.values.size} symbols` : ''}; an unlisted CONFIG_ is not set`,
+  };
+}
+
 export const check: Command = async (args: string[], io: IO) => {
-  const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs', '--baseline'], ['--stats', '--list-suppressed']);
+  const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs', '--baseline', '--kbuild', '--arch'], ['--stats', '--list-suppressed']);
   if (p.positional.length === 0) throw new UsageError(`check needs at least one file or directory (usage: paging-layout ${CHECK_USAGE})`);
   const format = one(p, '--format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   const extra = [...customLayouts(p), firmwareNeutralLayout()];
+  const kb = kbuildContext(p);
   // No layout chosen: the tree's own kind decides (a Xen tree gets Xen's layout, firmware the neutral view).
-  const inferred = one(p, '--layout') || p.flags.has('--layout-file') ? undefined : inferTreeKindOf(path.resolve(p.positional[0]), {
+  const inferred = one(p, '--layout') || p.flags.has('--layout-file') || kb?.layoutId ? undefined : inferTreeKindOf(path.resolve(p.positional[0]), {
     exists: (f) => fs.existsSync(f),
     isDirectory: (f) => { try { return fs.statSync(f).isDirectory(); } catch { return false; } },
     read: (f) => { try { return fs.statSync(f).size < 1 << 20 ? fs.readFileSync(f, 'latin1') : undefined; } catch { return undefined; } },
   });
-  const layout = requireLayout(one(p, '--layout') ?? (p.flags.has('--layout-file') ? extra[0].id : inferred?.layoutId ?? DEFAULT_LAYOUT_ID), extra);
+  const layout = requireLayout(one(p, '--layout') ?? (p.flags.has('--layout-file') ? extra[0].id : kb?.layoutId ?? inferred?.layoutId ?? DEFAULT_LAYOUT_ID), extra);
   const bitsText = one(p, '--physical-address-bits') ?? '52';
   const physicalAddressBits = Number(bitsText);
   if (!/^\d+$/.test(bitsText) || physicalAddressBits < 32 || physicalAddressBits > 64) throw new UsageError(`--physical-address-bits must be a number from 32 to 64, not '${bitsText}'`);
@@ -507,7 +568,11 @@ export const check: Command = async (args: string[], io: IO) => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive number, not '${jobsText}'`);
 
   const queue = new FileQueue(walkFiles(p.positional));
-  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true, allSuppressions: listSuppressed };
+  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true, allSuppressions: listSuppressed, ...(kb ? { kbuild: kb.settings } : {}) };
+  if (kb) {
+    const chosen = one(p, '--layout') ? ' (--layout)' : p.flags.has('--layout-file') ? ' (--layout-file)' : kb.layoutId ? ` for the build's paging mode ${kb.because}` : inferred ? '' : ` (the default: ${kb.because})`;
+    io.err(`paging-layout check: layout ${layout.id}${chosen}; configuration ${kb.configFile} (${kb.describe})\n`);
+  }
   let rep: Reported[];
   let unreadable: string[];
   let bytes = 0;

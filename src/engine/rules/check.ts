@@ -1,6 +1,6 @@
 // Checking a file: the rules over the values of its analysis (the one the hover reads) and, for the
 // range rules, the named values of the files it includes.
-import { analyzeSparse, analyzeText, Family, FileAnalysis, MacroDef } from '../source';
+import { analyzeSparse, analyzeText, DefineSettings, Family, FileAnalysis, MacroDef } from '../source';
 import { modeOf, PagingMode } from '../paging';
 import { collectValues, Collected, mayHaveFindings, RULE_NAME_Y } from './values';
 import { layoutAppliesToPath, needsOtherValues, RuleOptions, runRules } from './rules';
@@ -44,8 +44,17 @@ export function checkAnalysis(a: FileAnalysis, opts: CheckOptions): Finding[] {
   return runRules({ file, values: [...c.values, ...includedValues], layoutApplies: applies }, opts);
 }
 
+/** A build's configuration for the preprocessing of checked files (a kernel build: kbuild.ts). */
+export interface BuildDefines {
+  defines: DefineSettings;
+  /** The defines are a whole kernel configuration: a `CONFIG_` they do not list is not set. */
+  configComplete?: boolean;
+}
+
 export interface CheckTextOptions extends CheckOptions {
   family: Family;
+  /** The configuration the file is preprocessed with (its #if branches are decided by it). */
+  build?: BuildDefines;
   /** Skip a file that cannot have findings (mayHaveFindings), unless `gated` says it passed already. */
   fast?: boolean;
   gated?: boolean;
@@ -62,13 +71,13 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
   const source = includedSource(opts.included);
   // The layout's mode whether or not the layout applies to the file, as the editor's analysis has it.
-  const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y });
+  const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y, ...(opts.build ? { defines: opts.build.defines, configComplete: opts.build.configComplete } : {}) });
   return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source });
 }
 
 /** The values and definitions of a file others include (named values only are used by them). */
-export function collectIncluded(text: string, file: string, family: Family): Collected {
-  return collectValues(analyzeSparse(text, { file, family, keepDefinition: RULE_NAME_Y }), { evaluate: false });
+export function collectIncluded(text: string, file: string, family: Family, build?: BuildDefines): Collected {
+  return collectValues(analyzeSparse(text, { file, family, keepDefinition: RULE_NAME_Y, ...(build ? { defines: build.defines, configComplete: build.configComplete } : {}) }), { evaluate: false });
 }
 
 /**
