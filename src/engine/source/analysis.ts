@@ -465,10 +465,10 @@ class SparseAnalysis implements FileAnalysis {
     private readonly index: LineIndex, private readonly scanOptions: ScanOptions, private readonly literal: readonly number[],
   ) {}
   literalLines(): readonly LogicalLine[] {
-    // a pass of its own over the text: a line index of its own (counted forward, no table)
-    return (this.lines ??= logicalLinesAt(this.text, this.family, this.literal, new LineIndex(this.text), this.scanOptions));
+    // a second pass over the text: its lines counted from the directives' (the index's checkpoints)
+    return (this.lines ??= logicalLinesAt(this.text, this.family, this.literal, this.index, this.scanOptions));
   }
-  lineStart(line: number): number { return this.index.starts[line]; }
+  lineStart(line: number): number { return this.index.startOf(line); }
 }
 
 /**

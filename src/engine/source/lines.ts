@@ -57,30 +57,91 @@ export function lineOfOffset(starts: Int32Array, pos: number): number {
 
 /**
  * Line numbers of a text's offsets, asked for mostly in increasing order: counted from the last answer
- * while the questions go forward (most files get a few), the table of line starts made on the first
- * question that goes back or needs it. A text with a `\r` always uses the table (a lone `\r` ends a line).
+ * while the questions go forward. Each forward answer is kept as a checkpoint, so that a question that
+ * goes back (a second pass over the text, a definition made later) is counted from the nearest checkpoint
+ * before it; only when such counting adds up to more than the text's length is the table of line starts
+ * made. A text with a `\r` always uses the table (a lone `\r` ends a line).
  */
 export class LineIndex {
   private table: Int32Array | undefined;
   private pos = 0;
   private line = 0;
+  /** Checkpoints: offsets (increasing) and their lines. */
+  private cpAt = new Int32Array(16);
+  private cpLine = new Int32Array(16);
+  private cpCount = 0;
+  /** A second cursor, for questions going forward again after going back. */
+  private backPos = -1;
+  private backLine = 0;
+  /** Bytes counted for questions that went back (the table is made past the text's length). */
+  private backCounted = 0;
+  private readonly hasCR: boolean;
   constructor(readonly text: string) {
-    if (text.indexOf('\r') >= 0) this.table = lineStartsOf(text);
+    this.hasCR = text.indexOf('\r') >= 0;
+    if (this.hasCR) this.table = lineStartsOf(text);
   }
   /** The line holding offset `p`. */
   lineOf(p: number): number {
     if (this.table) return lineOfOffset(this.table, p);
-    if (p < this.pos) return lineOfOffset(this.starts, p);
     const t = this.text;
+    if (p < this.pos) return this.lineBack(p);
     for (let k = t.indexOf('\n', this.pos); k >= 0 && k < p; k = t.indexOf('\n', k + 1)) this.line++;
     this.pos = p;
+    this.checkpoint(p, this.line);
     return this.line;
+  }
+  private checkpoint(p: number, line: number): void {
+    const n = this.cpCount;
+    if (n > 0 && this.cpAt[n - 1] >= p) return;
+    if (n === this.cpAt.length) {
+      const a = new Int32Array(n * 2), l = new Int32Array(n * 2);
+      a.set(this.cpAt); l.set(this.cpLine);
+      this.cpAt = a; this.cpLine = l;
+    }
+    this.cpAt[n] = p; this.cpLine[n] = line;
+    this.cpCount = n + 1;
+  }
+  /** Index of the last checkpoint at or before offset p (-1: none). */
+  private checkpointBefore(p: number): number {
+    let lo = 0, hi = this.cpCount;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.cpAt[mid] <= p) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
+  private lineBack(p: number): number {
+    if (this.backCounted > this.text.length) return lineOfOffset(this.starts, p);
+    const c = this.checkpointBefore(p);
+    let from = c < 0 ? 0 : this.cpAt[c], line = c < 0 ? 0 : this.cpLine[c];
+    if (this.backPos >= from && this.backPos <= p) { from = this.backPos; line = this.backLine; }
+    const t = this.text;
+    for (let k = t.indexOf('\n', from); k >= 0 && k < p; k = t.indexOf('\n', k + 1)) line++;
+    this.backCounted += p - from;
+    this.backPos = p;
+    this.backLine = line;
+    return line;
+  }
+  /** Offset of the start of line `line` (as `starts[line]`). */
+  startOf(line: number): number {
+    if (this.table || this.backCounted > this.text.length) return this.starts[line];
+    // the last checkpoint on a line at or before `line` (checkpoint lines increase with their offsets)
+    let lo = 0, hi = this.cpCount;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.cpLine[mid] <= line) lo = mid + 1; else hi = mid; }
+    const t = this.text;
+    let at = lo > 0 ? this.cpAt[lo - 1] : 0, l = lo > 0 ? this.cpLine[lo - 1] : 0;
+    if (this.backPos >= at && this.backLine <= line) { at = this.backPos; l = this.backLine; }
+    const from = at;
+    if (l === line) at = at === 0 ? 0 : t.lastIndexOf('\n', at - 1) + 1;
+    else {
+      for (; l < line; l++) { const k = t.indexOf('\n', at); if (k < 0) break; at = k + 1; }
+      if (l < line) return this.starts[line]; // past the last line
+    }
+    this.backCounted += Math.abs(at - from);
+    return at;
   }
   /** Every line start. */
   get starts(): Int32Array { return (this.table ??= lineStartsOf(this.text)); }
   /** Offset of the line after the one starting at `start` (the text's length after the last line). */
   next(start: number): number {
-    if (this.table) { const l = lineOfOffset(this.table, start); return l + 1 < this.table.length ? this.table[l + 1] : this.text.length; }
+    if (this.hasCR) { const tb = this.starts, l = lineOfOffset(tb, start); return l + 1 < tb.length ? tb[l + 1] : this.text.length; }
     const k = this.text.indexOf('\n', start);
     return k < 0 ? this.text.length : k + 1;
   }
