@@ -1,7 +1,7 @@
 // Paging Layout: builds the shared context (configuration, layouts, analyses, workspace index) and
 // composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
-import { AnalysisCache, createPagingContext, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
+import { AnalysisCache, createPagingContext, KbuildService, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
 import * as diagnostics from './features/diagnostics';
@@ -16,6 +16,8 @@ export interface PagingLayoutApi {
   index: WorkspaceIndexClient;
   /** The analyses every feature reads (benchmarks time a hover's own work through it). */
   analyses: AnalysisCache;
+  /** The kernel build of each workspace folder. */
+  kbuild: KbuildService;
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
@@ -28,7 +30,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Pagi
   for (const f of FEATURES) f.register(ctx);
   // The workspace index: in a worker after activation, when enabled (the saved one first).
   ctx.index.start(extension);
-  return { layouts: ctx.layouts, index: ctx.index, analyses: ctx.analyses };
+  return { layouts: ctx.layouts, index: ctx.index, analyses: ctx.analyses, kbuild: ctx.kbuild };
 }
 
 export function deactivate(): void {}

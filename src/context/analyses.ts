@@ -7,13 +7,14 @@
 // refresh only when an answer it had from the index is now different.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { getMode, PagingMode } from '../engine/paging';
-import { AnalysisOptions, DEFAULT_MODE_ID, DocumentAnalysis, DocumentAnalyzer, Family, familyFor, MacroDef } from '../engine/source';
+import { archDirOf, getMode, PagingMode } from '../engine/paging';
+import { AnalysisOptions, DEFAULT_MODE_ID, DocumentAnalysis, DocumentAnalyzer, Family, familyFor, kbuildIncludeDirs, MacroDef } from '../engine/source';
 import { CompileCommands } from './compileCommands';
 import { Configuration } from './configuration';
 import { DocumentLimits } from './documents';
 import { WorkspaceIndexClient } from './indexClient';
 import { LayoutService } from './layouts';
+import type { EditorBuild } from './kbuild';
 
 const MAX_INCLUDED_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_CACHED_FILES = 5000;
@@ -167,17 +168,37 @@ export class AnalysisCache implements vscode.Disposable {
   /** The paging mode of the active layout. */
   get mode(): PagingMode { return getMode(this.layouts.layout.mode) ?? getMode(DEFAULT_MODE_ID)!; }
 
+  /**
+   * The paging mode and the kernel build a document is analysed with: its file's layout (LayoutService.forFile),
+   * and the build's configuration when the file is of the build's architecture (a file under another
+   * `arch/` is read without it). Without a chosen layout, the build's own paging mode.
+   */
+  modeFor(doc: vscode.TextDocument): { mode: PagingMode; build?: EditorBuild; treeIncludes?: string[] } {
+    const f = this.layouts.forFile(doc.uri, doc.fileName);
+    const dir = archDirOf(doc.fileName);
+    const build = f.build && (dir === undefined || dir === f.build.context.arch) ? f.build : undefined;
+    const own = build && !f.explicit && !('error' in build.mode) ? build.mode.mode : undefined;
+    // Another architecture's file of the build's source tree: that architecture's include paths of the tree, no configuration.
+    const treeIncludes = f.build && !build && dir ? kbuildIncludeDirs(f.build.context.sourceTree, f.build.context.sourceTree, dir) : undefined;
+    return { mode: own ?? getMode(f.layout.mode) ?? getMode(DEFAULT_MODE_ID)!, build, treeIncludes };
+  }
+
   /** The options of a document's analysis; `index` and `read` are the entry's (a throw-away analysis gets its own). */
   private options(doc: vscode.TextDocument, index = new IndexLookup(this.index, doc.fileName), read?: Map<string, number>): AnalysisOptions {
     const onDisk = doc.uri.scheme === 'file';
     const folder = this.config.folderOf(doc.uri, doc.fileName);
     const s = this.config.analysis(doc.uri, folder);
+    const { mode, build, treeIncludes } = this.modeFor(doc);
     const includeDirs = [...s.includeDirs];
-    if (onDisk) includeDirs.push(...this.compileCommands.includeDirs(doc.fileName, folder, s.compileCommands));
+    // A kernel build: its configuration (complete: an unlisted CONFIG_ is not set) under the user's defines, and Kbuild's include paths.
+    if (build) includeDirs.push(...build.context.includeDirs);
+    else if (treeIncludes) includeDirs.push(...treeIncludes);
+    else if (onDisk) includeDirs.push(...this.compileCommands.includeDirs(doc.fileName, folder, s.compileCommands));
+    const defines = build ? { ...build.context.defines, ...s.defines } : s.defines;
     return {
       file: onDisk ? doc.fileName : undefined, languageId: doc.languageId, family: familyOfDocument(doc),
-      mode: this.mode, defines: s.defines, includeDirs, readFile: onDisk ? (p) => this.reader.read(p, read) : undefined,
-      fallback: index.lookup,
+      mode, defines, includeDirs, readFile: onDisk ? (p) => this.reader.read(p, read) : undefined,
+      fallback: index.lookup, ...(build ? { configComplete: true } : {}),
     };
   }
 
@@ -194,7 +215,9 @@ export class AnalysisCache implements vscode.Disposable {
     const index = e?.index ?? new IndexLookup(this.index, doc.fileName);
     const read = e?.read ?? new Map<string, number>();
     const opts = this.options(doc, index, read);
-    const key = JSON.stringify([opts.mode?.id, opts.defines, opts.includeDirs, opts.family, doc.languageId]);
+    // (a kernel build's configuration is named by the build, not spelled out: it has thousands of symbols)
+    const build = opts.configComplete ? this.modeFor(doc).build : undefined;
+    const key = JSON.stringify([opts.mode?.id, build ? [build.serial, this.config.analysis(doc.uri, this.config.folderOf(doc.uri, doc.fileName)).defines] : opts.defines, opts.includeDirs, opts.family, doc.languageId]);
     if (e && e.version === doc.version && e.key === key) return e.analysis;
     try {
       if (!e || e.key !== key) {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { RuleCode, SUPPRESSION_CODE } from '../engine/rules';
 import {
   AnalysisSettings, booleanFrom, compileCommandsFrom, customLayoutFileFrom, definesFrom, includeDirsFrom, LayoutSetting, layoutSetting,
-  maxFileBytesFrom, maxFilesFrom, physicalAddressBitsFrom, RuleSettings, SECTION, SETTING, severitiesFrom, severityFrom,
+  maxFileBytesFrom, maxFilesFrom, physicalAddressBitsFrom, RuleSettings, SECTION, SETTING, severitiesFrom, severityFrom, kernelBuildDirFrom,
 } from './settings';
 
 type SettingKey = (typeof SETTING)[keyof typeof SETTING];
@@ -76,6 +76,11 @@ export class Configuration implements vscode.Disposable {
       includeDirs: includeDirsFrom(cfg.get(SETTING.includePaths), folder, trusted),
       compileCommands: compileCommandsFrom(cfg.get(SETTING.compileCommands), trusted),
     };
+  }
+
+  /** `pagingLayout.kernel.buildDir` for a folder: detect, none, or a directory. */
+  kernelBuildDir(scope: vscode.Uri | undefined, folder: string): ReturnType<typeof kernelBuildDirFrom> {
+    return kernelBuildDirFrom(this.section(scope).get(SETTING.kernelBuildDir), folder, this.trusted);
   }
 
   /** The folder a document's relative paths are resolved against: its workspace folder, else its directory. */

@@ -10,6 +10,7 @@ import { DocumentLimits } from './documents';
 import { FindingStore } from './findings';
 import { WorkspaceIndexClient } from './indexClient';
 import { LayoutService } from './layouts';
+import { KbuildService } from './kbuild';
 
 export { AnalysisCache, familyOfDocument } from './analyses';
 export { AddOptions, BootStore, LiveNote } from './boot';
@@ -18,6 +19,7 @@ export { DOCUMENT_SELECTOR, DocumentLimits, EXCLUDED_FOLDERS, FILE_PATTERN, LANG
 export { DIAGNOSTIC_SOURCE, diagnosticCode, FindingStore, toRange } from './findings';
 export { WorkspaceIndexClient } from './indexClient';
 export { LayoutChoice, LayoutService, WORKSPACE_LAYOUT_FILE } from './layouts';
+export { EditorBuild, KbuildService } from './kbuild';
 export { checkInWorkers } from './workspaceCheck';
 export type { WorkerCheckSettings } from './workspaceCheck';
 
@@ -26,6 +28,8 @@ export interface PagingContext {
   readonly extension: vscode.ExtensionContext;
   readonly config: Configuration;
   readonly layouts: LayoutService;
+  /** The kernel build of each workspace folder (pagingLayout.kernel.buildDir, detected by default). */
+  readonly kbuild: KbuildService;
   readonly documents: DocumentLimits;
   readonly index: WorkspaceIndexClient;
   readonly analyses: AnalysisCache;
@@ -40,12 +44,13 @@ export interface PagingContext {
 export function createPagingContext(extension: vscode.ExtensionContext): PagingContext {
   const config = new Configuration();
   const boot = new BootStore(extension);
-  const layouts = new LayoutService(config, boot);
+  const kbuild = new KbuildService(config);
+  const layouts = new LayoutService(config, boot, kbuild);
   const documents = new DocumentLimits(config);
   const index = new WorkspaceIndexClient(config);
   const analyses = new AnalysisCache(config, layouts, documents, index);
   const findings = new FindingStore();
   const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
-  subscribe(config, boot, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
-  return { extension, config, layouts, documents, index, analyses, findings, boot, subscribe };
+  subscribe(config, boot, kbuild, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  return { extension, config, layouts, kbuild, documents, index, analyses, findings, boot, subscribe };
 }

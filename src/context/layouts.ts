@@ -1,9 +1,10 @@
 // The active layout, the custom layouts of the workspace and this boot's layouts (from imported
 // memory maps), shared by every feature.
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { builtinLayouts, DEFAULT_LAYOUT_ID, findLayout, firmwareNeutralLayout, inferTreeKind, Layout, parseLayout, TreeInference } from '../engine/paging';
+import { builtinLayouts, DEFAULT_LAYOUT_ID, FileLayoutChoice, findLayout, firmwareNeutralLayout, Layout, layoutForFile, parseLayout, TreeInference } from '../engine/paging';
+import type { EditorBuild, KbuildService } from './kbuild';
+import { inferWorkspaceKind } from './workspaceKind';
 import type { BootStore } from './boot';
 import { Configuration } from './configuration';
 
@@ -20,23 +21,6 @@ export interface LayoutChoice {
   inferred?: TreeInference & { folder: string };
 }
 
-/**
- * The kind of the first workspace folder that has one (Xen, firmware, Linux with its `.config`): a few
- * existence tests at the folder's root, on local folders only.
- */
-export function inferWorkspaceKind(folders: readonly vscode.WorkspaceFolder[] | undefined): (TreeInference & { folder: string }) | undefined {
-  for (const f of folders ?? []) {
-    if (f.uri.scheme !== 'file') continue;
-    const root = f.uri.fsPath;
-    const r = inferTreeKind({
-      exists: (rel) => fs.existsSync(path.join(root, rel)),
-      read: (rel) => { try { const p = path.join(root, rel); return fs.statSync(p).size < 1 << 20 ? fs.readFileSync(p, 'latin1') : undefined; } catch { return undefined; } },
-    });
-    if (r) return { ...r, folder: f.name };
-  }
-  return undefined;
-}
-
 const NEUTRAL = firmwareNeutralLayout();
 
 export class LayoutService implements vscode.Disposable {
@@ -49,8 +33,10 @@ export class LayoutService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.problems];
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: Configuration, private readonly boots?: BootStore) {
+  constructor(private readonly config: Configuration, private readonly boots?: BootStore, private readonly kbuild?: KbuildService) {
     this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)! };
+    // A kernel build's configuration decides the layout of its files: a changed build is a changed choice.
+    if (kbuild) this.disposables.push(kbuild.onDidChange(() => this.emitter.fire(this.choice)));
     // New or removed boots reach the pickers through allLayouts(); the active layout is read again only when it is a boot's.
     if (boots) this.disposables.push(boots.onDidChange(() => { if (this.config.layout().id.includes(BOOT_ID_MARK) || this.choice.layout.origin.startsWith('boot:')) void this.reload(); }));
     this.disposables.push(
@@ -64,6 +50,17 @@ export class LayoutService implements vscode.Disposable {
   }
 
   get current(): LayoutChoice { return this.choice; }
+
+  /**
+   * The layout of one file (engine: layoutForFile): the active layout, another architecture's preset
+   * for a file under its `arch/` directory, or the preset of the file's kernel build when the user chose
+   * no layout. With the build the file belongs to, if any.
+   */
+  forFile(uri: vscode.Uri, fileName: string): FileLayoutChoice & { build?: EditorBuild; explicit: boolean } {
+    const build = this.kbuild?.forDocument(uri, fileName);
+    const explicit = this.config.layout().explicit || this.custom.some((c) => c.id === this.choice.layout.id) || this.choice.layout.origin.startsWith('boot:');
+    return { ...layoutForFile(uri.scheme === 'file' ? fileName : uri.path, this.choice.layout, { build: build?.layout, explicit, extra: this.allLayouts() }), build, explicit };
+  }
   get layout(): Layout { return this.choice.layout; }
   get customLayouts(): Layout[] { return this.custom; }
   /** The layouts a boot can be applied to: custom layouts and presets. */

@@ -18,6 +18,7 @@ export const SETTING = {
   defines: 'defines',
   includePaths: 'includePaths',
   compileCommands: 'compileCommands',
+  kernelBuildDir: 'kernel.buildDir',
   inlayHints: 'inlayHints.enabled',
   workspaceIndex: 'workspaceIndex.enabled',
   workspaceIndexMaxFiles: 'workspaceIndex.maxFiles',
@@ -140,6 +141,18 @@ export function includeDirsFrom(value: unknown, folder: string, trusted: boolean
 /** `pagingLayout.compileCommands`; ignored in an untrusted workspace (the folder's own compile_commands.json is still read). */
 export function compileCommandsFrom(value: unknown, trusted: boolean): string {
   return trusted && typeof value === 'string' ? value : '';
+}
+
+/**
+ * `pagingLayout.kernel.buildDir`: '' (detect), 'none' (no kernel build), or a directory (absolute, or
+ * relative to the workspace folder). A directory named by the setting is ignored in untrusted workspaces.
+ */
+export function kernelBuildDirFrom(value: unknown, folder: string, trusted: boolean): { mode: 'detect' } | { mode: 'none' } | { mode: 'dir'; dir: string } {
+  const v = typeof value === 'string' ? value.trim() : '';
+  if (v === '') return { mode: 'detect' };
+  if (v.toLowerCase() === 'none') return { mode: 'none' };
+  if (!trusted) return { mode: 'detect' };
+  return { mode: 'dir', dir: path.isAbsolute(v) ? v : path.join(folder, v) };
 }
 
 /** `pagingLayout.customLayoutFile` ('' when unset or not a string). */

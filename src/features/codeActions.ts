@@ -37,7 +37,7 @@ class PagingCodeActionProvider implements vscode.CodeActionProvider {
     }
     // Actions on the number under the cursor, in the forms the document's language accepts.
     const family = this.ctx.analyses.get(doc)?.family ?? familyOfDocument(doc);
-    const actions = literalActions(doc.lineAt(range.start.line).text, range.start.character, family, this.ctx.layouts.layout.id);
+    const actions = literalActions(doc.lineAt(range.start.line).text, range.start.character, family, this.ctx.layouts.forFile(doc.uri, doc.fileName).layout.id);
     if (!actions) return out;
     const spanRange = new vscode.Range(range.start.line, actions.span.start, range.start.line, actions.span.end);
     if (want(vscode.CodeActionKind.RefactorRewrite)) {

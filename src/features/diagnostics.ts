@@ -119,7 +119,9 @@ class DiagnosticsController implements vscode.Disposable {
     const { text, uri, family, doc, analysis } = input;
     const s = this.ctx.config.rules(uri);
     try {
-      const opts = { layout: this.ctx.layouts.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, included: doc ? this.includes(doc, text) : [] };
+      // The file's own layout (another architecture's file, a kernel build's), as check gives it.
+      const layout = uri.scheme === 'file' ? this.ctx.layouts.forFile(uri, uri.fsPath).layout : this.ctx.layouts.layout;
+      const opts = { layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, included: doc ? this.includes(doc, text) : [] };
       // An open document: the rules read the analysis the hover reads. A file of the workspace: the whole-tree line source.
       const findings = analysis ? checkAnalysis(analysis, opts) : checkText(text, uri.toString(), { ...opts, family });
       // Inline suppressions as `paging-layout check` applies them: covered findings are left out, a suppression that is not applied is PL000.

@@ -4,7 +4,7 @@
 // Markdown into a VS Code hover.
 import * as vscode from 'vscode';
 import { DOCUMENT_SELECTOR, PagingContext } from '../context';
-import { HOVER_COMMANDS, hoverMarkdown, lineOnlyNote } from '../present';
+import { contextNote, HOVER_COMMANDS, hoverMarkdown, lineOnlyNote } from '../present';
 
 /** Longest line of a too-large file that still gets a hover of its own. */
 const MAX_LINE_ONLY = 100_000;
@@ -24,10 +24,13 @@ class PagingHoverProvider implements vscode.HoverProvider {
       a = analyses.analyzeFragment(doc, text);
       lineOnly = reason;
     }
-    const bootView = boot.imports.length ? boot.hoverView(layouts.layout) : undefined;
-    const h = hoverMarkdown(a, lineOnly ? 0 : pos.line, pos.character, { layout: layouts.layout, mode: analyses.mode }, bootView);
+    // The file's layout (another architecture's file, a kernel build's configuration) and the mode its analysis assumed.
+    const file = layouts.forFile(doc.uri, doc.fileName);
+    const { mode, build } = analyses.modeFor(doc);
+    const bootView = boot.imports.length && !file.reason ? boot.hoverView(layouts.layout) : undefined;
+    const h = hoverMarkdown(a, lineOnly ? 0 : pos.line, pos.character, { layout: file.layout, mode: a.mode ?? mode }, bootView);
     if (!h) return undefined;
-    const md = new vscode.MarkdownString(h.markdown + (lineOnly ? lineOnlyNote(lineOnly) : ''));
+    const md = new vscode.MarkdownString(h.markdown + contextNote(file.reason ? file.layout.id : undefined, file.reason, build && { configFile: build.configFile }) + (lineOnly ? lineOnlyNote(lineOnly) : ''));
     md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
     return new vscode.Hover(md, new vscode.Range(pos.line, h.start, pos.line, h.end));
   }

@@ -1,9 +1,10 @@
 // Status-bar items: the active layout (a click opens the layout picker), and the workspace index while
 // it builds, loads or when it left files out (how far it is; a click stops it or starts it again).
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Configuration, PagingContext } from '../context';
 import { indexReadyMessage, indexStatusItem } from '../context/indexStatus';
-import { statusItem } from '../present';
+import { FileStatus, statusItem } from '../present';
 
 export function register(ctx: PagingContext): void {
   const { layouts, config, documents } = ctx;
@@ -11,7 +12,21 @@ export function register(ctx: PagingContext): void {
   item.name = 'Paging Layout';
   item.command = 'pagingLayout.selectLayout';
   const update = () => {
-    const s = statusItem(layouts.current.layout, layouts.current.fallbackReason, layouts.current.inferred);
+    // The active editor's file: its own layout (another architecture's file, its kernel build's) and its build.
+    const doc = vscode.window.activeTextEditor?.document;
+    let file: FileStatus | undefined;
+    let layout = layouts.current.layout;
+    if (doc && documents.applies(doc)) {
+      const f = layouts.forFile(doc.uri, doc.fileName);
+      layout = f.layout;
+      const b = f.build;
+      file = {
+        reason: f.reason,
+        build: b && { name: path.basename(b.context.buildDir), configFile: b.configFile, how: b.how, because: b.layout.because },
+        buildProblem: ctx.kbuild.problemFor(doc.uri),
+      };
+    }
+    const s = statusItem(layout, layouts.current.fallbackReason, layouts.current.inferred, file);
     item.text = s.text;
     item.tooltip = new vscode.MarkdownString(s.tooltip, true);
     item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -26,7 +41,7 @@ export function register(ctx: PagingContext): void {
   };
   update();
   sync();
-  ctx.subscribe(item, layouts.onDidChange(() => { update(); sync(); }), vscode.window.onDidChangeActiveTextEditor(sync),
+  ctx.subscribe(item, layouts.onDidChange(() => { update(); sync(); }), vscode.window.onDidChangeActiveTextEditor(() => { update(); sync(); }),
     config.onDidChange((e) => { if (Configuration.affects(e, 'statusBar.enabled')) { sync(); syncIndex(); } }));
 
   // The workspace index: shown whatever the active editor is (indexing is about the workspace).

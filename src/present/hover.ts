@@ -209,6 +209,21 @@ function tokenMarkdown(a: DocumentAnalysis, line: number, t: Token, view: Layout
 }
 
 /** The note a line-only hover ends with (a file too large for a full analysis). */
+/**
+ * The context a hover's values come from, when it is not just the active layout: the file's own layout
+ * and why (`a file under arch/arm64/`), and the kernel build whose configuration was used. Empty otherwise.
+ */
+export function contextNote(layoutId: string | undefined, reason: string | undefined, build?: { configFile: string }): string {
+  const parts: string[] = [];
+  if (layoutId && reason) parts.push(`layout ${layoutId}: ${reason}`);
+  if (build) parts.push(`configuration: ${build.configFile}`);
+  return parts.length ? `\n\n*${parts.map(escapeMarkdownText).join(' · ')}*` : '';
+}
+
+function escapeMarkdownText(t: string): string {
+  return t.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+}
+
 export function lineOnlyNote(reason: string): string {
   return `\n\n*${reason}: only this line was analysed*`;
 }

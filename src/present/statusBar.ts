@@ -10,12 +10,26 @@ export interface StatusItem {
   warning: boolean;
 }
 
-export function statusItem(layout: Layout, fallbackReason?: string, inferred?: { reason: string; folder: string }): StatusItem {
-  const why = inferred ? `\n\nInferred from the workspace folder *${inferred.folder}*: ${inferred.reason}. Choose a layout to override it.` : '';
+/** What the active editor's file adds: its own layout and why, and its kernel build. */
+export interface FileStatus {
+  /** Why the file's layout is not the active one (`a file under arch/arm64/ ...`). */
+  reason?: string;
+  build?: { name: string; configFile: string; how: string; because: string };
+  /** Why the configured build directory is not used. */
+  buildProblem?: string;
+}
+
+export function statusItem(layout: Layout, fallbackReason?: string, inferred?: { reason: string; folder: string }, file?: FileStatus): StatusItem {
+  const why = inferred && !file?.reason ? `\n\nInferred from the workspace folder *${inferred.folder}*: ${inferred.reason}. Choose a layout to override it.` : '';
+  const own = file?.reason ? `\n\nThis file: ${file.reason}.` : '';
+  const b = file?.build;
+  const build = b ? `\n\nKernel build *${b.name}* (${b.how}); configuration ${b.configFile}; ${b.because}.` : '';
+  const problem = file?.buildProblem ? `\n\n$(warning) ${file.buildProblem}` : '';
+  const warning = !!fallbackReason || !!file?.buildProblem;
   return {
-    text: `${fallbackReason ? '$(warning)' : '$(layers)'} ${layout.id}${inferred ? ' (inferred)' : ''}`,
-    tooltip: `**Paging Layout**: ${layout.title}\n\n${modeOf(layout).title}` + why + (fallbackReason ? `\n\n$(warning) ${fallbackReason}` : '') + '\n\nClick to choose another layout.',
-    accessibilityLabel: `Paging layout ${layout.id}${inferred ? `, inferred: ${inferred.reason}` : ''}. Choose another layout.`,
-    warning: !!fallbackReason,
+    text: `${warning ? '$(warning)' : '$(layers)'} ${layout.id}${inferred && !file?.reason ? ' (inferred)' : ''}${b ? ` · ${b.name}` : ''}`,
+    tooltip: `**Paging Layout**: ${layout.title}\n\n${modeOf(layout).title}` + own + why + build + problem + (fallbackReason ? `\n\n$(warning) ${fallbackReason}` : '') + '\n\nClick to choose another layout.',
+    accessibilityLabel: `Paging layout ${layout.id}${inferred && !file?.reason ? `, inferred: ${inferred.reason}` : ''}${file?.reason ? `, for this file: ${file.reason}` : ''}${b ? `, kernel build ${b.name}` : ''}. Choose another layout.`,
+    warning,
   };
 }

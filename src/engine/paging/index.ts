@@ -8,3 +8,4 @@ export * from './calc';
 export * from './diff';
 export * from './render';
 export * from './treeKind';
+export * from './fileLayout';

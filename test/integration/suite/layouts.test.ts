@@ -1,8 +1,5 @@
 // Layout selection, custom layout files (good and broken), and the calculator commands, through the real API.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { examplesRoot, hoverAt, openExample, setSetting, waitFor, waitForActivation } from './helpers';
 
@@ -13,40 +10,6 @@ async function writeFile(rel: string, text: string): Promise<vscode.Uri> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   return uri;
 }
-
-suite('The workspace\'s own kind decides the layout', () => {
-  test('a Xen tree added to the workspace gets xen-x86_64, said in the status bar\'s choice; removed, the default returns', async () => {
-    const api = (await waitForActivation()).exports as { layouts: { current: { layout: { id: string }; inferred?: { layoutId: string; reason: string; folder: string } } } };
-    assert.strictEqual(vscode.workspace.getConfiguration('pagingLayout').inspect('layout')?.workspaceValue, undefined, 'no layout chosen');
-    assert.strictEqual(api.layouts.current.inferred, undefined, 'the sample workspace has no tree kind');
-    // A copy of the Xen fixture tree (its marker directories), as a second folder of the workspace.
-    const ext = vscode.extensions.getExtension('paging-layout.paging-layout')!;
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-xen-'));
-    fs.cpSync(path.join(ext.extensionPath, 'test', 'fixtures', 'trees', 'xen'), root, { recursive: true });
-    const n = vscode.workspace.workspaceFolders!.length;
-    assert.ok(vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(root), name: 'xen-tree' }));
-    try {
-      const inferred = await waitFor('the Xen tree inferred', () => api.layouts.current.inferred);
-      assert.strictEqual(inferred.layoutId, 'xen-x86_64');
-      assert.strictEqual(inferred.folder, 'xen-tree');
-      assert.match(inferred.reason, /Xen tree: .*found/);
-      assert.strictEqual(api.layouts.current.layout.id, 'xen-x86_64');
-      const decoded = await vscode.commands.executeCommand<any>('pagingLayout.decodeAddress', '0xffff830000000000', { show: false });
-      assert.strictEqual(decoded.layout, 'xen-x86_64');
-      // A layout chosen by the user wins over the inference.
-      const restore = await setSetting('layout', 'linux-x86_64-5level');
-      try {
-        await waitFor('the chosen layout', () => api.layouts.current.layout.id === 'linux-x86_64-5level' || undefined);
-        assert.strictEqual(api.layouts.current.inferred, undefined);
-      } finally { await restore(); }
-      await waitFor('the inference back', () => api.layouts.current.inferred);
-    } finally {
-      vscode.workspace.updateWorkspaceFolders(n, 1);
-      await waitFor('the default layout after the folder is removed', () => api.layouts.current.inferred === undefined && api.layouts.current.layout.id === 'linux-x86_64-4level' || undefined);
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
 
 suite('Layouts and commands', () => {
   suiteSetup(async () => {
