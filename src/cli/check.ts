@@ -2,7 +2,7 @@
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
 import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { DEFAULT_LAYOUT_ID, InputError, Layout, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
+import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings } from '../engine/rules';
 import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
@@ -324,7 +324,11 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
     get: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
     all: () => list().map((f) => f.collected),
   };
-  const findings = checkText(text, file, { layout: s.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(kb ? { build: { defines: kb.defines, configComplete: true } } : {}) });
+  // The file's layout, as the editor gives it: a file under another architecture's arch/ directory is
+  // checked against that architecture's preset, without the build's configuration (which is not its).
+  const own = layoutForFile(file, s.layout);
+  const buildApplies = kb && own.layout === s.layout;
+  const findings = checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) });
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
 }
@@ -638,8 +642,14 @@ function relativeFile(file: string): string {
 
 function layoutAppliesNote(files: string[], layout: Layout): string {
   if (files.length > 50) return '';
-  const skipped = files.filter((f) => !layoutAppliesToPath(path.resolve(f), layout)).length;
-  return skipped ? ` (${skipped} file${skipped === 1 ? '' : 's'} of another architecture: layout rules skipped)` : '';
+  const own = files.map((f) => layoutForFile(path.resolve(f), layout).layout);
+  const others = [...new Set(own.filter((l) => l !== layout).map((l) => l.id))];
+  const skipped = files.filter((f, i) => !layoutAppliesToPath(path.resolve(f), own[i])).length;
+  const notes = [
+    ...(others.length ? [`${own.filter((l) => l !== layout).length} file${own.filter((l) => l !== layout).length === 1 ? '' : 's'} of another architecture checked against ${others.join(', ')}`] : []),
+    ...(skipped ? [`${skipped} file${skipped === 1 ? '' : 's'} of another architecture: layout rules skipped`] : []),
+  ];
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 void InputError;

@@ -280,3 +280,17 @@ test('--baseline: findings of an earlier JSON or SARIF output are not reported a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file under another architecture\'s arch/ directory is checked against that architecture\'s preset, as in the editor', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-arch-'));
+  const file = path.join(dir, 'arch/arm64/include/asm/memory_layout.h');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // A kernel base in arm64's user half (TTBR0): wrong for arm64; under x86-64 it would be non-canonical instead.
+  fs.writeFileSync(file, '#define PAGE_OFFSET\t_AC(0x0000800000000000, UL)\n');
+  const r = run(file, '--format', 'json', '--stats');
+  const findings = JSON.parse(r.out) as { code: string; message: string }[];
+  assert.deepEqual(findings.map((f) => f.code), ['PL009'], r.err);
+  assert.match(findings[0].message, /arm64|AArch64/i);
+  assert.match(r.err, /1 file of another architecture checked against linux-arm64-4k-48bit/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

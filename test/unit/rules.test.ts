@@ -138,6 +138,12 @@ test('eliminated false positive: other architectures and 32-bit x86 files are no
   assert.equal(layoutAppliesToPath('/k/arch/x86/include/asm/page_64_types.h', L4), true);
   assert.equal(layoutAppliesToPath('/k/include/linux/mm.h', L4), true);
   assert.deepEqual(check('#define H_KERN_VIRT_START 0xc000100000000000UL\n', L4, '/k/arch/powerpc/include/asm/hash.h'), []);
+  // An architecture's own files apply to its layouts (arm64's directory is arm64, not 32-bit arm).
+  const A48 = getPreset('linux-arm64-4k-48bit')!;
+  assert.equal(layoutAppliesToPath('/k/arch/arm64/include/asm/memory.h', A48), true);
+  assert.equal(layoutAppliesToPath('/k/arch/arm64/include/asm/memory.h', L4), false);
+  assert.equal(layoutAppliesToPath('/k/arch/riscv/include/asm/pgtable.h', getPreset('linux-riscv64-sv39')!), true);
+  assert.equal(layoutAppliesToPath('/k/arch/arm/include/asm/memory.h', A48), false);
 });
 
 test('branches false for the layout (#ifdef CONFIG_X86_32 under x86-64) are skipped', () => {

@@ -64,7 +64,7 @@ function hyphenWords(p: string): string[] {
 
 /** The Linux name of an architecture component (`aarch64` → arm64, `x86_64`/`i386` → x86, `riscv64` → riscv). */
 function archName(c: string): string {
-  if (c === 'aarch64') return 'arm64';
+  if (c === 'aarch64' || c === 'arm64') return 'arm64';
   if (/^(?:x86_64|amd64|i[3-6]86)$/.test(c)) return 'x86';
   return c.replace(/(?:32|64|64le|64el|el|x)$/, '');
 }
