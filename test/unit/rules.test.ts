@@ -492,6 +492,17 @@ test('a NASM float is not an integer past 64 bits (PL008)', () => {
   assert.deepEqual(check('\tdq\t69658634627134074624\n', L4, '/src/nasm/ints.asm', { family: 'nasm' }).map((x) => x.code), ['PL008']);
 });
 
+test('principle (a tree\'s own release): region boundaries an architecture\'s headers define inside a preset\'s unused gap are its layout (PL005)', () => {
+  const A48 = getPreset('linux-arm64-4k-48bit')!;
+  // A later release's arm64 memory.h puts vmemmap's end, PCI I/O and the fixmap where the 6.1 preset has its top guard region.
+  const t = '#define VMEMMAP_END\t(-UL(SZ_1G))\n#define PCI_IO_START\t_AC(0xffffffffc0800000, UL)\n#define FIXADDR_TOP\t_AC(0xffffffffff800000, UL)\n#define SZ_1G 0x40000000\n#define UL(x) x##UL\n';
+  assert.deepEqual(check(t, A48, '/k/arch/arm64/include/asm/memory.h'), []);
+  // Elsewhere the same values are still inside the guard region, and the hypervisor hole stays an ABI in arch headers too.
+  assert.deepEqual(check('#define PCI_IO_START\t_AC(0xffffffffc0800000, UL)\n', A48, '/k/drivers/acme/early.h').length, 0, 'driver directories read only kernel idioms');
+  assert.deepEqual(check('#define FIXADDR_TOP\t_AC(0xffffffffff800000, UL)\n', A48, '/k/include/linux/acme.h').map((x) => x.code), ['PL005']);
+  assert.deepEqual(check('#define __PAGE_OFFSET _AC(0xffff810000000000, UL)\n', L27, '/k/arch/x86/include/asm/page_64_types.h').map((x) => x.code), ['PL005']);
+});
+
 test('principle (range pairs): MIN/MAX names are bounds, not the parts of a range (PL003)', () => {
   const t = [
     '#define FW_GLOBAL_MEM_START (2ull * SZ_1G)',

@@ -62,6 +62,9 @@ function hyphenWords(p: string): string[] {
   return out;
 }
 
+/** An architecture's own headers (`arch/arm64/include/asm/memory.h`): where a kernel release defines its layout. */
+const ARCH_LAYOUT_HEADER = /(?:^|[\/])arch[\/][A-Za-z0-9_]+[\/]include[\/]asm[\/]/;
+
 /** The Linux name of an architecture component (`aarch64` → arm64, `x86_64`/`i386` → x86, `riscv64` → riscv). */
 function archName(c: string): string {
   if (c === 'aarch64' || c === 'arm64') return 'arm64';
@@ -385,7 +388,11 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
     if (isLimit && r && regionAt(ctx.layout, v.value - 1n) !== r) r = undefined;
     // A hypervisor's own interface headers (xen/interface/, xen/public/, asm/xen/, arch-x86/) describe the hole they own.
     const ownHole = r?.kind === 'hypervisor' && /(?:^|[\/])xen[\/](?:interface|public)[\/]|(?:^|[\/])(?:asm[\/]xen|arch-x86)[\/]/i.test(v.file);
-    if (r && !ownHole && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 0x100000000n : 0x1000n)) {
+    // A preset's unused gaps are those of the release it was drawn from; an architecture's own layout
+    // headers are the tree's release: a region boundary they define inside a gap is the tree's layout
+    // (arm64's fixmap and PCI I/O moved into 6.1's top guard region in later kernels). A hypervisor's hole is an ABI and stays.
+    const treeLayout = r?.kind === 'guard-hole' && !!v.name && ARCH_LAYOUT_HEADER.test(v.file);
+    if (r && !ownHole && !treeLayout && (r.kind === 'hypervisor' || r.kind === 'guard-hole') && v.value >= (mode.addressBits === 64 ? 0x100000000n : 0x1000n)) {
       const first = topLevelIndex(mode, r.start), last = topLevelIndex(mode, r.end);
       const slots = mode.addressBits === 64 && levelSpan(mode, 0) <= r.end - r.start + 1n ? `, ${mode.levels[0].arch} slots ${first}–${last}` : '';
       report(ctx, { code: 'PL005', file: v.file, range, value: v.value,
