@@ -130,9 +130,9 @@ interface RunCtx {
   configComplete: boolean;
   /** `__COUNTER__` */
   counter: number;
-  /** Values of the C declarations (enumerators) met in this run, and those being evaluated. */
-  declMemo: Map<MacroDef, Val>;
-  declBusy: Set<MacroDef>;
+  /** Values of the C declarations (enumerators) met in this run, and those being evaluated (made when first needed). */
+  declMemo: Map<MacroDef, Val> | undefined;
+  declBusy: Set<MacroDef> | undefined;
   /** What a value needs that the sources do not give (`the size of struct page`). */
   needs: Set<string>;
   /** Why a value is not a constant (member access, a statement expression that is not one). */
@@ -169,31 +169,35 @@ function step(ctx: RunCtx, n = 1): void {
   if (ctx.steps > ctx.maxSteps) throw new EvalError('too-many-steps', `too many steps (more than ${ctx.maxSteps})`);
 }
 
+/** The names of every empty hide set (never changed). */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /**
  * Interned, immutable hide sets: adding a name or uniting two sets is memoised, so the blue paint of
  * long expansions costs no allocation per token. Each evaluation run interns from its own empty set
  * (RunCtx.noHide): the sets, and the names they hold, go when the run ends.
  */
 class HideSet {
-  private readonly children = new Map<string, HideSet>();
-  private readonly unions = new Map<HideSet, HideSet>();
+  /** Made when first needed (most sets never get a child or a union). */
+  private children: Map<string, HideSet> | undefined = undefined;
+  private unions: Map<HideSet, HideSet> | undefined = undefined;
   private constructor(readonly names: ReadonlySet<string>, private readonly root?: HideSet) {}
-  static empty(): HideSet { return new HideSet(new Set()); }
+  static empty(): HideSet { return new HideSet(NO_NAMES); }
   has(name: string): boolean { return this.names.has(name); }
   with(name: string): HideSet {
     if (this.names.has(name)) return this;
-    let c = this.children.get(name);
-    if (!c) { c = new HideSet(new Set([...this.names, name]), this.root ?? this); this.children.set(name, c); }
+    let c = this.children?.get(name);
+    if (!c) { c = new HideSet(new Set([...this.names, name]), this.root ?? this); (this.children ??= new Map()).set(name, c); }
     return c;
   }
   union(o: HideSet | undefined): HideSet {
     if (!o || o === this || o.names.size === 0) return this;
     if (this.names.size === 0) return o;
-    let u = this.unions.get(o);
+    let u = this.unions?.get(o);
     if (!u) {
       u = this;
       for (const n of o.names) u = u.with(n);
-      this.unions.set(o, u);
+      (this.unions ??= new Map()).set(o, u);
     }
     return u;
   }
@@ -1320,9 +1324,9 @@ class Evaluator {
     for (;;) {
       step(ctx);
       const def = ctx.choose('enum ' + cur, cs);
-      const memo = ctx.declMemo.get(def);
+      const memo = ctx.declMemo?.get(def);
       if (memo) { base = memo; break; }
-      if (ctx.declBusy.has(def) || chain.includes(def)) throw new EvalError('recursive-macro', `enumerator ${cur} depends on itself`);
+      if (ctx.declBusy?.has(def) || chain.includes(def)) throw new EvalError('recursive-macro', `enumerator ${cur} depends on itself`);
       const e = def.enumerator;
       if (e?.implicit && e.prev) {
         chain.push(def);
@@ -1332,20 +1336,20 @@ class Evaluator {
         cs = p;
         continue;
       }
-      ctx.declBusy.add(def);
+      (ctx.declBusy ??= new Set()).add(def);
       try {
         const v = this.evalBody(def, 0);
         base = e?.constant ? v : enumType(v, ctx.model);
       } finally {
-        ctx.declBusy.delete(def);
+        ctx.declBusy!.delete(def);
       }
-      ctx.declMemo.set(def, base);
+      (ctx.declMemo ??= new Map()).set(def, base);
       break;
     }
     let v = base;
     for (let i = chain.length - 1; i >= 0; i--) {
       if (!isPoison(v)) v = enumType({ v: norm(v.v + 1n, v.t.bits >= 64 ? v.t : T(64, true, 'long')), t: v.t }, ctx.model);
-      ctx.declMemo.set(chain[i], v);
+      (ctx.declMemo ??= new Map()).set(chain[i], v);
     }
     return v;
   }
@@ -1682,11 +1686,13 @@ export function evaluateTokens(tokens: readonly Token[], opts: EvalOptions = {})
   const model = mode.addressBits === 32 ? ILP32 : LP64;
   const layered = layeredLookup(opts, dialect);
   const base = opts.configComplete && !opts.condition ? configuredLookup(layered, opts) : layered;
-  const deps = new Map<string, string>();
+  // The candidates of every name consulted; their signatures (deps) are made only when asked for.
+  const consulted = new Map<string, readonly MacroDef[] | undefined>();
   const lookup = (name: string) => {
-    if (!deps.has(name)) {
+    if (!consulted.has(name)) {
       const raw = layered(name);
-      deps.set(name, raw === undefined ? '' : raw.length === 0 ? '#undef' : raw.map((d) => d.sig).join('\u0001'));
+      consulted.set(name, raw);
+      if (base === layered) return raw;
     }
     return base(name);
   };
@@ -1714,7 +1720,7 @@ export function evaluateTokens(tokens: readonly Token[], opts: EvalOptions = {})
       noHide: HideSet.empty(), steps: 0, maxSteps: opts.maxSteps ?? 50_000, maxDepth: opts.maxDepth ?? 200, maxTokens: 200_000, produced: 0,
       lookup, conditionMode: !!opts.condition, unresolved: new Set(), runtime: new Set(), unknownCond: false,
       assumptions: new Set(), model, dialect, mode, entrySize: mode.entrySize, isDefined,
-      configComplete, counter: 0, declMemo: new Map(), declBusy: new Set(), needs: new Set(), notConstant: new Set(),
+      configComplete, counter: 0, declMemo: undefined, declBusy: undefined, needs: new Set(), notConstant: new Set(),
       choose: (name, cands) => {
         let idx = 0;
         if (cands.length > 1) {
@@ -1780,7 +1786,26 @@ export function evaluateTokens(tokens: readonly Token[], opts: EvalOptions = {})
   if (alternatives.length === 0) {
     alternatives.push({ unresolved: [], runtime: [], conditions: [], assumptions: [], error: 'cannot evaluate: no consistent definition', errorCode: 'undefined-name' });
   }
-  return { alternatives, deps, truncated };
+  const r = withDeps({ alternatives } as EvalResult, consulted);
+  r.truncated = truncated;
+  return r;
+}
+
+/** A result whose `deps` are made from the consulted names' candidates when first read. */
+function withDeps(r: EvalResult, consulted: Map<string, readonly MacroDef[] | undefined>): EvalResult {
+  let deps: Map<string, string> | undefined;
+  Object.defineProperty(r, 'deps', {
+    get: () => {
+      if (!deps) {
+        deps = new Map();
+        for (const [name, raw] of consulted) deps.set(name, raw === undefined ? '' : raw.length === 0 ? '#undef' : raw.map((d) => d.sig).join('\u0001'));
+      }
+      return deps;
+    },
+    set: (v: Map<string, string>) => { deps = v; },
+    enumerable: true, configurable: true,
+  });
+  return r;
 }
 
 /** Evaluate an expression given as text. Never throws. */
