@@ -193,8 +193,10 @@ export class AnalysisCache implements vscode.Disposable {
     // A kernel build: its configuration (complete: an unlisted CONFIG_ is not set) under the user's defines, and Kbuild's include paths.
     if (build) includeDirs.push(...build.context.includeDirs);
     else if (treeIncludes) includeDirs.push(...treeIncludes);
-    else if (onDisk) includeDirs.push(...this.compileCommands.includeDirs(doc.fileName, folder, s.compileCommands));
-    const defines = build ? { ...build.context.defines, ...s.defines } : s.defines;
+    const db = !build && onDisk ? this.compileCommands.flags(doc.fileName, folder, s.compileCommands) : undefined;
+    if (db) includeDirs.push(...db.includeDirs);
+    // The user's defines over the build's configuration, or over the unit's -D/-U of compile_commands.json.
+    const defines = build ? { ...build.context.defines, ...s.defines } : db && Object.keys(db.defines).length ? { ...db.defines, ...s.defines } : s.defines;
     return {
       file: onDisk ? doc.fileName : undefined, languageId: doc.languageId, family: familyOfDocument(doc),
       mode, defines, includeDirs, readFile: onDisk ? (p) => this.reader.read(p, read) : undefined,

@@ -52,3 +52,20 @@ test('a database that is not a list, or not JSON, gives no directories; a rewrit
   fs.utimesSync(db, later, later);
   assert.deepEqual(cc.includeDirs(path.join(ws, 'a.c'), ws, ''), [path.join(ws, 'one')]);
 });
+
+test('the whole command: -D/-U in order, -iquote, -idirafter, @response files, a shell-quoted command; a header takes the flags of a unit that includes it', () => {
+  const ws = folder();
+  fs.writeFileSync(path.join(ws, 'flags.rsp'), '-DFROM_RSP=7 -Irsp/include');
+  fs.mkdirSync(path.join(ws, 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(ws, 'lib/user.c'), '#include "../hdr/layout.h"\n');
+  write(path.join(ws, 'compile_commands.json'), [
+    { directory: ws, file: 'lib/user.c', command: `gcc -iquote quoted -Iinc -idirafter late "-DNAME=\\"a b\\"" -DGONE=1 -UGONE -DKBUILD_MODNAME='"user"' @flags.rsp -c lib/user.c` },
+  ]);
+  const f = new CompileCommands().flags(path.join(ws, 'hdr/layout.h'), ws, '');
+  assert.equal(f.unit, path.join(ws, 'lib/user.c'));
+  assert.deepEqual(f.includeDirs, [path.join(ws, 'quoted'), path.join(ws, 'inc'), path.join(ws, 'rsp/include'), path.join(ws, 'late')]);
+  assert.equal(f.defines.NAME, '"a b"');
+  assert.equal(f.defines.GONE, null);
+  assert.equal(f.defines.FROM_RSP, '7');
+  assert.equal('KBUILD_MODNAME' in f.defines, false);
+});
