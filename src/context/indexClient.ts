@@ -3,6 +3,7 @@
 // client keeps them (IndexView), answers the analyses' lookups at once with what is known, and tells
 // them to refresh when the index has grown an answer they need (a name they missed, a nearer file). Saved in the extension's storage and
 // loaded at start; a file watcher sends changed files to the worker, which reads those files only.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
@@ -16,6 +17,9 @@ import type { FromIndexWorker, ToIndexWorker } from './indexWorker';
 declare const __PAGING_LAYOUT_INDEX_WORKER__: string | undefined;
 
 const WATCHED_FILES = '**/*.{h,S,inc,asm}';
+/** The files WATCHED_FILES names, and paths (below a workspace folder) in folders the index never walks (dot-folders, node_modules, out, dist). */
+const WATCHED_EXT = /\.(?:h|S|inc|asm)$/;
+const SKIPPED_PATH = /[\\/](?:\.[^\\/]*|node_modules|out|dist)(?:[\\/]|$)/;
 /** Delay after activation before the worker starts (it never blocks this thread: only to let activation finish). */
 const START_DELAY_MS = 0;
 /** File changes are sent to the worker in batches. */
@@ -68,7 +72,7 @@ export class WorkspaceIndexClient implements vscode.Disposable {
   private output?: vscode.LogOutputChannel;
   /** Log lines of this session (also in the "Paging Layout" output channel). */
   readonly logLines: string[] = [];
-  private changes = { changed: new Set<string>(), deleted: new Set<string>() };
+  private changes = { changed: new Set<string>(), deleted: new Set<string>(), folders: new Set<string>() };
   private changeTimer?: NodeJS.Timeout;
   private memoryWaiters: ((m: WorkerMemory) => void)[] = [];
   private saveWaiters: ((ok: boolean) => void)[] = [];
@@ -305,10 +309,10 @@ export class WorkspaceIndexClient implements vscode.Disposable {
     const w = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
     const flush = () => {
       this.changeTimer = undefined;
-      const { changed, deleted } = this.changes;
-      if (!changed.size && !deleted.size) return;
-      this.changes = { changed: new Set(), deleted: new Set() };
-      this.post({ type: 'update', changed: [...changed], deleted: [...deleted] });
+      const { changed, deleted, folders } = this.changes;
+      if (!changed.size && !deleted.size && !folders.size) return;
+      this.changes = { changed: new Set(), deleted: new Set(), folders: new Set() };
+      this.post({ type: 'update', changed: [...changed], deleted: [...deleted], folders: [...folders] });
     };
     const queue = (uri: vscode.Uri, gone: boolean) => {
       if (uri.scheme !== 'file' || !this.worker) return;
@@ -317,7 +321,21 @@ export class WorkspaceIndexClient implements vscode.Disposable {
       this.changeTimer ??= setTimeout(flush, CHANGE_BATCH_MS);
     };
     w.onDidChange((u) => queue(u, false)); w.onDidCreate((u) => queue(u, false)); w.onDidDelete((u) => queue(u, true));
-    this.disposables.push(w, { dispose: () => clearTimeout(this.changeTimer) });
+    // A folder created or deleted with its files (a checkout, an unpacked tarball, rm -r) is reported as
+    // the folder alone: other paths that are created (when they are folders) or deleted go to the worker,
+    // which reads the new folder's files and drops the files under a folder that is gone.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    const folder = (uri: vscode.Uri, gone: boolean) => {
+      if (uri.scheme !== 'file' || !this.worker) return;
+      const f = uri.fsPath;
+      const root = this.roots().find((r) => f.startsWith(r + path.sep));
+      if (!root || WATCHED_EXT.test(f) || SKIPPED_PATH.test(f.slice(root.length))) return;
+      const add = () => { this.changes.folders.add(f); this.changeTimer ??= setTimeout(flush, CHANGE_BATCH_MS); };
+      if (gone) add();
+      else void fs.promises.stat(f).then((st) => { if (st.isDirectory()) add(); }, () => undefined);
+    };
+    folders.onDidCreate((u) => folder(u, false)); folders.onDidDelete((u) => folder(u, true));
+    this.disposables.push(w, folders, { dispose: () => clearTimeout(this.changeTimer) });
   }
 
   dispose(): void {

@@ -317,6 +317,41 @@ export class IndexStore {
     return true;
   }
 
+  /**
+   * Folders created or deleted (the watcher then reports the folder only, not the files in it), or
+   * other paths that may have been folders: the indexed files under a folder that is gone are dropped,
+   * the files of a new folder are returned to be read. Paths outside the roots, or in a dot-folder,
+   * node_modules, out or dist, give nothing.
+   */
+  foldersChanged(dirs: Iterable<string>): { removed: number; found: string[] } {
+    let removed = 0;
+    const found: string[] = [];
+    let indexedDirs: Set<string> | undefined;
+    for (const dir of dirs) {
+      const root = this.options.roots.find((r) => dir.startsWith(r + path.sep));
+      if (!root) continue;
+      const parts = dir.slice(root.length + 1).split(path.sep);
+      if (parts.some((n) => n.charCodeAt(0) === 46 || EXCLUDED_FOLDER_NAMES.includes(n))) continue;
+      let st: fs.Stats | undefined;
+      try { st = fs.statSync(dir); } catch { st = undefined; }
+      if (st?.isDirectory()) { for (const f of IndexStore.walk(dir)) found.push(f); continue; }
+      if (st) continue; // a file of another kind
+      // gone: a folder of indexed files? (the folders of the indexed files, made once per batch)
+      if (!indexedDirs) {
+        indexedDirs = new Set();
+        for (const f of [...this.byPath.keys(), ...this.skipped.keys()]) {
+          for (let d = path.dirname(f); d.length > root.length && !indexedDirs.has(d); d = path.dirname(d)) indexedDirs.add(d);
+        }
+      }
+      if (!indexedDirs.has(dir)) continue;
+      const prefix = dir + path.sep;
+      for (const f of [...this.byPath.keys()]) if (f.startsWith(prefix) && !fs.existsSync(f) && this.removeFile(f)) removed++;
+      for (const f of [...this.skipped.keys()]) if (f.startsWith(prefix) && !fs.existsSync(f)) this.skipped.delete(f);
+      this.status.skipped = this.skipped.size;
+    }
+    return { removed, found };
+  }
+
   /** A file is gone: its definitions are dropped. */
   removeFile(file: string): boolean {
     const id = this.byPath.get(file);

@@ -14,7 +14,7 @@ export type ToIndexWorker =
   | { type: 'start'; roots: string[]; maxFiles: number; storageFile?: string; priority: string[]; rebuild?: boolean }
   | { type: 'prioritize'; dirs: string[] }
   | { type: 'cancel' }
-  | { type: 'update'; changed: string[]; deleted: string[] }
+  | { type: 'update'; changed: string[]; deleted: string[]; folders?: string[] }
   | { type: 'stats' }
   | { type: 'save' };
 
@@ -68,7 +68,7 @@ function main(port: NonNullable<typeof parentPort>): void {
   let store: IndexStore | undefined;
   let running = false;
   const priority: string[] = [];
-  const pending: { changed: Set<string>; deleted: Set<string> } = { changed: new Set(), deleted: new Set() };
+  const pending: { changed: Set<string>; deleted: Set<string>; folders: Set<string> } = { changed: new Set(), deleted: new Set(), folders: new Set() };
   let saveTimer: NodeJS.Timeout | undefined;
 
   const publish = (p: Publication, update = false) => {
@@ -79,9 +79,16 @@ function main(port: NonNullable<typeof parentPort>): void {
 
   /** File changes that arrived while a run was going: read now, one publication. */
   const applyPending = () => {
-    if (!store || running || (pending.changed.size === 0 && pending.deleted.size === 0)) return;
+    if (!store || running || (pending.changed.size === 0 && pending.deleted.size === 0 && pending.folders.size === 0)) return;
     const t0 = Date.now();
     let n = 0;
+    // folders created or deleted: their files (the watcher names the folder only)
+    if (pending.folders.size) {
+      const r = store.foldersChanged(pending.folders);
+      n += r.removed;
+      for (const f of r.found) if (!pending.deleted.has(f)) pending.changed.add(f);
+      pending.folders.clear();
+    }
     for (const f of pending.deleted) if (store.removeFile(f)) n++;
     for (const f of pending.changed) if (store.updateFile(f)) n++;
     pending.changed.clear(); pending.deleted.clear();
@@ -133,6 +140,7 @@ function main(port: NonNullable<typeof parentPort>): void {
       case 'update':
         for (const f of m.deleted) { pending.deleted.add(f); pending.changed.delete(f); }
         for (const f of m.changed) { pending.changed.add(f); pending.deleted.delete(f); }
+        for (const d of m.folders ?? []) pending.folders.add(d);
         applyPending();
         return;
       case 'save':

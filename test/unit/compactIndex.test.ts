@@ -325,6 +325,37 @@ test('the store builds, saves, reloads with only changed files read again, and r
   }
 });
 
+test('a folder created or deleted with its files (the watcher names the folder only): its files are read, or dropped', async () => {
+  const dir = tmp('folders');
+  try {
+    const ws = path.join(dir, 'ws');
+    writeTree(ws, { 'a/one.h': '#define ONE_BASE 0x1000\n', 'b/c/two.h': '#define TWO_BASE 0x2000\n', 'b/three.S': '#define THREE_BASE 0x3000\n' });
+    const store = new IndexStore({ roots: [ws], maxFiles: 0 });
+    const view = new IndexView();
+    await runStore(store, view);
+    assert.equal(store.fileCount, 3);
+    // a new folder with headers (and a folder of another kind, a file that is not a folder, a path outside the workspace)
+    writeTree(ws, { 'new/x/four.h': '#define FOUR_BASE 0x4000\n', 'new/five.inc': 'FIVE_BASE equ 0x5000\n', '.git/six.h': '#define SIX 6\n', 'obj/seven.o': 'x' });
+    const created = store.foldersChanged([path.join(ws, 'new'), path.join(ws, '.git'), path.join(ws, 'obj', 'seven.o'), path.join(dir, 'elsewhere')]);
+    assert.deepEqual(created.found.map((f) => path.relative(ws, f)).sort(), ['new/five.inc', 'new/x/four.h']);
+    assert.equal(created.removed, 0);
+    for (const f of created.found) store.updateFile(f);
+    assert.equal(store.fileCount, 5);
+    // a folder deleted with its files: they are dropped; a deleted path that held no indexed file changes nothing
+    fs.rmSync(path.join(ws, 'b'), { recursive: true });
+    const gone = store.foldersChanged([path.join(ws, 'b'), path.join(ws, 'never-there'), path.join(ws, 'obj', 'gone.o')]);
+    assert.equal(gone.removed, 2);
+    assert.deepEqual(gone.found, []);
+    assert.equal(store.fileCount, 3);
+    for (const p of store.publish()) view.apply({ id: p.id, buffer: p.segment.buffer, bits: p.segment.bits, count: p.segment.count, files: p.files, dead: p.dead, replaces: p.replaces });
+    assert.equal(view.lookup('TWO_BASE').length, 0);
+    assert.equal(view.lookup('FOUR_BASE').length, 1);
+    assert.equal(view.lookup('ONE_BASE').length, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the worker builds the index off the main thread, publishes shared segments, and re-reads a changed file only', { timeout: 60_000 }, async () => {
   const dir = tmp('worker');
   const w = new Worker(path.join(ROOT, 'out/src/context/indexWorker.js'));
