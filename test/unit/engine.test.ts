@@ -165,6 +165,10 @@ test('paging modes: index bits add up to the VA width; level names', () => {
   assert.deepEqual(getMode('arm64-64k-42')!.levels.map((l) => [l.arch, l.bits]), [['L2', 13], ['L3', 13]]);
   assert.deepEqual(getMode('arm64-64k-52')!.levels.map((l) => [l.arch, l.bits]), [['L1', 10], ['L2', 13], ['L3', 13]]);
   assert.deepEqual(getMode('arm64-16k-47')!.levels.map((l) => l.bits), [11, 11, 11]);
+  // 16K/48: a 1-bit L0 (2 entries); 52-bit with 4K or 16K pages (LPA2): 4K has a fifth level L-1 of 4 bits.
+  assert.deepEqual(getMode('arm64-16k-48')!.levels.map((l) => l.bits), [1, 11, 11, 11]);
+  assert.deepEqual(getMode('arm64-4k-52')!.levels.map((l) => `${l.arch}:${l.bits}:${l.shift}`), ['L-1:4:48', 'L0:9:39', 'L1:9:30', 'L2:9:21', 'L3:9:12']);
+  assert.deepEqual(getMode('arm64-16k-52')!.levels.map((l) => l.bits), [5, 11, 11, 11]);
   assert.deepEqual(getMode('riscv64-sv57')!.levels.map((l) => l.arch), ['VPN[4]', 'VPN[3]', 'VPN[2]', 'VPN[1]', 'VPN[0]']);
   assert.deepEqual(getMode('x86_32')!.leafPageSizes, [4n * KiB, 4n * MiB]);
   assert.deepEqual(getMode('x86_32-pae')!.leafPageSizes, [4n * KiB, 2n * MiB]);

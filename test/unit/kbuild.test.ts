@@ -91,7 +91,13 @@ test('the architecture from the configuration, ARCH= overrides, and clear errors
   const r = findKbuild('/o', arm52);
   assert.ok('context' in r);
   const m = kbuildMode(r.context);
-  assert.ok('error' in m && /no paging mode for arm64 with 4K pages and 52-bit VA/.test(m.error));
+  // 4K pages with 52-bit VA (LPA2): five levels, the 52 bits assumed as the kernel's choice at boot.
+  assert.ok(!('error' in m) && m.mode.id === 'arm64-4k-52' && m.mode.levels.length === 5 && m.runtime?.name === 'vabits_actual');
+  const arm36 = memFS({ ...SRC, '/o/.config': 'CONFIG_ARM64=y\nCONFIG_ARM64_PAGE_SHIFT=14\nCONFIG_ARM64_VA_BITS=36\n' }, { '/o/source': '/src' });
+  const r36 = findKbuild('/o', arm36);
+  assert.ok('context' in r36);
+  const m36 = kbuildMode(r36.context);
+  assert.ok('error' in m36 && /no paging mode for arm64 with 16K pages and 36-bit VA/.test(m36.error));
 });
 
 test('the configuration is parsed once per text (cheap contexts)', () => {

@@ -75,6 +75,10 @@ export const MODES: readonly PagingMode[] = [
   arm64('arm64-4k-39', 4096, 39, [SZ_4K, SZ_2M, SZ_1G]),
   arm64('arm64-4k-48', 4096, 48, [SZ_4K, SZ_2M, SZ_1G]),
   arm64('arm64-16k-47', 16384, 47, [SZ_16K, SZ_32M]),
+  arm64('arm64-16k-48', 16384, 48, [SZ_16K, SZ_32M]),
+  // 52-bit VA with 4K or 16K pages (FEAT_LPA2, CONFIG_ARM64_VA_BITS_52 with ARM64_4K/16K_PAGES in later kernels): one more level.
+  arm64('arm64-4k-52', 4096, 52, [SZ_4K, SZ_2M, SZ_1G]),
+  arm64('arm64-16k-52', 16384, 52, [SZ_16K, SZ_32M]),
   arm64('arm64-64k-42', 65536, 42, [SZ_64K, SZ_512M]),
   arm64('arm64-64k-48', 65536, 48, [SZ_64K, SZ_512M]),
   arm64('arm64-64k-52', 65536, 52, [SZ_64K, SZ_512M]),
