@@ -127,6 +127,14 @@ test('severities: off silences a rule, overrides change the severity', () => {
   assert.equal(f.find((x) => x.code === 'PL001')!.severity, 'error');
 });
 
+test('principle (other configurations): values named for another VA width are not checked against this one', () => {
+  const A48 = getPreset('linux-arm64-4k-48bit')!;
+  const t = '#define PAGE_OFFSET_36 0xfffffff000000000UL\n#define PAGE_OFFSET_39 0xffffff8000000000UL\n#define PAGE_OFFSET_48 0xffff000000000000UL\n';
+  assert.deepEqual(check(t, A48, '/src/kexec/arch/arm64/kexec-arm64.c'), []);
+  // Named for the mode's own width, the value is checked.
+  assert.deepEqual(check('#define KERNEL_TOP_48 0xffffffffff800000UL\n', A48, '/src/include/linux/top.h').map((x) => x.code), ['PL005']);
+});
+
 test('eliminated false positive: 5-level values (_L5) under a 4-level layout', () => {
   assert.deepEqual(check('#define __VMALLOC_BASE_L5 _AC(0xffa0000000000000, UL)\n', L4), []);
   assert.deepEqual(check('#define __VMALLOC_BASE_L5 _AC(0xffa0000000000000, UL)\n', getPreset('linux-x86_64-5level')!), []);

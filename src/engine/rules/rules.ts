@@ -320,9 +320,12 @@ function checkTypo(ctx: Ctx, v: RuleValue, like: Likeness, neighbours: RuleValue
 // ---------------------------------------------------------------------------------------------
 // Rules on single values
 
-/** A name written for one paging depth (`__PAGE_OFFSET_BASE_L5`, `VMALLOC_SIZE_TB_L4`) under a mode of another depth. */
+/** A name written for one paging depth (`__PAGE_OFFSET_BASE_L5`, `VMALLOC_SIZE_TB_L4`) or VA width (`PAGE_OFFSET_39`) under a mode of another. */
 function otherDepth(name: string | undefined, mode: PagingMode): boolean {
   if (!name) return false;
+  // ... or for one virtual-address width (`PAGE_OFFSET_39`, `VA_START_52BIT`) other than the mode's.
+  const va = /_(?:VA_?)?(36|39|42|47|48|52|57)(?:_?BITS?)?$/i.exec(name);
+  if (va && mode.addressBits === 64 && Number(va[1]) !== mode.vaBits) return true;
   const m = /(?:^|_)(?:L|LEVEL)([3-5])(?:$|_)|(?:^|_)([3-5])LEVEL(?:$|_)|(?:^|_)LA(57|48)(?:$|_)/i.exec(name);
   if (!m) return false;
   const depth = m[1] ?? m[2] ?? (m[3] === '57' ? '5' : '4');
