@@ -267,7 +267,7 @@ const WALKED_NO_INCLUDE_Y = /[ \t]*(?:if|el|endif|define|undef)/y;
  * nothing but blanks after them, and a one-line `#define NAME…` whose line has no comment, string or
  * character literal and does not end with a backslash (sticky, tried right after the `#`).
  */
-const GROUP_Y = /[ \t]*(?:(endif|else)|(ifn?def)[ \t]+([A-Za-z_]\w*))[ \t]*$/y;
+const GROUP_Y = /[ \t]*(?:(endif|else)|(ifn?def)[ \t]+([A-Za-z_]\w*))[ \t]*/y;
 const DEFINE_Y = /[ \t]*define[ \t]+([A-Za-z_]\w*)(\((?:[ \t]*(?:[A-Za-z_]\w*|\.\.\.|,))*[ \t]*\))?/y;
 /** Whether text[from, to) has a comment, a string or character literal, or a backslash. */
 function plainText(text: string, from: number, to: number): boolean {
