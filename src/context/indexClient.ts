@@ -146,6 +146,10 @@ export class WorkspaceIndexClient implements vscode.Disposable {
 
   private launch(rebuild: boolean): void {
     this.stopWorker();
+    // a new run: its first part that helps refreshes the analyses at once (no wait behind a refresh of the last run)
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.lastRefresh = 0;
     const roots = this.roots();
     if (!this.enabled || roots.length === 0) { this.workerStatus = { ...this.workerStatus, phase: 'idle' }; this.fireStatus(); return; }
     let w: Worker;
