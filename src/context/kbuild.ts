@@ -33,6 +33,11 @@ function buildFS(): KbuildFS {
   };
 }
 
+/** Size and time of a build's configuration files (.config and autoconf.h). */
+function configStamp(b: EditorBuild): string {
+  return ['.config', 'include/generated/autoconf.h'].map((f) => { try { const st = fs.statSync(path.join(b.context.buildDir, f)); return `${st.size}:${st.mtimeMs}`; } catch { return '-'; } }).join('|');
+}
+
 /** Subdirectories of a folder that look like O= build directories of it (a `.config` and a `source` link or a generated Makefile). */
 function buildSubdirs(folder: string): string[] {
   let names: string[];
@@ -41,7 +46,7 @@ function buildSubdirs(folder: string): string[] {
 }
 
 export class KbuildService implements vscode.Disposable {
-  private readonly cache = new Map<string, { build?: EditorBuild; problem?: string }>();
+  private readonly cache = new Map<string, { build?: EditorBuild; problem?: string; stamp?: string; checked?: number }>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when a folder's build changed (setting, `.config`, `autoconf.h`). */
   readonly onDidChange = this.emitter.event;
@@ -81,10 +86,19 @@ export class KbuildService implements vscode.Disposable {
 
   forFolder(folder: string, scope?: vscode.Uri): EditorBuild | undefined {
     const hit = this.cache.get(folder);
-    if (hit) return hit.build;
-    const entry = this.find(folder, scope);
+    if (hit) {
+      // The watcher may be late or absent (a build directory outside the workspace): the configuration
+      // files' size and time are compared too, at most every 250 ms.
+      if (!hit.build || Date.now() - (hit.checked ?? 0) < 250) return hit.build;
+      hit.checked = Date.now();
+      if (configStamp(hit.build) === hit.stamp) return hit.build;
+      this.cache.delete(folder);
+      queueMicrotask(() => this.emitter.fire());
+      return this.forFolder(folder, scope);
+    }
+    const entry: { build?: EditorBuild; problem?: string; stamp?: string; checked?: number } = this.find(folder, scope);
+    if (entry.build) { entry.stamp = configStamp(entry.build); entry.checked = Date.now(); this.watch(entry.build); }
     this.cache.set(folder, entry);
-    if (entry.build) this.watch(entry.build);
     return entry.build;
   }
 
