@@ -56,6 +56,20 @@ class LagProbe {
   whileBuilding(): { atMs: number; lagMs: number; phase: string }[] { return this.long.filter((l) => BUILDING.includes(l.phase)); }
 }
 
+
+/** Open the map and wait until it has painted its rows: the time from the command, in ms. */
+async function mapFirstPaint(): Promise<number> {
+  const mapT = performance.now();
+  await vscode.commands.executeCommand('pagingLayout.showMap');
+  for (;;) {
+    const m = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
+    if ((m?.rows.length ?? 0) > 5) break;
+    if (performance.now() - mapT > 60_000) throw new Error('the map did not paint within 60 s');
+    await sleep(10);
+  }
+  return performance.now() - mapT;
+}
+
 async function hoverOnce(uri: vscode.Uri, pos: vscode.Position): Promise<{ ms: number; text: string }> {
   const t = performance.now();
   const hs = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
@@ -93,15 +107,7 @@ async function cold(root: string, probe: LagProbe, t0: number): Promise<void> {
   }
   probe.phase = 'loading';
   // the map first, while the worker indexes
-  const mapT = performance.now();
-  await vscode.commands.executeCommand('pagingLayout.showMap');
-  for (;;) {
-    const m = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
-    if ((m?.rows.length ?? 0) > 5) break;
-    if (performance.now() - mapT > 60_000) throw new Error('the map did not paint within 60 s');
-    await sleep(10);
-  }
-  const mapPaintMs = performance.now() - mapT;
+  const mapPaintMs = await mapFirstPaint();
   const phaseAtMap = (await state()).phase;
   await vscode.window.showTextDocument(doc, { preview: false });
 
@@ -182,15 +188,7 @@ async function warm(root: string, probe: LagProbe, t0: number, scriptStart: numb
   const h = await hoverOnce(doc.uri, doc.positionAt(text.indexOf('MODULES_VADDR') + 2));
   // the peers of the cold run's numbers, with no index being built: map first paint, hovers
   await sleep(1000);
-  const mapT = performance.now();
-  await vscode.commands.executeCommand('pagingLayout.showMap');
-  for (;;) {
-    const m = await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot');
-    if ((m?.rows.length ?? 0) > 5) break;
-    if (performance.now() - mapT > 60_000) throw new Error('the map did not paint within 60 s');
-    await sleep(10);
-  }
-  const mapPaintMs = performance.now() - mapT;
+  const mapPaintMs = await mapFirstPaint();
   await vscode.window.showTextDocument(doc, { preview: false });
   const positions = ['MODULES_VADDR', 'VMALLOC_START', '__START_KERNEL_map', '0xffff', 'MODULES_END'].map((n) => doc.positionAt(text.indexOf(n) + 2));
   const idle: number[] = [];

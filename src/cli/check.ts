@@ -643,10 +643,11 @@ function relativeFile(file: string): string {
 function layoutAppliesNote(files: string[], layout: Layout): string {
   if (files.length > 50) return '';
   const own = files.map((f) => layoutForFile(path.resolve(f), layout).layout);
-  const others = [...new Set(own.filter((l) => l !== layout).map((l) => l.id))];
+  const moved = own.filter((l) => l !== layout);
+  const others = [...new Set(moved.map((l) => l.id))];
   const skipped = files.filter((f, i) => !layoutAppliesToPath(path.resolve(f), own[i])).length;
   const notes = [
-    ...(others.length ? [`${own.filter((l) => l !== layout).length} file${own.filter((l) => l !== layout).length === 1 ? '' : 's'} of another architecture checked against ${others.join(', ')}`] : []),
+    ...(moved.length ? [`${moved.length} file${moved.length === 1 ? '' : 's'} of another architecture checked against ${others.join(', ')}`] : []),
     ...(skipped ? [`${skipped} file${skipped === 1 ? '' : 's'} of another architecture: layout rules skipped`] : []),
   ];
   return notes.length ? ` (${notes.join('; ')})` : '';

@@ -7,7 +7,7 @@
 // refresh only when an answer it had from the index is now different.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { archDirOf, getMode, PagingMode } from '../engine/paging';
+import { archDirOf, FileLayoutChoice, getMode, PagingMode } from '../engine/paging';
 import { AnalysisOptions, DEFAULT_MODE_ID, DocumentAnalysis, DocumentAnalyzer, Family, familyFor, kbuildIncludeDirs, MacroDef } from '../engine/source';
 import { CompileCommands } from './compileCommands';
 import { Configuration } from './configuration';
@@ -173,18 +173,21 @@ export class AnalysisCache implements vscode.Disposable {
    * and the build's configuration when the file is of the build's architecture (a file under another
    * `arch/` is read without it). Without a chosen layout, the build's own paging mode.
    */
-  modeFor(doc: vscode.TextDocument): { mode: PagingMode; build?: EditorBuild; treeIncludes?: string[] } {
+  modeFor(doc: vscode.TextDocument): { mode: PagingMode; build?: EditorBuild; treeIncludes?: string[]; file: FileLayoutChoice } {
     const f = this.layouts.forFile(doc.uri, doc.fileName);
     const dir = archDirOf(doc.fileName);
     const build = f.build && (dir === undefined || dir === f.build.context.arch) ? f.build : undefined;
     const own = build && !f.explicit && !('error' in build.mode) ? build.mode.mode : undefined;
     // Another architecture's file of the build's source tree: that architecture's include paths of the tree, no configuration.
     const treeIncludes = f.build && !build && dir ? kbuildIncludeDirs(f.build.context.sourceTree, f.build.context.sourceTree, dir) : undefined;
-    return { mode: own ?? getMode(f.layout.mode) ?? getMode(DEFAULT_MODE_ID)!, build, treeIncludes };
+    return { mode: own ?? getMode(f.layout.mode) ?? getMode(DEFAULT_MODE_ID)!, build, treeIncludes, file: f };
   }
 
-  /** The options of a document's analysis; `index` and `read` are the entry's (a throw-away analysis gets its own). */
-  private options(doc: vscode.TextDocument, index = new IndexLookup(this.index, doc.fileName), read?: Map<string, number>): AnalysisOptions {
+  /**
+   * The options of a document's analysis and the key of the inputs that decide it; `index` and `read` are
+   * the entry's (a throw-away analysis gets its own).
+   */
+  private options(doc: vscode.TextDocument, index = new IndexLookup(this.index, doc.fileName), read?: Map<string, number>): { opts: AnalysisOptions; key: string } {
     const onDisk = doc.uri.scheme === 'file';
     const folder = this.config.folderOf(doc.uri, doc.fileName);
     const s = this.config.analysis(doc.uri, folder);
@@ -197,16 +200,19 @@ export class AnalysisCache implements vscode.Disposable {
     if (db) includeDirs.push(...db.includeDirs);
     // The user's defines over the build's configuration, or over the unit's -D/-U of compile_commands.json.
     const defines = build ? { ...build.context.defines, ...s.defines } : db && Object.keys(db.defines).length ? { ...db.defines, ...s.defines } : s.defines;
-    return {
+    const opts: AnalysisOptions = {
       file: onDisk ? doc.fileName : undefined, languageId: doc.languageId, family: familyOfDocument(doc),
       mode, defines, includeDirs, readFile: onDisk ? (p) => this.reader.read(p, read) : undefined,
       fallback: index.lookup, ...(build ? { configComplete: true } : {}),
     };
+    // (a kernel build's configuration is named by the build, not spelled out: it has thousands of symbols)
+    const key = JSON.stringify([mode.id, build ? [build.serial, s.defines] : defines, includeDirs, opts.family, doc.languageId]);
+    return { opts, key };
   }
 
   /** A throw-away analysis of some text with the document's options (no caching). */
   analyzeFragment(doc: vscode.TextDocument, text: string): DocumentAnalysis {
-    return new DocumentAnalyzer(this.options(doc)).analyze(text);
+    return new DocumentAnalyzer(this.options(doc).opts).analyze(text);
   }
 
   /** The analysis of the document's current version, or undefined for a document the features leave alone. */
@@ -216,15 +222,12 @@ export class AnalysisCache implements vscode.Disposable {
     let e = this.entries.get(k);
     const index = e?.index ?? new IndexLookup(this.index, doc.fileName);
     const read = e?.read ?? new Map<string, number>();
-    const opts = this.options(doc, index, read);
-    // (a kernel build's configuration is named by the build, not spelled out: it has thousands of symbols)
-    const build = opts.configComplete ? this.modeFor(doc).build : undefined;
-    const key = JSON.stringify([opts.mode?.id, build ? [build.serial, this.config.analysis(doc.uri, this.config.folderOf(doc.uri, doc.fileName)).defines] : opts.defines, opts.includeDirs, opts.family, doc.languageId]);
+    const { key } = this.options(doc, index, read);
     if (e && e.version === doc.version && e.key === key) return e.analysis;
     try {
       if (!e || e.key !== key) {
         const fresh = { index: new IndexLookup(this.index, doc.fileName), read: new Map<string, number>() };
-        const analyzer = new DocumentAnalyzer(this.options(doc, fresh.index, fresh.read));
+        const analyzer = new DocumentAnalyzer(this.options(doc, fresh.index, fresh.read).opts);
         e = { analyzer, version: doc.version, analysis: analyzer.analyze(doc.getText()), key, ...fresh };
         this.stats.made++;
       } else {

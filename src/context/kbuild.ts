@@ -5,8 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { findKbuild, KbuildContext, KbuildFS, kbuildMode, KbuildMode } from '../engine/source';
-import { BuildLayout, presetForMode } from '../engine/paging';
+import { findKbuild, KbuildContext, kbuildMode, KbuildMode } from '../engine/source';
+import { nodeKbuildFS } from '../cli/common';
+import { BuildLayout, modePreset } from '../engine/paging';
 import { Configuration } from './configuration';
 
 /** A kernel build, as the editor uses it. */
@@ -24,14 +25,6 @@ export interface EditorBuild {
   serial: number;
 }
 
-/** Reads of a build: plain synchronous file access, texts kept for the life of one lookup. */
-function buildFS(): KbuildFS {
-  return {
-    readFile: (p) => { try { const t = fs.readFileSync(p, 'utf8'); return t.length > 16 << 20 ? undefined : t; } catch { return undefined; } },
-    exists: (p) => fs.existsSync(p),
-    readLink: (p) => { try { return fs.readlinkSync(p); } catch { return undefined; } },
-  };
-}
 
 /** Size and time of a build's configuration files (.config and autoconf.h). */
 function configStamp(b: EditorBuild): string {
@@ -105,15 +98,16 @@ export class KbuildService implements vscode.Disposable {
   private find(folder: string, scope?: vscode.Uri): { build?: EditorBuild; problem?: string } {
     const setting = this.config.kernelBuildDir(scope, folder);
     if (setting.mode === 'none') return {};
-    const kfs = buildFS();
+    const kfs = nodeKbuildFS();
     const make = (dir: string, how: string): { build?: EditorBuild; problem?: string } => {
       const r = findKbuild(dir, kfs);
       if ('error' in r) return { problem: r.error };
       const ctx = r.context;
       const mode = kbuildMode(ctx);
-      const layoutId = 'error' in mode ? undefined : presetForMode(mode.mode.id);
+      const layoutId = 'error' in mode ? undefined : modePreset(mode.mode.id)?.id;
       const because = 'error' in mode ? mode.error : mode.because;
-      const configFile = fs.existsSync(path.join(ctx.buildDir, 'include/generated/autoconf.h')) ? path.join(ctx.buildDir, 'include/generated/autoconf.h') : path.join(ctx.buildDir, '.config');
+      // (the file findKbuild read the configuration from)
+      const configFile = ctx.config.file ?? path.join(ctx.buildDir, ctx.config.source === 'autoconf.h' ? 'include/generated/autoconf.h' : '.config');
       return { build: { context: ctx, mode, layout: { arch: ctx.arch, layoutId, because }, configFile, how, serial: ++this.serial } };
     };
     if (setting.mode === 'dir') {

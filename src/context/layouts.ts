@@ -59,7 +59,7 @@ export class LayoutService implements vscode.Disposable {
   forFile(uri: vscode.Uri, fileName: string): FileLayoutChoice & { build?: EditorBuild; explicit: boolean } {
     const build = this.kbuild?.forDocument(uri, fileName);
     const explicit = this.config.layout().explicit || this.custom.some((c) => c.id === this.choice.layout.id) || this.choice.layout.origin.startsWith('boot:');
-    return { ...layoutForFile(uri.scheme === 'file' ? fileName : uri.path, this.choice.layout, { build: build?.layout, explicit, extra: this.allLayouts() }), build, explicit };
+    return { ...layoutForFile(uri.scheme === 'file' ? fileName : uri.path, this.choice.layout, { build: build?.layout, explicit }), build, explicit };
   }
   get layout(): Layout { return this.choice.layout; }
   get customLayouts(): Layout[] { return this.custom; }

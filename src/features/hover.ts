@@ -25,8 +25,7 @@ class PagingHoverProvider implements vscode.HoverProvider {
       lineOnly = reason;
     }
     // The file's layout (another architecture's file, a kernel build's configuration) and the mode its analysis assumed.
-    const file = layouts.forFile(doc.uri, doc.fileName);
-    const { mode, build } = analyses.modeFor(doc);
+    const { mode, build, file } = analyses.modeFor(doc);
     const bootView = boot.imports.length && !file.reason ? boot.hoverView(layouts.layout) : undefined;
     const h = hoverMarkdown(a, lineOnly ? 0 : pos.line, pos.character, { layout: file.layout, mode: a.mode ?? mode }, bootView);
     if (!h) return undefined;

@@ -1,7 +1,9 @@
 // The layout a file is decoded with: the active one, another architecture's preset for its files, a kernel build's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { archDirOf, firmwareNeutralLayout, getPreset, layoutForFile, presetForMode } from '../../src/engine/paging';
+import { archDirOf, firmwareNeutralLayout, getPreset, layoutForFile, modePreset } from '../../src/engine/paging';
+
+const presetForMode = (modeId: string) => modePreset(modeId)?.id;
 
 const X86 = getPreset('linux-x86_64-4level')!;
 const ARM = getPreset('linux-arm64-4k-48bit')!;
@@ -32,7 +34,7 @@ test('a file of another architecture gets that architecture\'s preset; the activ
   assert.equal(layoutForFile('/xen/arch/arm64/x.h', getPreset('xen-x86_64')!).layout.id, 'xen-x86_64');
 });
 
-test('presetForMode: the preset named after the mode, never a past release\'s', () => {
+test('modePreset: the preset named after the mode, never a past release\'s', () => {
   assert.equal(presetForMode('x86_64-4level'), 'linux-x86_64-4level');
   assert.equal(presetForMode('x86_64-5level'), 'linux-x86_64-5level');
   assert.equal(presetForMode('arm64-4k-48'), 'linux-arm64-4k-48bit');

@@ -3,21 +3,20 @@
 // `arch/arm64/` header is never read against x86-64), or the kernel build of the file says which
 // mode it is built for. Pure: paths and ids in, an id and a reason out.
 import { Layout } from './types';
-import { builtinLayouts, findLayout } from './layouts';
+import { findLayout } from './layouts';
 import { modeOf } from './decode';
-import { isFirmwareNeutral } from './treeKind';
+import { isFirmwareNeutral, LINUX_ARCH } from './treeKind';
 
 /** The kernel's architecture directory of a paging mode's architecture. */
 const ARCH_DIR: Record<string, string> = { x86_64: 'x86', x86_32: 'x86', arm64: 'arm64', riscv64: 'riscv' };
 
-/** The preset an architecture directory gets when nothing says more (the mode every CPU of it has, or the common one). */
-export const ARCH_PRESET: Readonly<Record<string, string>> = {
-  x86: 'linux-x86_64-4level', arm64: 'linux-arm64-4k-48bit', riscv: 'linux-riscv64-sv39',
-};
+/** Directories of older trees that are one of today's (`arch/x86_64`, `arch/i386` before 2.6.24). */
+const OLD_ARCH_DIR: Record<string, string> = { x86_64: 'x86', i386: 'x86' };
 
-/** `arch/<A>/` of a path (the kernel's source tree layout), or undefined. */
+/** `arch/<A>/` of a path (the kernel's source tree layout), as today's directory name, or undefined. */
 export function archDirOf(file: string): string | undefined {
-  return /(?:^|\/)arch\/([A-Za-z0-9_]+)\//.exec(file.replace(/\\/g, '/'))?.[1];
+  const d = /(?:^|\/)arch\/([A-Za-z0-9_]+)\//.exec(file.replace(/\\/g, '/'))?.[1];
+  return d === undefined ? undefined : OLD_ARCH_DIR[d] ?? d;
 }
 
 /** The kernel architecture directory of a layout (`x86`, `arm64`, `riscv`). */
@@ -25,15 +24,6 @@ export function archDirOfLayout(layout: Layout): string | undefined {
   return ARCH_DIR[modeOf(layout).arch];
 }
 
-/**
- * The current Linux preset of a paging mode: the one named after it (`linux-x86_64-4level`,
- * `linux-arm64-64k-52bit`), else the first that is not of a past release (`linux-x86_64-2.6.27`);
- * undefined when no preset has the mode.
- */
-export function presetForMode(modeId: string): string | undefined {
-  const c = builtinLayouts().filter((l) => l.mode === modeId && l.id.startsWith('linux-'));
-  return (c.find((l) => l.id === `linux-${modeId}` || l.id === `linux-${modeId}bit`) ?? c.find((l) => !/\d+\.\d+/.test(l.id)))?.id;
-}
 
 /** A kernel build the file belongs to: its architecture directory and the preset of its paging mode. */
 export interface BuildLayout {
@@ -55,7 +45,7 @@ export interface FileLayoutChoice {
  * file): a build then does not replace it, but a file of another architecture still gets that
  * architecture's layout (the chosen one cannot describe it).
  */
-export function layoutForFile(file: string | undefined, active: Layout, opts: { build?: BuildLayout; explicit?: boolean; extra?: Layout[] } = {}): FileLayoutChoice {
+export function layoutForFile(file: string | undefined, active: Layout, opts: { build?: BuildLayout; explicit?: boolean } = {}): FileLayoutChoice {
   // The firmware-neutral view and a hypervisor's layout describe their own trees (U-Boot's arch/riscv, Xen's arch/arm).
   if (isFirmwareNeutral(active) || /^xen-/.test(active.id)) return { layout: active };
   const dir = file ? archDirOf(file) : undefined;
@@ -63,13 +53,13 @@ export function layoutForFile(file: string | undefined, active: Layout, opts: { 
   const { build } = opts;
   const ofBuild = build && (dir === undefined || dir === build.arch);
   if (ofBuild && build.layoutId && !opts.explicit && build.layoutId !== active.id) {
-    const l = findLayout(build.layoutId, opts.extra);
+    const l = findLayout(build.layoutId);
     if (l && archDirOfLayout(l) === build.arch) return { layout: l, reason: `the kernel build's configuration (${build.because})` };
   }
-  if (dir && activeArch && dir !== activeArch && ARCH_PRESET[dir]) {
+  if (dir && activeArch && dir !== activeArch && LINUX_ARCH[dir]) {
     // Another architecture's file: its build's preset when the build is of that architecture, else the architecture's own.
-    const id = ofBuild && build.layoutId ? build.layoutId : ARCH_PRESET[dir];
-    const l = findLayout(id, opts.extra);
+    const id = ofBuild && build.layoutId ? build.layoutId : LINUX_ARCH[dir];
+    const l = findLayout(id);
     if (l) return { layout: l, reason: ofBuild && build.layoutId ? `a file under arch/${dir}/, built with ${build.because}` : `a file under arch/${dir}/ (the active layout ${active.id} is of another architecture)` };
   }
   return { layout: active };

@@ -91,7 +91,8 @@ const MARKERS: Marker[] = [
   { kind: 'linux', family: 'kernel', name: 'Linux tree', all: ['Kbuild', 'kernel', 'mm', 'include/linux', 'arch'] },
 ];
 
-const LINUX_ARCH: Record<string, string> = {
+/** The preset of an architecture directory when nothing says more (the mode every CPU of it has, or the common one). */
+export const LINUX_ARCH: Readonly<Record<string, string>> = {
   x86: 'linux-x86_64-4level', x86_64: 'linux-x86_64-4level', i386: 'linux-x86_32', arm64: 'linux-arm64-4k-48bit', riscv: 'linux-riscv64-sv39',
 };
 

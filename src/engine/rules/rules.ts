@@ -225,8 +225,9 @@ function testWindow(prefix: string): boolean {
  * stages run one after another and reuse the same memory, so ranges of different stages do not coexist.
  */
 function bootStage(prefix: string): string | undefined {
-  return nameWords(prefix).find((w) => /^(?:BL\d+[A-Z]?\d*|SPL|TPL|VPL|BOOTBLOCK|ROMSTAGE|RAMSTAGE|POSTCAR|STAGE\d+)$/.test(w));
+  return nameWords(prefix).find((w) => STAGE_WORD.test(w));
 }
+const STAGE_WORD = /^(?:BL\d+[A-Z]?\d*|SPL|TPL|VPL|BOOTBLOCK|ROMSTAGE|RAMSTAGE|POSTCAR|STAGE\d+)$/;
 
 /**
  * A load area: a range whose start is, or is defined from, a LOAD or STAGING address holds an image
@@ -249,7 +250,7 @@ function deviceWindows(a: RangeDef, b: RangeDef): boolean {
   if (!a.size || !b.size || a.hi - a.lo !== b.hi - b.lo) return false;
   const size = a.hi - a.lo;
   if ((size & (size - 1n)) !== 0n) return false;
-  return ![a.prefix, b.prefix].some((p) => nameWords(p).some((w) => MEMORY_WORDS.has(w) || bootStage(w) !== undefined));
+  return ![a.prefix, b.prefix].some((p) => nameWords(p).some((w) => MEMORY_WORDS.has(w) || STAGE_WORD.test(w)));
 }
 
 function holeName(name?: string): boolean {

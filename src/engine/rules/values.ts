@@ -102,9 +102,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       branches: [], conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: {}, local: true,
     };
     if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
-    if (bodyTokens.some((x) => x.kind === 'ident' && MASK_MACRO.test(x.text))) v.context.fromMaskMacro = true;
-    if (bodyTokens.some((x) => x.kind === 'ident' && LOAD_NAME.test(x.text))) v.fromLoadAddress = true;
-    if (productOfNumbers(bodyTokens)) v.context.product = true;
+    markBody(v, bodyTokens);
     const single = singleLiteral(bodyTokens);
     if (single) {
       const lt = bodyTokens[single.index];
@@ -311,14 +309,22 @@ function singleLiteral(body: LTok[]): { index: number; pointerCast: boolean } | 
   return found >= 0 ? { index: found, pointerCast } : undefined;
 }
 
-/** A body of numbers multiplied (`(62LL * 62 * 62)`): numbers, `*` and parentheses only, one `*` at least. */
-function productOfNumbers(body: readonly { text: string; kind: string }[]): boolean {
-  let star = false;
+/**
+ * What a definition's body says of its value, in one pass over its tokens: built with a bit or mask
+ * macro (`GENMASK_ULL(51, 12)`), from a load or staging address, or a product of numbers only
+ * (`(62LL * 62 * 62)`: numbers, `*` and parentheses, one `*` at least).
+ */
+function markBody(v: RuleValue, body: readonly { text: string; kind: string }[]): void {
+  let star = false, product = body.length > 0;
   for (const x of body) {
+    if (x.kind === 'ident') {
+      if (MASK_MACRO.test(x.text)) v.context.fromMaskMacro = true;
+      if (LOAD_NAME.test(x.text)) v.fromLoadAddress = true;
+    }
     if (x.text === '*') star = true;
-    else if (x.kind !== 'number' && x.text !== '(' && x.text !== ')') return false;
+    else if (x.kind !== 'number' && x.text !== '(' && x.text !== ')') product = false;
   }
-  return star;
+  if (product && star) v.context.product = true;
 }
 
 /**
