@@ -69,35 +69,56 @@ suite('Workspace index on 50,000 headers', function () {
   });
 
   test('while the tree is indexed the map paints and a cross-header hover resolves; a far name once the index reaches it', async () => {
-    const doc = await vscode.workspace.openTextDocument(path.join(root, 'arch/x86/include/asm/gen_pgtable_types.h'));
-    await vscode.window.showTextDocument(doc, { preview: false });
-    const t0 = Date.now();
-    await vscode.commands.executeCommand('pagingLayout.rebuildIndex');
-    await waitFor('the index to start building', () => BUILDING.includes(state().phase), 10_000, 20);
-
-    // the map: first paint while the worker indexes
-    const mapStart = Date.now();
+    // Warm the webview once, so that the paint measured below is the map's own and not the first webview's start.
     await vscode.commands.executeCommand('pagingLayout.showMap');
-    await waitFor('the map to paint', async () => ((await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot'))?.rows.length ?? 0) > 5, 20_000, 25);
-    const mapMs = Date.now() - mapStart;
-    const phaseAtMap = state().phase;
+    await waitFor('the warm-up map to paint', async () => ((await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot'))?.rows.length ?? 0) > 5, 20_000, 25);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
-    // the hover: GEN_MODULES_VADDR from two headers the file does not include
-    const pos = positionOf(doc, 'GEN_MODULES_VADDR\t(', 3);
-    let phaseAtHover = '';
-    let doneAtHover = 0;
-    const text = await waitFor('a hover resolving GEN_MODULES_VADDR through the index', async () => {
-      const s = state();
-      const h = await hoverText(doc.uri, pos);
-      if (!/0xffff_ffff_c000_0000/.test(h)) return undefined;
-      phaseAtHover = s.phase; doneAtHover = s.done;
-      return h;
-    }, 60_000, 50);
-    const hoverMs = Date.now() - t0;
-    const plain = text.replace(/\\([_*`\\])/g, '$1');
-    assert.match(plain, /resolved through the workspace index, not through this file's includes: `GEN_KERNEL_MAP` \(gen_page_types\.h:4\), `GEN_IMAGE_SIZE` \(gen_sizes\.h:1\)/);
-    assert.ok(BUILDING.includes(phaseAtMap), `the map painted while indexing (phase ${phaseAtMap}, ${mapMs} ms)`);
-    assert.ok(BUILDING.includes(phaseAtHover), `the hover resolved while indexing (phase ${phaseAtHover} at ${doneAtHover} files, ${hoverMs} ms)`);
+    // One attempt: a file opened for the first time (no analysis cached), a full rebuild, the map opened, the hover.
+    // A machine fast enough to finish 50,000 headers before the map paints loses the race without a fault of the
+    // extension; the attempt is repeated (a rebuild reads every file again). Blocking the host while indexing
+    // fails every attempt.
+    const attempts: string[] = [];
+    let whileIndexing = false;
+    let doc: vscode.TextDocument | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const rel = `arch/x86/include/asm/gen_pgtable_types_${attempt}.h`;
+      fs.copyFileSync(path.join(root, 'arch/x86/include/asm/gen_pgtable_types.h'), path.join(root, rel));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      doc = await vscode.workspace.openTextDocument(path.join(root, rel));
+      await vscode.window.showTextDocument(doc, { preview: false });
+      const t0 = Date.now();
+      await vscode.commands.executeCommand('pagingLayout.rebuildIndex');
+      await waitFor('the index to start building', () => BUILDING.includes(state().phase), 10_000, 20);
+
+      // the map: first paint while the worker indexes
+      const mapStart = Date.now();
+      await vscode.commands.executeCommand('pagingLayout.showMap');
+      await waitFor('the map to paint', async () => ((await vscode.commands.executeCommand<{ rows: string[] }>('pagingLayout.mapSnapshot'))?.rows.length ?? 0) > 5, 20_000, 25);
+      const mapMs = Date.now() - mapStart;
+      const phaseAtMap = state().phase;
+
+      // the hover: GEN_MODULES_VADDR from two headers the file does not include
+      const pos = positionOf(doc, 'GEN_MODULES_VADDR\t(', 3);
+      let phaseAtHover = '';
+      let doneAtHover = 0;
+      const d = doc;
+      const text = await waitFor('a hover resolving GEN_MODULES_VADDR through the index', async () => {
+        const s = state();
+        const h = await hoverText(d.uri, pos);
+        if (!/0xffff_ffff_c000_0000/.test(h)) return undefined;
+        phaseAtHover = s.phase; doneAtHover = s.done;
+        return h;
+      }, 60_000, 50);
+      const hoverMs = Date.now() - t0;
+      const plain = text.replace(/\\([_*`\\])/g, '$1');
+      assert.match(plain, /resolved through the workspace index, not through this file's includes: `GEN_KERNEL_MAP` \(gen_page_types\.h:4\), `GEN_IMAGE_SIZE` \(gen_sizes\.h:1\)/);
+      attempts.push(`attempt ${attempt}: map painted after ${mapMs} ms (${phaseAtMap}); hover resolved at ${hoverMs} ms (${phaseAtHover}, ${doneAtHover} files indexed)`);
+      whileIndexing = BUILDING.includes(phaseAtMap) && BUILDING.includes(phaseAtHover);
+      if (whileIndexing) break;
+      await api().whenSettled();
+    }
+    assert.ok(whileIndexing, `the map painted and the hover resolved while indexing: ${attempts.join('; ')}`);
 
     // the far name: defined in the last header indexed, the hover refreshes when the index gets there
     await api().whenSettled();
@@ -105,12 +126,13 @@ suite('Workspace index on 50,000 headers', function () {
     assert.equal(s.phase, 'ready');
     assert.ok(s.files >= HEADERS, `${s.files} files indexed`);
     assert.ok(s.definitions >= (HEADERS - 3) * 120, `${s.definitions} definitions`);
+    const farDoc = doc!;
     const far = await waitFor('GEN_FAR_ADDR to resolve', async () => {
-      const h = await hoverText(doc.uri, positionOf(doc, 'GEN_FAR_ADDR\t(', 3));
+      const h = await hoverText(farDoc.uri, positionOf(farDoc, 'GEN_FAR_ADDR\t(', 3));
       return /0xffff_ffff_c020_0000/.test(h) ? h : undefined;
     }, 15_000, 200);
     assert.match(far, new RegExp(`f${String(HEADERS - 1).padStart(5, '0')}\\.h`));
-    console.log(`index on ${s.files} files, ${s.definitions} definitions: ready in ${(s.elapsedMs / 1000).toFixed(1)} s; map painted after ${mapMs} ms (${phaseAtMap}); hover resolved at ${hoverMs} ms (${doneAtHover} files indexed)`);
+    console.log(`index on ${s.files} files, ${s.definitions} definitions: ready in ${(s.elapsedMs / 1000).toFixed(1)} s; ${attempts.join('; ')}`);
   });
 
   test('the saved index is used again when the index starts over (only changed files read again)', async () => {
@@ -131,7 +153,7 @@ suite('Workspace index on 50,000 headers', function () {
     assert.ok(s.fromStorage!.reread <= 2, `${s.fromStorage!.reread} files read again`);
     assert.ok(s.files >= HEADERS);
     assert.ok(readyMs < 10_000, `ready from storage in ${readyMs} ms`);
-    const doc = vscode.workspace.textDocuments.find((d) => d.fileName.endsWith('gen_pgtable_types.h'))!;
+    const doc = await vscode.workspace.openTextDocument(path.join(root, 'arch/x86/include/asm/gen_pgtable_types.h'));
     // the changed header's new value: 0xffffffff80000000 + 512 MiB
     await waitFor('the hover with the changed header', async () => /0xffff_ffff_a000_0000/.test(await hoverText(doc.uri, positionOf(doc, 'GEN_MODULES_VADDR\t(', 3))), 15_000, 200);
     console.log(`saved index reused: ready in ${readyMs} ms, ${s.fromStorage!.reread} file(s) read again`);
