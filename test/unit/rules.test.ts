@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkText, collectText, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, Finding } from '../../src/engine/rules';
+import { checkText, collectText, layoutAppliesToPath, RULE_CODES, runRules, typoCandidates, oneEditCandidates, Finding } from '../../src/engine/rules';
 import { analyzeSparse, analyzeText } from '../../src/engine/source';
 import { getPreset } from '../../src/engine/paging/layouts';
 import { getMode } from '../../src/engine/paging/modes';
@@ -591,4 +591,32 @@ test('principle (file context): an architecture named with its width or toolchai
   assert.equal(layoutAppliesToPath('/q/tests/tcg/x86_64/system/kernel.ld', getPreset('linux-x86_32')!), false);
   assert.equal(layoutAppliesToPath('/q/tests/tcg/i386/system/kernel.ld', L4), false);
   assert.deepEqual(checkText('SECTIONS { . = 0x9000000000200000; }\n', '/q/tests/tcg/loongarch64/system/kernel.ld', { layout: L4, family: 'ld' }), []);
+});
+
+test('PL001 one edit from a canonical address: a GNU as immediate one digit from the direct-map base, with the candidate as the fix', () => {
+  const text = [
+    '\t.text',
+    '\tmovabsq $0xfff8880000000000, %rdx', // one digit from 0xffff880000000000
+    '\tmovabsq $0xffff880000000000, %rdx', // canonical: silent
+    '\tmovabsq $0x00ff000000000000, %rax', // a contiguous mask
+    '\tmovabsq $0x0123456789abcdef, %rax', // no zeros of a base: data
+    '\tmovabsq $0x8000000000000000, %rax', // a lone bit
+    '\tmovabsq $0x5555000000000000, %rax', // non-canonical, no canonical address one digit away inside a region
+    '',
+  ].join('\n');
+  const f = checkText(text, 'arch/x86/kernel/head_64.S', { layout: L27, family: 'gas' });
+  assert.deepEqual(f.map((x) => [x.code, x.range.line]), [['PL001', 1]], f.map((x) => `${x.code} ${x.message}`).join('\n'));
+  assert.match(f[0].message, /one digit from 0xffff_?8800_?0000_?0000 \(direct map/i);
+  assert.equal(f[0].fixes[0].edits[0].newText, '0xffff880000000000');
+  // the same immediate in a driver (no CPU-address context): silent
+  assert.deepEqual(checkText(text, 'drivers/net/x.S', { layout: L27, family: 'gas' }).map((x) => x.code), []);
+});
+
+test('oneEditCandidates: changed digits and swapped neighbours that land in a mapped region, region starts first', () => {
+  const mode = getMode('x86_64-4level')!;
+  // swapped neighbours: 0xffff880000000000 spelled 0xfff8f80000000000
+  assert.deepEqual(oneEditCandidates('fff8f80000000000', mode, L27), [0xffff880000000000n]);
+  // inside the user half or a hole only: none
+  assert.deepEqual(oneEditCandidates('0000900000000000', mode, L27), []);
+  assert.deepEqual(oneEditCandidates('fff', mode, L27), []);
 });

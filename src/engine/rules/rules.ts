@@ -287,6 +287,62 @@ export function typoCandidates(digits: string, mode: PagingMode, layout?: Layout
   return vals.sort((a, b) => score(b) - score(a) || (a < b ? -1 : 1)).slice(0, 4);
 }
 
+/**
+ * Canonical addresses inside a mapped region of the layout that a 16-digit (addressBits/4) literal is one
+ * edit away from: one digit changed, or two neighbouring digits swapped (a changed digit count is PL002's).
+ * Best first: a region's start, then the fewest changed bits.
+ */
+export function oneEditCandidates(digits: string, mode: PagingMode, layout: Layout): bigint[] {
+  const width = mode.addressBits / 4;
+  const d = digits.toLowerCase();
+  if (d.length !== width) return [];
+  const seen = new Set<string>();
+  const out: bigint[] = [];
+  const consider = (e: string) => {
+    if (e === d || seen.has(e)) return;
+    seen.add(e);
+    const v = BigInt('0x' + e);
+    if (!isCanonical(mode, v)) return;
+    const r = regionAt(layout, v);
+    if (!r || r.kind === 'guard-hole' || r.kind === 'hypervisor' || r.kind === 'user' || r.kind === 'non-canonical' || r.kind === 'unused') return;
+    out.push(v);
+  };
+  const HEX = '0123456789abcdef';
+  for (let i = 0; i < width; i++) {
+    for (const c of HEX) if (c !== d[i]) consider(d.slice(0, i) + c + d.slice(i + 1));
+    if (i + 1 < width && d[i] !== d[i + 1]) consider(d.slice(0, i) + d[i + 1] + d[i] + d.slice(i + 2));
+  }
+  const starts = new Set(layout.regions.map((r) => r.start));
+  const orig = BigInt('0x' + d);
+  const bits = (v: bigint) => { let x = v ^ orig, n = 0; while (x) { n += Number(x & 1n); x >>= 1n; } return n; };
+  return out.sort((a, b) => Number(starts.has(b)) - Number(starts.has(a)) || bits(a) - bits(b) || (a < b ? -1 : 1)).slice(0, 3);
+}
+
+/**
+ * PL001 on a bare 16-digit literal (an immediate, an initialiser) that no address context marks: reported
+ * only when it is one edit from a canonical address inside a region of the layout, ends in at least eight
+ * zero digits like the layout's bases, and is no contiguous mask (docs/rules.md).
+ */
+function checkOneEditAddress(ctx: Ctx, v: RuleValue, like: Likeness): boolean {
+  const lit = v.literal;
+  const mode = ctx.mode;
+  if (!lit || lit.radix !== 16 || lit.value !== v.value || mode.addressBits !== 64 || ctx.neutral || !ctx.input.layoutApplies) return false;
+  if (lit.digits.length !== 16 || isCanonical(mode, v.value)) return false;
+  if (!(ctx.cpuContext ??= cpuAddressContext(ctx.input.file))) return false;
+  if (like.role === 'mask' || like.role === 'poison' || like.role === 'hash' || like.role === 'magic' || like.role === 'count') return false;
+  if (!/0{8}$/.test(lit.digits)) return false;
+  // a contiguous run of ones (a mask) or a lone bit is not a mistyped address
+  const x = v.value >> BigInt((v.value & -v.value).toString(2).length - 1);
+  if (((x + 1n) & x) === 0n) return false;
+  const cands = oneEditCandidates(lit.digits, mode, ctx.layout);
+  if (cands.length === 0) return false;
+  const fixes: Fix[] = cands.map((c, i) => ({ title: `Change to ${literalTextFor(v, c.toString(16).padStart(16, '0'))}`, preferred: i === 0, edits: [literalEdit(v, c, 16)!] }));
+  const where = (c: bigint) => `${hex(c)} (${regionAt(ctx.layout, c)!.name})`;
+  report(ctx, { code: 'PL001', file: v.file, range: lit.range, value: v.value, fixes,
+    message: `${lit.text} is not canonical in ${mode.title}, and one digit from ${cands.map(where).join(', ')}: did you mean ${hex(cands[0])}?` });
+  return true;
+}
+
 function checkTypo(ctx: Ctx, v: RuleValue, like: Likeness, neighbours: RuleValue[]): boolean {
   const lit = v.literal;
   const mode = ctx.mode;
@@ -341,7 +397,10 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   const lit = v.literal;
   // A bare literal without a cast, a linker location or an address operand is no address: only the
   // digit-count rule (15 or 17 hex digits) and the 64-bit overflow can apply to it.
-  if (!v.name && v.value <= U64_MAX && !(lit && lit.radix === 16 && (lit.digits.length === 15 || lit.digits.length === 17)) && !addressEvidence(v.context)) return;
+  if (!v.name && v.value <= U64_MAX && !(lit && lit.radix === 16 && (lit.digits.length === 15 || lit.digits.length === 17)) && !addressEvidence(v.context)) {
+    if (lit && lit.radix === 16 && lit.digits.length === 16) checkOneEditAddress(ctx, v, likeness(ctx, v));
+    return;
+  }
   const like = likeness(ctx, v);
   // Evidence per rule (docs/rules.md): the layout's mode must fit the file and the value's depth; a
   // named value must be in a CPU-address context (or be a kernel layout idiom); a certain address (a
