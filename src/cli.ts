@@ -5,6 +5,7 @@ import { check } from './cli/check';
 import * as q from './cli/query';
 import * as evalCmd from './cli/eval';
 import { importCmd, IMPORT_USAGE } from './cli/import';
+import { layoutCmd, LAYOUT_USAGE } from './cli/layout';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   layouts: { run: q.layouts, usage: 'layouts [--json] [--layout-file F]…                 list the layout presets' },
@@ -13,9 +14,10 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   overhead: { run: q.overhead, usage: 'overhead <size> [--page 4K|2M|1G|4M] [--mode ID] [--json]  page-table memory to map <size>' },
   tlb: { run: q.tlb, usage: 'tlb <entries> [--page SIZE] [--json]               TLB reach' },
   slot: { run: q.slot, usage: 'slot <n> [--mode ID|--layout ID] [--kernel] [--json]  address range of a top-level slot' },
-  diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json]                  moved boundaries and region sizes' },
+  diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json] | diff <layout> --kbuild DIR [--arch A]  moved boundaries and region sizes' },
   eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
   check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors' },
+  layout: { run: layoutCmd, usage: LAYOUT_USAGE },
   map: { run: q.map, usage: 'map [--layout ID] [--format md|json|svg]           the layout as a table or a picture' },
   import: { run: importCmd, usage: IMPORT_USAGE },
 };

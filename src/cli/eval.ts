@@ -13,7 +13,7 @@ import {
   findKbuild, kbuildMode, findDefinitions, sitesRead, configLookup, CondAtom, kbuildDatabase, searchPath, withDeclarations, judgeAtom, SourceText, MacroLookup,
   MacroDef, parseDefine, tokenize, KbuildContext, definitionSearchRoots, evaluateExpression,
 } from '../engine/source';
-import { requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, modePreset } from '../engine/paging';
+import { InputError, requireLayout, DEFAULT_LAYOUT_ID, getMode, MODES, formatHex, PagingMode, modePreset } from '../engine/paging';
 import { nodeKbuildFS } from './common';
 import { withWordFilters } from './kbuildCache';
 
@@ -123,6 +123,20 @@ function pinLookup(pins: string[], lookup: MacroLookup): MacroLookup {
   return (n) => table.get(n) ?? lookup(n);
 }
 
+/** Names whose definition is given instead of the headers' (a runtime variable's boot default). */
+function overrideLookup(overrides: Record<string, string>, lookup: MacroLookup): MacroLookup {
+  const names = Object.keys(overrides);
+  if (names.length === 0) return lookup;
+  const table = new Map<string, MacroDef[]>();
+  for (const n of names) {
+    // `name` or `name(params)`: the definition is read as `#define <key> <value>` would be.
+    const toks = tokenize(`${n} ${overrides[n]}`);
+    const def = toks.length ? parseDefine(toks[0], toks.slice(1), [], { note: 'boot default' }) : undefined;
+    if (def) table.set(def.name, [def]);
+  }
+  return (n) => table.get(n) ?? lookup(n);
+}
+
 /** What an evaluation runs with: the options, the mode, notes and the extra JSON fields. */
 interface Setup {
   evalOpts: EvalOptions;
@@ -148,8 +162,8 @@ function plainSetup(o: Opts, mode: PagingMode, userDefines: DefineSettings, pins
 const rel = (ctx: KbuildContext, p: string) => (p.startsWith(ctx.sourceTree + '/') ? p.slice(ctx.sourceTree.length + 1) : p.startsWith(ctx.buildDir + '/') ? `$O/${p.slice(ctx.buildDir.length + 1)}` : p);
 
 /** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
-function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[]): Setup {
-  const nfs = nodeKbuildFS();
+function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[], overrides: Record<string, string> = {}, shared?: ReturnType<typeof nodeKbuildFS>): Setup {
+  const nfs = shared ?? nodeKbuildFS();
   const found = findKbuild(path.resolve(o.kbuild!), nfs, { arch: o.arch });
   if ('error' in found) throw new Usage(found.error);
   const ctx = found.context;
@@ -217,7 +231,7 @@ function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: s
       return t;
     };
     const analysis = analyzeText(unit, { file: `${ctx.buildDir}/<eval>.c`, family: 'c', mode, defines, includeDirs, readFile: read, maxFiles: 2000 });
-    const macros = pinLookup(pins, analysis.lookup);
+    const macros = overrideLookup(overrides, pinLookup(pins, analysis.lookup));
     const base: EvalOptions = { ...analysis.options, lookup: macros, configComplete: true };
     const judged = new Map<string, boolean | undefined>();
     const lookup = withDeclarations(macros, reads, (atom) => {
@@ -388,4 +402,31 @@ export function run(args: string[], io: EvalIO): number {
     io.out(lines.join('\n') + '\n');
   }
   return first.u64 !== undefined ? 0 : 1;
+}
+
+/** One expression evaluated in a kernel build, as `eval --kbuild` does it (for the derived layout). */
+export interface KbuildEvaluation {
+  result: EvalResult;
+  mode: PagingMode;
+  notes: string[];
+  /** Set when no header defines the name. */
+  missing?: string;
+}
+
+/**
+ * A reusable evaluator over one kernel build: each call runs the `eval --kbuild` setup for its
+ * expression (the defining headers found in the tree), with `pins` (`sizeof(struct page)=64`) and
+ * `overrides` (a name's definition replaced, e.g. a runtime variable by its boot default).
+ * Throws an InputError when the directory is no kernel build.
+ */
+export function kbuildEvaluator(kbuild: string, arch?: string): (expr: string, overrides?: Record<string, string>, pins?: string[]) => KbuildEvaluation {
+  const nfs = nodeKbuildFS();
+  const o: Opts = { expr: [], includeDirs: [], defines: [], files: [], json: false, kbuild, arch };
+  return (expr, overrides = {}, pins = []) => {
+    let setup: Setup;
+    try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, pins, overrides, nfs); }
+    catch (e) { throw new InputError((e as Error).message); }
+    if (setup.missing) return { result: { alternatives: [] } as unknown as EvalResult, mode: setup.mode, notes: setup.notes, missing: setup.missing };
+    return { result: evaluateExpression(expr, setup.evalOpts), mode: setup.mode, notes: setup.notes };
+  };
 }

@@ -3,6 +3,7 @@ import { builtinLayouts, capacity, firmwareNeutralLayout, capacityJson, capacity
 import * as path from 'path';
 import { describeMatch, FORMAT_TITLES, importMemoryMap, nearestSymbol, renderSvg } from '../engine/map';
 import { readInput } from './import';
+import { deriveKbuildLayout } from './layout';
 import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
 
 const LAYOUT_OPTS = ['--layout', '--layout-file'];
@@ -106,10 +107,13 @@ export const slot: Command = (args, io) => {
 };
 
 export const diff: Command = (args, io) => {
-  const p = parseArgs(args, ['--layout-file'], ['--json']);
-  if (p.positional.length !== 2) throw new UsageError('expected two layout ids');
+  const p = parseArgs(args, ['--layout-file', '--kbuild', '--arch'], ['--json']);
+  const kbuild = one(p, '--kbuild');
+  if (one(p, '--arch') && !kbuild) throw new UsageError('--arch needs --kbuild');
+  if (p.positional.length !== (kbuild ? 1 : 2)) throw new UsageError(kbuild ? 'expected one layout id (the other is the layout derived from --kbuild)' : 'expected two layout ids');
   const extra = customLayouts(p);
-  const d = diffLayouts(requireLayout(p.positional[0], extra), requireLayout(p.positional[1], extra));
+  const b = kbuild ? deriveKbuildLayout(kbuild, one(p, '--arch')).derived.layout : requireLayout(p.positional[1], extra);
+  const d = diffLayouts(requireLayout(p.positional[0], extra), b);
   io.out(has(p, '--json') ? json(diffJson(d)) : plain(diffMarkdown(d)));
   return 0;
 };

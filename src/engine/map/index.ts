@@ -6,3 +6,4 @@ export * from './symbols';
 export * from './boot';
 export * from './live';
 export * from './workspaceLayout';
+export * from './derived';

@@ -58,6 +58,8 @@ export interface Region {
   description: string;
   /** Where the region comes from (a preset source, a file:line, a dump line). */
   source?: string;
+  /** The base is chosen at boot (KASLR): drawn at its boot default. */
+  randomised?: boolean;
 }
 
 /** A named address that is not a region boundary of its own (e.g. __START_KERNEL_map). */
