@@ -132,6 +132,18 @@ suite('Diagnostics and quick fixes', () => {
     await waitFor('PL002 to go away after the fix', () => !ours(doc.uri).some((x) => codeOf(x) === 'PL002'));
   });
 
+  test('a GNU as immediate one digit from the direct-map base (PL001): the candidate named, its fix applied', async () => {
+    const doc = await writeDoc('head_64.S', '\t.text\n\tmovabsq $0xfff8880000000000, %rdx\n\tmovabsq $0x00ff000000000000, %rax\n');
+    const diags = await diagnosticsOf(doc, 1);
+    assert.deepStrictEqual(diags.map((d) => [codeOf(d), d.range.start.line]), [['PL001', 1]]);
+    assert.match(diags[0].message, /one digit from 0xffff_?8800_?0000_?0000 \(direct map/i);
+    const fixes = await quickFixes(doc, diags[0]);
+    assert.ok(fixes[0]?.isPreferred, fixes.map((f) => f.title).join(', '));
+    assert.ok(await vscode.workspace.applyEdit(fixes[0].edit!));
+    assert.match(doc.lineAt(1).text, /movabsq \$0xffff880000000000, %rdx/);
+    await waitFor('PL001 to go away after the fix', () => ours(doc.uri).length === 0);
+  });
+
   test('conversions between 0x…, _AC(…, UL), a shift and a size form', async () => {
     const doc = await writeDoc('convert.h', '#define KERNEL_IMAGE_SIZE\t(512 * 1024 * 1024)\n#define HOLE_START\t0xffff800000000000UL\n#define IMAGE_BYTES\t0x40000000\n');
     const actionsAt = async (needle: string) => {
