@@ -99,9 +99,16 @@ kernel_tree() {
   echo "kernel tree: $tree"
 }
 
+kbuild_dirs() {
+  # The derived-layout tests (unit stage) read configured O= build directories of that tree.
+  PAGING_LAYOUT_KERNEL_TREE="${PAGING_LAYOUT_KERNEL_TREE:-$(cat "$LOGS/kernel-tree.path")}" \
+    bash scripts/kernel/setup-kbuild.sh x86_64-4level x86_64-5level arm64-defconfig arm64-64k-52bit riscv-defconfig
+}
+
 step deps deps &&
   step setup bash scripts/setup.sh &&
   step kernel-tree kernel_tree &&
+  step kbuild kbuild_dirs &&
   step build npm run build &&
   step tsc npx tsc -p . &&
   true
