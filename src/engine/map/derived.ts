@@ -170,6 +170,8 @@ export function deriveLayout(recipe: Recipe, evaluate: RecipeEvaluator, meta: { 
     regions.push(c.region);
   }
   const notes = [...(meta.notes ?? []), ...(recipe.notes ?? []), ...(recipe.pins ?? []).map((p) => `assumed: ${p}`)];
+  const usedDefaults = new Set(derived.flatMap((d) => [...d.start.defaults, ...d.end.defaults]));
+  for (const def of recipe.defaults ?? []) if (usedDefaults.has(def.name)) notes.push(`boot default: ${def.name} = ${def.value}${def.note ? ` (${def.note})` : ''}`);
   for (const d of derived) if (!d.placed) notes.push(`${d.name}: not placed: ${d.reason}`);
   for (const d of derived) if (d.placed && d.randomised) notes.push(`${d.name}: randomised at boot; shown at its boot default`);
   const layout: Layout = {
