@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deriveKbuildLayout, loadRecipes, derivedMarkdown } from '../../src/cli/layout';
+import { deriveKbuildLayout, loadRecipes, derivedMarkdown, toEvaluation } from '../../src/cli/layout';
+import { kbuildEvaluator } from '../../src/cli/eval';
 import { main } from '../../src/cli';
-import { deriveLayout, derivedJson, Recipe, Evaluation, recipeProblems } from '../../src/engine/map';
+import { deriveLayout, derivedJson, Recipe, Evaluation, recipeProblems, evaluatePiece } from '../../src/engine/map';
 import { diffLayouts, getPreset } from '../../src/engine/paging';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -109,6 +110,17 @@ test('Linux 6.1: the derived layouts of five configurations are the reviewed out
         if (gcc.get(p.expression)! === p.value) same++;
         else wrong.push(`${p.expression}: derived ${hex(p.value)}, gcc ${hex(gcc.get(p.expression)!)}`);
       }
+    }
+    // And every other macro a recipe expression names (PAGE_SIZE, P4D_SIZE, __VIRTUAL_MASK_SHIFT, …).
+    const seen = new Set(k.derived.regions.flatMap((r) => [r.start.expression, r.end.expression]));
+    const evaluate = kbuildEvaluator(kbuildDir(config));
+    const exprs = [...k.recipe.regions.flatMap((g) => [g.start, g.end, g.last, g.size]), ...(k.recipe.defaults ?? []).map((d) => d.value)];
+    const names = [...new Set(exprs.flatMap((e) => e?.match(/\b[A-Za-z_]\w*\b/g) ?? []))].filter((n) => !seen.has(n) && gcc.has(n));
+    for (const n of names) {
+      const p = evaluatePiece(n, k.recipe, (e, o) => toEvaluation(evaluate(e, o, k.recipe.pins ?? [])));
+      if (p.value === undefined) continue;
+      if (p.value === gcc.get(n)) same++;
+      else wrong.push(`${n}: derived ${hex(p.value)}, gcc ${hex(gcc.get(n)!)}`);
     }
     report.push(`${config}: ${same} macros as gcc, ${wrong.length} differ, ${k.derived.layout.regions.length}/${k.derived.regions.length} regions placed`);
     assert.deepEqual(wrong, [], config);
