@@ -161,13 +161,20 @@ function plainSetup(o: Opts, mode: PagingMode, userDefines: DefineSettings, pins
 
 const rel = (ctx: KbuildContext, p: string) => (p.startsWith(ctx.sourceTree + '/') ? p.slice(ctx.sourceTree.length + 1) : p.startsWith(ctx.buildDir + '/') ? `$O/${p.slice(ctx.buildDir.length + 1)}` : p);
 
-/** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
-function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[], overrides: Record<string, string> = {}, shared?: ReturnType<typeof nodeKbuildFS>): Setup {
-  const nfs = shared ?? nodeKbuildFS();
-  const found = findKbuild(path.resolve(o.kbuild!), nfs, { arch: o.arch });
+/** What every evaluation in one kernel build shares: its context, the file reader and the header cache. */
+interface KbuildShared { ctx: KbuildContext; kfs: ReturnType<typeof withWordFilters<ReturnType<typeof nodeKbuildFS>>>['fs']; cache: ReturnType<typeof withWordFilters>['cache'] }
+
+function kbuildShared(dir: string, arch?: string): KbuildShared {
+  const nfs = nodeKbuildFS();
+  const found = findKbuild(path.resolve(dir), nfs, { arch });
   if ('error' in found) throw new Usage(found.error);
-  const ctx = found.context;
-  const { fs: kfs, cache } = withWordFilters(nfs, ctx.buildDir);
+  const { fs: kfs, cache } = withWordFilters(nfs, found.context.buildDir);
+  return { ctx: found.context, kfs, cache };
+}
+
+/** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
+function kbuildSetup(o: Opts, expr: string, userDefines: DefineSettings, pins: string[], overrides: Record<string, string> = {}, shared?: KbuildShared): Setup {
+  const { ctx, kfs, cache } = shared ?? kbuildShared(o.kbuild!, o.arch);
   const notes: string[] = [];
   let mode: PagingMode;
   let because: string;
@@ -406,7 +413,8 @@ export function run(args: string[], io: EvalIO): number {
 
 /** One expression evaluated in a kernel build, as `eval --kbuild` does it (for the derived layout). */
 export interface KbuildEvaluation {
-  result: EvalResult;
+  /** Absent when no header defines the name (`missing`). */
+  result?: EvalResult;
   mode: PagingMode;
   notes: string[];
   /** Set when no header defines the name. */
@@ -420,13 +428,14 @@ export interface KbuildEvaluation {
  * Throws an InputError when the directory is no kernel build.
  */
 export function kbuildEvaluator(kbuild: string, arch?: string): (expr: string, overrides?: Record<string, string>, pins?: string[]) => KbuildEvaluation {
-  const nfs = nodeKbuildFS();
   const o: Opts = { expr: [], includeDirs: [], defines: [], files: [], json: false, kbuild, arch };
+  let shared: KbuildShared;
+  try { shared = kbuildShared(kbuild, arch); } catch (e) { throw new InputError((e as Error).message); }
   return (expr, overrides = {}, pins = []) => {
     let setup: Setup;
-    try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, pins, overrides, nfs); }
+    try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, pins, overrides, shared); }
     catch (e) { throw new InputError((e as Error).message); }
-    if (setup.missing) return { result: { alternatives: [] } as unknown as EvalResult, mode: setup.mode, notes: setup.notes, missing: setup.missing };
+    if (setup.missing) return { mode: setup.mode, notes: setup.notes, missing: setup.missing };
     return { result: evaluateExpression(expr, setup.evalOpts), mode: setup.mode, notes: setup.notes };
   };
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { InputError, mapMarkdown, presetsDir, formatHex } from '../engine/paging';
 import { deriveLayout, derivedJson, DerivedLayout, Evaluation, Recipe, recipeProblems, renderSvg } from '../engine/map';
 import { findKbuild } from '../engine/source';
-import { Command, has, json, nodeKbuildFS, one, parseArgs, UsageError } from './common';
+import { Command, json, nodeKbuildFS, one, parseArgs, UsageError } from './common';
 import { kbuildEvaluator, KbuildEvaluation } from './eval';
 
 export const LAYOUT_USAGE = 'layout --kbuild DIR [--arch A] [--format md|json|svg]  the layout derived from a kernel tree\'s headers for its configuration';
@@ -30,7 +30,7 @@ export function loadRecipes(dir = path.join(presetsDir(), 'recipes')): Recipe[] 
 
 /** What `eval --kbuild` says of an expression, as the derivation reads it. */
 export function toEvaluation(k: KbuildEvaluation): Evaluation {
-  if (k.missing) return { kind: 'unresolvable', reason: k.missing };
+  if (k.missing || !k.result) return { kind: 'unresolvable', reason: k.missing ?? 'no value' };
   const alts = k.result.alternatives;
   if (alts.length === 0) return { kind: 'unresolvable', reason: 'no value' };
   const first = alts[0];
@@ -75,7 +75,7 @@ export function deriveKbuildLayout(dir: string, arch?: string, given?: Recipe): 
   const derived = deriveLayout(recipe, (expr, overrides) => {
     const k = evaluate(expr, overrides, recipe.pins ?? []);
     mode ??= k.mode.id;
-    for (const a of k.result.alternatives[0]?.assumptions ?? []) assumptions.add(a);
+    for (const a of k.result?.alternatives[0]?.assumptions ?? []) assumptions.add(a);
     for (const n of k.notes) if (/^assumes /.test(n)) assumptions.add(n.slice(8));
     return toEvaluation(k);
   }, { id: '', title: '', mode: '', source: [] });
@@ -109,7 +109,6 @@ export const layoutCmd: Command = (args, io) => {
   if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
   const dir = one(p, '--kbuild');
   if (!dir) throw new UsageError('layout needs --kbuild DIR');
-  if (has(p, '--arch') && !dir) throw new UsageError('--arch needs --kbuild');
   const format = one(p, '--format') ?? 'md';
   if (!['md', 'json', 'svg'].includes(format)) throw new UsageError(`unknown --format '${format}' (md, json or svg)`);
   const k = deriveKbuildLayout(dir, one(p, '--arch'));
