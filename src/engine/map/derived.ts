@@ -1,6 +1,7 @@
 // The derived layout: a recipe (data: which macros give each region's start and end) evaluated
 // against a tree and its configuration by a caller-given evaluator. Pure: no file system.
 import { Layout, Region, RegionKind, REGION_KINDS } from '../paging/types';
+import { formatHex as hex, U64_MAX } from '../paging/numbers';
 
 /** One region of a recipe: C expressions for its start and its end (exclusive), last byte or size. */
 export interface RecipeRegion {
@@ -100,15 +101,13 @@ export function recipeProblems(r: unknown): string[] {
   return out;
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
 /** Evaluate one expression, applying boot defaults for the runtime names that have one. */
 export function evaluatePiece(expr: string, recipe: Recipe, evaluate: RecipeEvaluator): DerivedPiece {
   const overrides: Record<string, string> = {};
   const used: string[] = [];
   for (let round = 0; round < 4; round++) {
     const e = evaluate(expr, overrides);
-    if (e.kind === 'value') return { expression: expr, status: used.length ? 'boot-default' : 'resolved', value: e.value & MASK64, defaults: used };
+    if (e.kind === 'value') return { expression: expr, status: used.length ? 'boot-default' : 'resolved', value: e.value & U64_MAX, defaults: used };
     if (e.kind === 'unresolvable') return { expression: expr, status: 'unresolvable', defaults: used, reason: e.reason };
     const fresh = (recipe.defaults ?? []).filter((d) => !used.includes(d.name) && (d.when ?? [d.name]).some((n) => e.names.includes(n)));
     if (fresh.length === 0) return { expression: expr, status: 'runtime', defaults: used, reason: e.reason };
@@ -116,8 +115,6 @@ export function evaluatePiece(expr: string, recipe: Recipe, evaluate: RecipeEval
   }
   return { expression: expr, status: 'runtime', defaults: used, reason: 'boot defaults did not resolve it' };
 }
-
-const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 
 /**
  * The layout a recipe gives under an evaluator: regions with both boundaries known are placed
@@ -146,9 +143,9 @@ export function deriveLayout(recipe: Recipe, evaluate: RecipeEvaluator, meta: { 
     const bad = [d.start, d.end].find((p) => p.value === undefined);
     if (bad) { d.reason = `${bad === d.start ? 'start' : d.endForm === 'unknown' ? 'end' : d.endForm}${bad.expression ? ' ' + bad.expression : ''}: ${bad.status}${bad.reason ? ` (${bad.reason})` : ''}`; continue; }
     const s = d.start.value!;
-    const last = d.endForm === 'last' ? d.end.value! : d.endForm === 'end' ? (d.end.value! - 1n) & MASK64 : s + d.end.value! - 1n;
+    const last = d.endForm === 'last' ? d.end.value! : d.endForm === 'end' ? (d.end.value! - 1n) & U64_MAX : s + d.end.value! - 1n;
     if (d.endForm === 'size' && d.end.value === 0n) { d.reason = 'size is 0'; continue; }
-    if (last < s || last > MASK64) { d.reason = `end ${hex(last)} is below start ${hex(s)}`; continue; }
+    if (last < s || last > U64_MAX) { d.reason = `end ${hex(last)} is below start ${hex(s)}`; continue; }
     const defaults = [...new Set([...d.start.defaults, ...d.end.defaults])];
     const how = `${g.start} .. ${d.endForm === 'size' ? `+ ${d.end.expression}` : d.endForm === 'last' ? `${d.end.expression} (last)` : d.end.expression}`;
     candidates.push({
