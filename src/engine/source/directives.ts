@@ -48,7 +48,7 @@ export interface LexSource {
  */
 export class LazyDefine implements Directive {
   memoDef: Directive['memoDef'] = undefined;
-  private toks: { rest: LTok[]; body?: LTok[] } | undefined = undefined;
+  private toks: { name: LTok; body: LTok[]; rest?: LTok[] } | undefined = undefined;
 
   constructor(
     readonly src: LexSource,
@@ -78,32 +78,39 @@ export class LazyDefine implements Directive {
   /** The parameter list is well formed (parseDefine accepts it); always true for object-like macros. */
   get paramsOk(): boolean { return (this.bits & LD_PARAMS_OK) !== 0; }
 
+  /** Lex the definition once: its name token and its body (the `#` and `define` tokens are not made). */
+  private lexed(): { name: LTok; body: LTok[]; rest?: LTok[] } {
+    if (this.toks) return this.toks;
+    const body: LTok[] = [];
+    let name: LTok | undefined;
+    let skip = 2; // `#`, `define`
+    const { text, family, hashImmediate } = this.src;
+    const lex = (from: number, to: number, state: number, line: number) => {
+      lexLine(text, from, to, family, state, hashImmediate);
+      for (let j = 0; j < tapeCount; j++) {
+        if (skip > 0) { skip--; continue; }
+        const a = tape[3 * j + 1], b = tape[3 * j + 2];
+        const t: LTok = { kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - from, end: b - from, line };
+        if (name) body.push(t); else name = t;
+      }
+    };
+    lex(this.start, this.end, this.bits & 3, this.line);
+    const more = this.more;
+    if (more) for (let k = 0; k < more.length; k += 3) lex(more[k], more[k + 1], more[k + 2], this.line + 1 + k / 3);
+    return (this.toks = { name: name!, body });
+  }
+
   get tokens(): LTok[] {
-    if (!this.toks) {
-      const all: LTok[] = [];
-      const { text, family, hashImmediate } = this.src;
-      const lex = (from: number, to: number, state: number, line: number) => {
-        lexLine(text, from, to, family, state, hashImmediate);
-        for (let j = 0; j < tapeCount; j++) {
-          const a = tape[3 * j + 1], b = tape[3 * j + 2];
-          all.push({ kind: TAPE_KINDS[tape[3 * j]], text: text.slice(a, b), start: a - from, end: b - from, line });
-        }
-      };
-      lex(this.start, this.end, this.bits & 3, this.line);
-      const more = this.more ?? [];
-      for (let k = 0; k < more.length; k += 3) lex(more[k], more[k + 1], more[k + 2], this.line + 1 + k / 3);
-      this.toks = { rest: all.slice(2) };
-    }
-    return this.toks.rest;
+    const l = this.lexed();
+    return (l.rest ??= l.name ? [l.name, ...l.body] : []);
   }
 
   get nameTok(): LTok {
-    return this.tokens[0];
+    return this.lexed().name;
   }
 
   get body(): LTok[] {
-    const rest = this.tokens;
-    return (this.toks!.body ??= rest.slice(1));
+    return this.lexed().body;
   }
 
   toJSON(): Directive {

@@ -5,7 +5,7 @@
 // the same preprocessing walk and their literal lines to the same consumers, and both select literal
 // lines with the same function (literalLineStarts), so the two agree by construction.
 
-import { Directive, DirectiveLines, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok } from './directives';
+import { Directive, DirectiveKind, DirectiveLines, LazyDefine, LD_FN, LD_PARAMS_OK, LexSource, LTok } from './directives';
 import type { MacroDef } from './evaluate';
 import { BranchRecord, defFor, PreprocessResult, withConditional } from './records';
 import { Family, lexDocumentRun, lexLine, LEX_STATE_SHIFT, scanLine, ScanOptions, STATE_COMMENT } from './scanner';
@@ -185,9 +185,11 @@ export function literalLineStarts(text: string, family: Family): number[] {
   const re = family === 'c' ? C_LITERAL_G : ASM_LITERAL_G;
   let last = -1;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) re.lastIndex++;
-    let ls = text.lastIndexOf('\n', m.index - 1) + 1;
+  // test() and lastIndex, not exec(): no match object per literal (a match never spans a line break,
+  // and the rest of its line is skipped, so its end finds its line as well as its start)
+  while (re.test(text)) {
+    const mEnd = re.lastIndex;
+    let ls = text.lastIndexOf('\n', mEnd - 1) + 1;
     while (continuesPrevious(text, ls)) ls = text.lastIndexOf('\n', ls - 2) + 1;
     if (ls !== last && ls > last) { out.push(ls); last = ls; }
     // the rest of this physical line adds nothing
@@ -265,10 +267,38 @@ const WALKED_NO_INCLUDE_Y = /[ \t]*(?:if|el|endif|define|undef)/y;
 /**
  * The most frequent directives, read without lexing: `#endif`, `#else`, `#ifdef NAME`, `#ifndef NAME` with
  * nothing but blanks after them, and a one-line `#define NAME…` whose line has no comment, string or
- * character literal and does not end with a backslash (sticky, tried right after the `#`).
+ * character literal and does not end with a backslash. Read with character tests (no match objects:
+ * this runs for every directive of a tree).
  */
-const GROUP_Y = /[ \t]*(?:(endif|else)|(ifn?def)[ \t]+([A-Za-z_]\w*))[ \t]*/y;
-const DEFINE_Y = /[ \t]*define[ \t]+([A-Za-z_]\w*)(\((?:[ \t]*(?:[A-Za-z_]\w*|\.\.\.|,))*[ \t]*\))?/y;
+const isBlankChar = (c: number) => c === 32 || c === 9;
+const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** Offset after the blanks from `i` (up to `end`). */
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && isBlankChar(text.charCodeAt(i))) i++;
+  return i;
+}
+/** Offset after the identifier at `i` (`i` itself when none starts there). */
+function identEnd(text: string, i: number, end: number): number {
+  if (i >= end || !isIdentStart(text.charCodeAt(i))) return i;
+  i++;
+  while (i < end && isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+/** Offset after a well-formed parameter list `( a, b, ... )` at `i` (the `(`), or -1. */
+function paramListEnd(text: string, i: number, end: number): number {
+  i++;
+  for (;;) {
+    i = skipBlanks(text, i, end);
+    const c = text.charCodeAt(i);
+    if (i >= end) return -1;
+    if (c === 41 /* ) */) return i + 1;
+    if (c === 44 /* , */) { i++; continue; }
+    if (c === 46 /* . */ && text.startsWith('...', i)) { i += 3; continue; }
+    const e = identEnd(text, i, end);
+    if (e === i) return -1;
+    i = e;
+  }
+}
 /** Whether text[from, to) has a comment, a string or character literal, or a backslash. */
 function plainText(text: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
@@ -282,23 +312,32 @@ function plainText(text: string, from: number, to: number): boolean {
 /** The directive of a plain one-line `#` line at `ls` (the `#` at `hash`, the line ending at `end`), or undefined. */
 function plainDirective(src: LexSource, ls: number, hash: number, end: number, line: number): Directive | undefined {
   const text = src.text;
-  GROUP_Y.lastIndex = hash + 1;
-  const g = GROUP_Y.exec(text);
-  if (g && GROUP_Y.lastIndex === end) {
-    if (g[1]) return { kind: g[1] === 'endif' ? 'endif' : 'else', line, endLine: line, tokens: [], keyword: g[1] };
-    const at = GROUP_Y.lastIndex - g[0].length + g[0].lastIndexOf(g[3]);
-    const tok: LTok = { kind: 'ident', text: g[3], start: at - ls, end: at - ls + g[3].length, line };
-    return { kind: g[2] === 'ifdef' ? 'ifdef' : 'ifndef', line, endLine: line, tokens: [tok], keyword: g[2] };
+  const kw = skipBlanks(text, hash + 1, end);
+  const c = text.charCodeAt(kw);
+  if (c === 101 /* e */) {
+    const word: DirectiveKind | undefined = text.startsWith('endif', kw) ? 'endif' : text.startsWith('else', kw) ? 'else' : undefined;
+    if (!word || skipBlanks(text, kw + word.length, end) !== end) return undefined;
+    return { kind: word, line, endLine: line, tokens: [], keyword: word };
   }
-  DEFINE_Y.lastIndex = hash + 1;
-  const m = DEFINE_Y.exec(text);
-  if (!m) return undefined;
+  if (c === 105 /* i */) {
+    const word: DirectiveKind | undefined = text.startsWith('ifdef', kw) ? 'ifdef' : text.startsWith('ifndef', kw) ? 'ifndef' : undefined;
+    if (!word) return undefined;
+    const at = skipBlanks(text, kw + word.length, end);
+    if (at === kw + word.length) return undefined;
+    const e = identEnd(text, at, end);
+    if (e === at || skipBlanks(text, e, end) !== end) return undefined;
+    const tok: LTok = { kind: 'ident', text: text.slice(at, e), start: at - ls, end: e - ls, line };
+    return { kind: word, line, endLine: line, tokens: [tok], keyword: word };
+  }
+  if (c !== 100 /* d */ || !text.startsWith('define', kw)) return undefined;
+  const nameAt = skipBlanks(text, kw + 6, end);
+  if (nameAt === kw + 6) return undefined;
+  const nameEnd = identEnd(text, nameAt, end);
+  if (nameEnd === nameAt) return undefined;
   if (!plainText(text, hash, end)) return undefined;
-  const nameAt = DEFINE_Y.lastIndex - m[0].length + m[0].indexOf(m[1], m[0].indexOf('define') + 6);
-  const nameEnd = nameAt + m[1].length;
   const fn = text.charCodeAt(nameEnd) === 40; // `(` right after the name: function-like
-  if (fn && !m[2]) return undefined; // an unusual parameter list: the lexer decides
-  return new LazyDefine(src, line, line, m[1], nameAt - ls, ls, end, (fn ? LD_FN : 0) | LD_PARAMS_OK, undefined);
+  if (fn && paramListEnd(text, nameEnd, end) < 0) return undefined; // an unusual parameter list: the lexer decides
+  return new LazyDefine(src, line, line, text.slice(nameAt, nameEnd), nameAt - ls, ls, end, (fn ? LD_FN : 0) | LD_PARAMS_OK, undefined);
 }
 
 /** Marks a left-out definition's place in the list of directives being made. */
