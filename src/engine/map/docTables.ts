@@ -97,7 +97,7 @@ const UNDERLINE = /^\s*([=\-~^"'`#*+_])\1{2,}\s*$/;
 const PIPE_SEPARATOR = /^[\s_=+\-|]*$/;
 
 /** Split a `|` row into cells with their columns (a leading/trailing `|` of a grid row dropped). */
-function pipeCells(line: string, lineNo: number): DocCell[] {
+function pipeCells(line: string, lineNo: number, grid: boolean): DocCell[] {
   const cells: DocCell[] = [];
   let a = 0;
   for (let i = 0; i <= line.length; i++) {
@@ -110,21 +110,28 @@ function pipeCells(line: string, lineNo: number): DocCell[] {
     }
   }
   // `| a | b |`: the empty cells before the first and after the last bar are the grid's edges.
-  if (/^\s*\|/.test(line) && cells.length > 1 && cells[0].text === '') cells.shift();
-  if (/\|\s*$/.test(line) && cells.length > 1 && cells[cells.length - 1].text === '') cells.pop();
+  if (grid && /^\s*\|/.test(line) && cells.length > 1 && cells[0].text === '') cells.shift();
+  if (grid && /\|\s*$/.test(line) && cells.length > 1 && cells[cells.length - 1].text === '') cells.pop();
   return cells;
 }
 
-interface Columns { start: number; end: number; size: number; description: number; count: number }
+interface Columns { start: number; end: number; size: number; description: number; count: number; grid: boolean }
+
+/** A grid table's row: `|` first and last on the line (its header decides for the table). */
+const GRID_ROW = /^\s*\|.*\|\s*$/;
+
+const START_WORD = /^(start|first|from|begin)/i;
+const END_WORD = /^(end|last|to)\b/i;
+const SIZE_WORD = /^(size|span|length)\b/i;
 
 /** The columns of a pipe header (`Start addr | Offset | End addr | Size | VM area description`), or undefined. */
 function pipeHeader(cells: DocCell[]): Columns | undefined {
   const find = (re: RegExp) => cells.findIndex((c) => re.test(c.text));
-  const start = find(/^start\b/i), end = find(/^end\b/i), size = find(/^size\b/i);
+  const start = find(START_WORD), end = find(END_WORD), size = find(SIZE_WORD);
   if (start < 0 || end < 0 || size < 0) return undefined;
-  let description = find(/descr|\buse\b|area|region|name/i);
+  let description = find(/descr|\buse\b|area|region|name|what/i);
   if (description < 0 || description === start || description === end || description === size) description = cells.length - 1;
-  return { start, end, size, description, count: cells.length };
+  return { start, end, size, description, count: cells.length, grid: false };
 }
 
 /** Table captions: a heading's text, or a paragraph line ending in `::` with text before it. */
@@ -149,8 +156,8 @@ export function parseDocTables(text: string): DocParse {
     const line = lines[i];
     // A table's header first (a header line above a `====` border is no section heading).
     if (line.includes('|')) {
-      const cols = pipeHeader(pipeCells(line, i));
-      if (cols) { i = readPipeTable(lines, i, cols, caption, tables, problems); continue; }
+      const cols = pipeHeader(pipeCells(line, i, GRID_ROW.test(line)));
+      if (cols) { i = readPipeTable(lines, i, { ...cols, grid: GRID_ROW.test(line) }, caption, tables, problems); continue; }
     }
     const cols = columnsHeader(line);
     if (cols) { i = readColumnsTable(lines, i, cols, caption, tables, problems); continue; }
@@ -183,14 +190,14 @@ function readPipeTable(lines: string[], h: number, cols: Columns, title: string,
       break;
     }
     if (PIPE_SEPARATOR.test(line)) { last = undefined; continue; }
-    const cells = pipeCells(line, i);
+    const cells = pipeCells(line, i, cols.grid);
     if (cells.length < cols.count) {
       // A section row (`| Kernel-space virtual memory, …`): text across the table, no row.
       last = undefined;
       continue;
     }
     if (cells.length > cols.count) {
-      problems.push({ line: i, message: `line ${i + 1}: ${cells.length} cells where the table's header (line ${h + 1}) has ${cols.count}` });
+      problems.push({ line: i, message: `${cells.length} cells where the table's header (line ${h + 1}) has ${cols.count}` });
       continue;
     }
     const sc = cellOf(cells, cols.start)!, ec = cellOf(cells, cols.end)!, zc = cellOf(cells, cols.size)!, dc = cellOf(cells, cols.description)!;
@@ -216,7 +223,7 @@ function columnsHeader(line: string): SimpleColumns | undefined {
   const words = line.trim().split(/\s+/);
   if (words.length < 4 || words.length > 8) return undefined;
   const has = (re: RegExp) => words.some((w) => re.test(w));
-  if (!/^start$/i.test(words[0]) || !has(/^end$/i) || !has(/^size$/i) || !has(/^(use|description|region|name)$/i)) return undefined;
+  if (!START_WORD.test(words[0]) || !has(END_WORD) || !has(SIZE_WORD) || !has(/^(use|description|region|name|area)$/i)) return undefined;
   return { header: 0 };
 }
 
@@ -232,7 +239,7 @@ function readColumnsTable(lines: string[], h: number, _c: SimpleColumns, title: 
     if (!line.trim()) { if (table.rows.length) break; continue; }
     const m = COLUMN_ROW.exec(line.replace(/\t/g, '    '));
     if (!m) {
-      if (/^\s*\[?\s*[0-9a-f_]{8,}/i.test(line)) { problems.push({ line: i, message: `line ${i + 1}: a table row without two addresses, a size and a description: '${line.trim()}'` }); continue; }
+      if (/^\s*\[?\s*[0-9a-f_]{8,}/i.test(line)) { problems.push({ line: i, message: `a table row without two addresses, a size and a description: '${line.trim()}'` }); continue; }
       break;
     }
     // Columns in the line as written (tabs expanded to 4 for the match, mapped back by searching).
@@ -249,18 +256,23 @@ function readColumnsTable(lines: string[], h: number, _c: SimpleColumns, title: 
   return i - 1;
 }
 
+/** A cell meant as an address that is not one (`123`, `00008000zz000000`); a name (`FIXADDR_START`) is not meant as one. */
+function looksLikeAddress(t: string): boolean {
+  return !!t && (/^(0x)?[0-9a-f_]+$/i.test(t) || (/^[0-9a-z_]+$/i.test(t) && (t.match(/\d/g) ?? []).length >= 8));
+}
+
 function makeRow(line: number, sc: DocCell, ec: DocCell, zc: DocCell, description: string, bracketed: boolean, problems: DocProblem[]): DocRow {
   const row: DocRow = { line, description, bracketed, startCell: sc, endCell: ec, sizeCell: zc };
   const start = parseDocAddress(sc.text);
   if (start !== undefined) row.start = start;
-  else if (/^[0-9a-fx_]+$/i.test(sc.text) && sc.text) problems.push({ line, message: `line ${line + 1}: '${sc.text}' is not an address of 8 to 16 hex digits` });
+  else if (looksLikeAddress(sc.text)) problems.push({ line, message: `'${sc.text}' is not an address of 8 to 16 hex digits` });
   const end = parseDocAddress(ec.text);
   if (end !== undefined) row.end = end;
-  else if (ec.text && /^[0-9a-fx_]+$/i.test(ec.text)) problems.push({ line, message: `line ${line + 1}: '${ec.text}' is not an address of 8 to 16 hex digits` });
+  else if (looksLikeAddress(ec.text)) problems.push({ line, message: `'${ec.text}' is not an address of 8 to 16 hex digits` });
   if (zc.text) {
     const size = parseDocSize(zc.text);
     if (size) row.size = size;
-    else problems.push({ line, message: `line ${line + 1}: cannot read the size '${zc.text}' (expected a number and a unit such as 64 TB or 0.5 GB)` });
+    else problems.push({ line, message: `cannot read the size '${zc.text}' (expected a number and a unit such as 64 TB or 0.5 GB)` });
   }
   return row;
 }
