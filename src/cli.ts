@@ -2,6 +2,7 @@
 import { InputError } from './engine/paging';
 import { Command, IO } from './cli/common';
 import { check } from './cli/check';
+import { DOCS_USAGE } from './cli/docs';
 import * as q from './cli/query';
 import * as evalCmd from './cli/eval';
 import { importCmd, IMPORT_USAGE } from './cli/import';
@@ -16,7 +17,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   slot: { run: q.slot, usage: 'slot <n> [--mode ID|--layout ID] [--kernel] [--json]  address range of a top-level slot' },
   diff: { run: q.diff, usage: 'diff <layoutA> <layoutB> [--json] | diff <layout> --kbuild DIR [--arch A]  moved boundaries and region sizes' },
   eval: { run: evalCmd.run, usage: 'eval <expr> [-I dir]… [-D N[=V]]… [--file F]… [--json] [--layout ID]  value of a C expression or #define' },
-  check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors' },
+  check: { run: check, usage: 'check <path>… [--layout ID] [--format text|json|sarif]     diagnostics (PL001…) for C, asm and linker scripts; exit 1 on errors\n  ' + DOCS_USAGE },
   layout: { run: layoutCmd, usage: LAYOUT_USAGE },
   map: { run: q.map, usage: 'map [--layout ID] [--format md|json|svg]           the layout as a table or a picture' },
   import: { run: importCmd, usage: IMPORT_USAGE },

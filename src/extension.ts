@@ -5,6 +5,7 @@ import { AnalysisCache, createPagingContext, KbuildService, LayoutService, Pagin
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
 import * as diagnostics from './features/diagnostics';
+import * as docsDrift from './features/docsDrift';
 import * as hover from './features/hover';
 import * as inlayHints from './features/inlayHints';
 import * as mapPanel from './features/mapPanel';
@@ -21,7 +22,7 @@ export interface PagingLayoutApi {
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
-  commands, statusBar, hover, inlayHints, diagnostics, codeActions, mapPanel,
+  commands, statusBar, hover, inlayHints, diagnostics, docsDrift, codeActions, mapPanel,
 ];
 
 export async function activate(extension: vscode.ExtensionContext): Promise<PagingLayoutApi> {

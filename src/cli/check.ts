@@ -6,6 +6,7 @@ import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, mo
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings } from '../engine/rules';
 import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
+import { checkDocs } from './docs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -536,6 +537,8 @@ function kbuildContext(p: ReturnType<typeof parseArgs>): { settings: KbuildSetti
 }
 
 export const check: Command = async (args: string[], io: IO) => {
+  // The documentation's layout tables against the headers (PL010): a check of its own.
+  if (args.includes('--docs')) return checkDocs(args, io);
   const p = parseArgs(args, ['--layout', '--format', '--layout-file', '--physical-address-bits', '--rule', '--jobs', '--baseline', '--kbuild', '--arch'], ['--stats', '--list-suppressed']);
   if (p.positional.length === 0) throw new UsageError(`check needs at least one file or directory (usage: paging-layout ${CHECK_USAGE})`);
   const format = one(p, '--format') ?? 'text';

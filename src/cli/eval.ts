@@ -419,6 +419,8 @@ export interface KbuildEvaluation {
   notes: string[];
   /** Set when no header defines the name. */
   missing?: string;
+  /** The headers that define the expression's names (1-based lines). */
+  sites: { name: string; file: string; line: number }[];
 }
 
 /**
@@ -435,7 +437,8 @@ export function kbuildEvaluator(kbuild: string, arch?: string): (expr: string, o
     let setup: Setup;
     try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, pins, overrides, shared); }
     catch (e) { throw new InputError((e as Error).message); }
-    if (setup.missing) return { mode: setup.mode, notes: setup.notes, missing: setup.missing };
-    return { result: evaluateExpression(expr, setup.evalOpts), mode: setup.mode, notes: setup.notes };
+    const sites = ((setup.json.kbuild as { definitions?: KbuildEvaluation['sites'] } | undefined)?.definitions ?? []);
+    if (setup.missing) return { mode: setup.mode, notes: setup.notes, missing: setup.missing, sites };
+    return { result: evaluateExpression(expr, setup.evalOpts), mode: setup.mode, notes: setup.notes, sites };
   };
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, mapMarkdown, presetsDir, formatHex } from '../engine/paging';
 import { deriveLayout, derivedJson, DerivedLayout, Evaluation, Recipe, recipeProblems, renderSvg } from '../engine/map';
-import { findKbuild } from '../engine/source';
+import { findKbuild, KbuildContext } from '../engine/source';
 import { Command, json, nodeKbuildFS, one, parseArgs, UsageError } from './common';
 import { kbuildEvaluator, KbuildEvaluation } from './eval';
 
@@ -59,21 +59,42 @@ export interface KbuildDerivation {
   sourceTree: string;
   buildDir: string;
   arch: string;
+  /** The headers that define each evaluated expression's names. */
+  sites: Map<string, KbuildEvaluation['sites']>;
+  /** The evaluator (reusable for other derivations of the same build). */
+  evaluate: ReturnType<typeof kbuildEvaluator>;
 }
 
-/** Derive the layout of the kernel build at `dir` (throws an InputError naming what is missing). */
-export function deriveKbuildLayout(dir: string, arch?: string, given?: Recipe): KbuildDerivation {
-  const found = findKbuild(path.resolve(dir), nodeKbuildFS(), { arch });
-  if ('error' in found) throw new InputError(found.error);
-  const ctx = found.context;
+export interface DeriveOptions {
+  /** Names' definitions replaced in every evaluation (a boot of the configuration in another mode). */
+  boot?: Record<string, string>;
+  /** The paging mode to report (with `boot`: the boot's mode, not the configuration's). */
+  mode?: string;
+  /** An evaluator of the same build to reuse (its header cache). */
+  evaluate?: ReturnType<typeof kbuildEvaluator>;
+}
+
+/** The recipe of a kernel build's architecture (throws an InputError when there is none). */
+export function recipeFor(ctx: KbuildContext, given?: Recipe): Recipe {
   const recipes = given ? [given] : loadRecipes();
   const recipe = given ?? recipes.find((r) => r.arch === ctx.arch && (ctx.arch !== 'x86' || ctx.config.values.get('CONFIG_X86_64')));
   if (!recipe) throw new InputError(`no layout recipe for ${ctx.archVariant ?? ctx.arch} (recipes: ${recipes.map((r) => r.id).join(', ')})`);
-  const evaluate = kbuildEvaluator(dir, arch);
-  let mode: string | undefined;
+  return recipe;
+}
+
+/** Derive the layout of the kernel build at `dir` (throws an InputError naming what is missing). */
+export function deriveKbuildLayout(dir: string, arch?: string, given?: Recipe, opts: DeriveOptions = {}): KbuildDerivation {
+  const found = findKbuild(path.resolve(dir), nodeKbuildFS(), { arch });
+  if ('error' in found) throw new InputError(found.error);
+  const ctx = found.context;
+  const recipe = recipeFor(ctx, given);
+  const evaluate = opts.evaluate ?? kbuildEvaluator(dir, arch);
+  let mode: string | undefined = opts.mode;
   const assumptions = new Set<string>();
+  const sites = new Map<string, KbuildEvaluation['sites']>();
   const derived = deriveLayout(recipe, (expr, overrides) => {
-    const k = evaluate(expr, overrides, recipe.pins ?? []);
+    const k = evaluate(expr, { ...(opts.boot ?? {}), ...overrides }, recipe.pins ?? []);
+    if (!sites.has(expr)) sites.set(expr, k.sites);
     mode ??= k.mode.id;
     for (const a of k.result?.alternatives[0]?.assumptions ?? []) assumptions.add(a);
     for (const n of k.notes) if (/^assumes /.test(n)) assumptions.add(n.slice(8));
@@ -87,7 +108,7 @@ export function deriveKbuildLayout(dir: string, arch?: string, given?: Recipe): 
   l.mode = mode ?? '';
   l.source.unshift(`${tree}${version ? ` (Linux ${version})` : ''} headers`, `configuration ${config} (${ctx.config.source})`);
   l.notes.unshift(...[...assumptions].sort().map((a) => `assumes ${a}`));
-  return { derived, recipe, sourceTree: ctx.sourceTree, buildDir: ctx.buildDir, arch: ctx.archVariant ?? ctx.arch };
+  return { derived, recipe, sourceTree: ctx.sourceTree, buildDir: ctx.buildDir, arch: ctx.archVariant ?? ctx.arch, sites, evaluate };
 }
 
 /** The Markdown of a derived layout: the map, then what is randomised and what is not placed. */

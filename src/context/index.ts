@@ -54,3 +54,4 @@ export function createPagingContext(extension: vscode.ExtensionContext): PagingC
   subscribe(config, boot, kbuild, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
   return { extension, config, layouts, kbuild, documents, index, analyses, findings, boot, subscribe };
 }
+export { deriveDocsInWorker, DocsDerivation } from './docsDrift';

@@ -18,6 +18,28 @@ export interface RecipeRegion {
   /** The base is chosen at boot (KASLR); the region is drawn at its boot default. */
   randomised?: boolean;
   description?: string;
+  /** Regular expressions (case-insensitive) on the descriptions of the documentation's table rows this region answers for; a row several regions match is compared with their union. */
+  docs?: string[];
+}
+
+/** One layout table of the tree's documentation, and when a configuration is compared with it. */
+export interface RecipeDocTable {
+  /** A regular expression (case-insensitive) on the table's heading or `…::` caption. */
+  title: string;
+  /** The paging mode the table describes (a configuration building for it is compared as it is). */
+  mode: string;
+  /** A configuration of another mode that can boot in this one (a CPU without LA57, sv57 on an sv48 CPU): the names' definitions for that boot. */
+  boot?: Record<string, string>;
+  /** What the boot is (`a CPU without LA57`). */
+  bootNote?: string;
+  /** A C expression of the configuration, non-zero when it can boot in this mode (default: always, with `boot`). */
+  requires?: string;
+}
+
+/** Where the tree documents its layout: candidate files (relative to the source tree, first found wins) and their tables. */
+export interface RecipeDocs {
+  files: string[];
+  tables: RecipeDocTable[];
 }
 
 /** A runtime name's boot default: `name`'s definition replaced by `value` when an evaluation reports `when` as runtime. */
@@ -41,6 +63,8 @@ export interface Recipe {
   pins?: string[];
   defaults?: RecipeDefault[];
   regions: RecipeRegion[];
+  /** The tree's documentation of the layout (`paging-layout check --docs`). */
+  docs?: RecipeDocs;
 }
 
 /** What an evaluator says of an expression. */
@@ -98,6 +122,19 @@ export function recipeProblems(r: unknown): string[] {
     if (ends.length !== 1 || typeof ends[0] !== 'string') out.push(`${at}: give exactly one of "end", "last", "size", "endUnknown"`);
   }
   for (const d of o.defaults ?? []) if (typeof d?.name !== 'string' || typeof d.value !== 'string') out.push('a default needs "name" and "value"');
+  const badRe = (re: unknown) => { if (typeof re !== 'string') return 'not a string'; try { new RegExp(re, 'i'); return undefined; } catch (e) { return (e as Error).message; } };
+  for (const g of o.regions) for (const re of (g as RecipeRegion)?.docs ?? []) { const bad = badRe(re); if (bad) out.push(`region ${g?.name ?? '?'}: docs pattern ${JSON.stringify(re)}: ${bad}`); }
+  if (o.docs !== undefined) {
+    const d = o.docs as Partial<RecipeDocs>;
+    if (!Array.isArray(d.files) || !d.files.every((f) => typeof f === 'string')) out.push('docs: "files" must be a list of paths');
+    if (!Array.isArray(d.tables)) out.push('docs: missing "tables"');
+    else for (const [i, t] of d.tables.entries()) {
+      if (typeof t?.mode !== 'string') out.push(`docs table ${i}: missing "mode"`);
+      const bad = badRe(t?.title);
+      if (bad) out.push(`docs table ${i}: "title" ${bad}`);
+      if (t?.boot !== undefined && (typeof t.boot !== 'object' || Object.values(t.boot).some((v) => typeof v !== 'string'))) out.push(`docs table ${i}: "boot" maps names to C expressions`);
+    }
+  }
   return out;
 }
 

@@ -7,3 +7,5 @@ export * from './boot';
 export * from './live';
 export * from './workspaceLayout';
 export * from './derived';
+export * from './docTables';
+export * from './docDrift';

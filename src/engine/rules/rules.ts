@@ -26,6 +26,8 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'PL007', title: 'End below start', defaultSeverity: 'error', layoutDependent: false },
   { code: 'PL008', title: 'Value overflows the address width', defaultSeverity: 'error', layoutDependent: false },
   { code: 'PL009', title: 'User limit in the kernel half, or kernel base in the user half', defaultSeverity: 'warning', layoutDependent: true },
+  // PL010 reads a tree's documentation against its derived layout (map/docDrift.ts, `check --docs`), not source values.
+  { code: 'PL010', title: 'Documented layout differs from the headers', defaultSeverity: 'warning', layoutDependent: false },
 ];
 
 export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);
