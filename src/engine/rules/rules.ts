@@ -26,6 +26,7 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'PL007', title: 'End below start', defaultSeverity: 'error', layoutDependent: false },
   { code: 'PL008', title: 'Value overflows the address width', defaultSeverity: 'error', layoutDependent: false },
   { code: 'PL009', title: 'User limit in the kernel half, or kernel base in the user half', defaultSeverity: 'warning', layoutDependent: true },
+  { code: 'PL011', title: 'Build-time assertion on layout macros fails', defaultSeverity: 'error', layoutDependent: false },
 ];
 
 export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);
