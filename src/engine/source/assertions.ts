@@ -47,7 +47,13 @@ export function mayHaveAssertions(text: string): boolean {
   return text.includes('BUILD_BUG_ON') || text.includes('static_assert');
 }
 
-const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+/**
+ * One pass over a C text: comments, string and character literals and directive lines (continued lines
+ * and comments included) are matched to be skipped; an assertion's name is group 1 (not after `.` or `->`).
+ */
+const SCAN = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/(?:[^\n\\]|\\[\s\S])*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|^[ \t]*#(?:[^\n\\/"']|\\[\s\S]|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?)*|(?<![\w$.])(?<!->)(BUILD_BUG_ON_MSG|BUILD_BUG_ON|static_assert|_Static_assert)(?![\w$])/gm;
+/** Inside arguments: a comment or a literal at the position. */
+const ARG_SKIP = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/y;
 
 /**
  * The assertion sites of a C text, in order. Comments, strings and character constants are skipped;
@@ -58,117 +64,54 @@ const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c
 export function findAssertionSites(text: string): AssertionSite[] {
   const out: AssertionSite[] = [];
   if (!mayHaveAssertions(text)) return out;
-  const n = text.length;
-  let line = 0;
-  let lineStart = 0;
-  /** Only blanks since the line's start (a `#` there starts a directive). */
-  let atLineStart = true;
-  let i = 0;
-  const newline = (at: number) => { line++; lineStart = at + 1; atLineStart = true; };
-  // Skip a comment or literal starting at i (returns the index after it, or i when there is none).
-  const skipOther = (k: number): number => {
-    const c = text.charCodeAt(k);
-    if (c === 47 /* / */) {
-      const d = text.charCodeAt(k + 1);
-      if (d === 42 /* * */) {
-        const e = text.indexOf('*/', k + 2);
-        const end = e < 0 ? n : e + 2;
-        for (let j = text.indexOf('\n', k); j >= 0 && j < end; j = text.indexOf('\n', j + 1)) { line++; lineStart = j + 1; }
-        return end;
-      }
-      if (d === 47) {
-        // to the end of the line (a backslash continues it)
-        let j = k + 2;
-        for (;;) {
-          const e = text.indexOf('\n', j);
-          if (e < 0) return n;
-          const back = text.charCodeAt(e - 1) === 13 ? e - 2 : e - 1;
-          if (text.charCodeAt(back) === 92) { line++; lineStart = e + 1; j = e + 1; continue; }
-          return e;
-        }
-      }
-      return k;
-    }
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      let j = k + 1;
-      while (j < n) {
-        const x = text.charCodeAt(j);
-        if (x === 92) { if (text.charCodeAt(j + 1) === 10) { line++; lineStart = j + 2; } j += 2; continue; }
-        if (x === c) return j + 1;
-        if (x === 10) return j; // an unterminated literal ends at the line's end
-        j++;
-      }
-      return n;
-    }
-    return k;
+  const re = new RegExp(SCAN.source, 'gm');
+  // line of an offset, counted forward from the last one asked (sites come in order)
+  let at = 0, line = 0, lineStart = 0;
+  const lineOf = (off: number): void => {
+    for (let j = text.indexOf('\n', at); j >= 0 && j < off; j = text.indexOf('\n', j + 1)) { line++; lineStart = j + 1; }
+    at = off;
   };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10) { newline(i); i++; continue; }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
-    if (c === 47 || c === 34 || c === 39) {
-      const j = skipOther(i);
-      if (j !== i) { i = j; if (c !== 47) atLineStart = false; continue; }
-    }
-    if (c === 35 /* # */ && atLineStart) {
-      // a directive: to its last continued line (comments inside may span lines)
-      let j = i + 1;
-      while (j < n) {
-        const x = text.charCodeAt(j);
-        if (x === 10) {
-          const back = text.charCodeAt(j - 1) === 13 ? j - 2 : j - 1;
-          if (text.charCodeAt(back) === 92) { line++; lineStart = j + 1; j++; continue; }
-          break;
-        }
-        if (x === 47 || x === 34 || x === 39) { const k = skipOther(j); if (k !== j) { j = k; continue; } }
-        j++;
-      }
-      i = j;
-      continue;
-    }
-    atLineStart = false;
-    if (isWord(c)) {
-      let e = i + 1;
-      while (e < n && isWord(text.charCodeAt(e))) e++;
-      if (e - i >= 12 && e - i <= 16 && (c === 66 || c === 115 || c === 95) && KINDS.has(text.slice(i, e))) {
-        const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-        if (prev !== 46 /* . */ && !(prev === 62 && text.charCodeAt(i - 2) === 45) /* -> */) {
-          const site = readSite(text, i, e, line, i - lineStart, skipOther, () => ({ line, lineStart }), (l, s) => { line = l; lineStart = s; });
-          if (site) { out.push(site.site); i = site.next; continue; }
-        }
-      }
-      i = e;
-      continue;
-    }
-    i++;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) { re.lastIndex++; continue; }
+    if (m[1] === undefined) continue;
+    const from = m.index, to = from + m[0].length;
+    const r = readSite(text, to, m[1] as AssertionKind);
+    if (!r) continue;
+    lineOf(from);
+    const l0 = line, c0 = from - lineStart;
+    // the end, counted from the start without moving the cursor (a malformed site's scan goes on after its name)
+    let endLine = l0, endStart = lineStart;
+    for (let j = text.indexOf('\n', from); j >= 0 && j < r.end; j = text.indexOf('\n', j + 1)) { endLine++; endStart = j + 1; }
+    out.push({ ...r.site, line: l0, character: c0, endLine, endCharacter: r.end - endStart });
+    re.lastIndex = r.site.malformed ? to : r.end;
   }
   return out;
 }
 
 /**
- * The site whose name is text[from, to): its arguments up to the matching parenthesis. Undefined when
- * no `(` follows (a use of the name that is no invocation). Line counting goes through the callbacks.
+ * The arguments of the site whose name ends at `to`, up to the matching parenthesis. Undefined when
+ * no `(` follows (a use of the name that is no invocation).
  */
-function readSite(text: string, from: number, to: number, line0: number, char0: number, skipOther: (k: number) => number,
-  pos: () => { line: number; lineStart: number }, setPos: (line: number, lineStart: number) => void): { site: AssertionSite; next: number } | undefined {
+function readSite(text: string, to: number, kind: AssertionKind): { site: Omit<AssertionSite, 'line' | 'character' | 'endLine' | 'endCharacter'>; end: number } | undefined {
   const n = text.length;
-  const kind = text.slice(from, to) as AssertionKind;
+  const skip = (k: number): number => {
+    ARG_SKIP.lastIndex = k;
+    const m = ARG_SKIP.exec(text);
+    return m && m[0].length ? k + m[0].length : k;
+  };
   // blanks, comments and line breaks up to `(`
   let j = to;
-  const saved = pos();
   for (;;) {
     const c = text.charCodeAt(j);
-    if (c === 32 || c === 9 || c === 13) { j++; continue; }
-    if (c === 10) { const p = pos(); setPos(p.line + 1, j + 1); j++; continue; }
-    if (c === 92 && text.charCodeAt(j + 1) === 10) { const p = pos(); setPos(p.line + 1, j + 2); j += 2; continue; }
-    if (c === 47) { const k = skipOther(j); if (k !== j) { j = k; continue; } }
+    if (c === 32 || c === 9 || c === 13 || c === 10) { j++; continue; }
+    if (c === 92 && text.charCodeAt(j + 1) === 10) { j += 2; continue; }
+    if (c === 47) { const k = skip(j); if (k !== j) { j = k; continue; } }
     break;
   }
-  if (text.charCodeAt(j) !== 40 /* ( */) { setPos(saved.line, saved.lineStart); return undefined; }
+  if (text.charCodeAt(j) !== 40 /* ( */) return undefined;
   const args: string[] = [];
   let argStart = j + 1;
   let piece = '';
-  let depth = 0;
   let k = j + 1;
   let closed = false;
   const stack: number[] = [];
@@ -176,18 +119,17 @@ function readSite(text: string, from: number, to: number, line0: number, char0: 
   while (k < n) {
     if (k - j > MAX_ARGUMENT_CHARS) { malformed = `arguments longer than ${MAX_ARGUMENT_CHARS} characters`; break; }
     const c = text.charCodeAt(k);
-    if (c === 10) { const p = pos(); setPos(p.line + 1, k + 1); k++; continue; }
     if (c === 47 || c === 34 || c === 39) {
-      const e = skipOther(k);
+      const e = skip(k);
       if (e !== k) {
         if (c === 47) { piece += text.slice(argStart, k) + ' '; argStart = e; }
         k = e;
         continue;
       }
     }
-    if (c === 40 || c === 91 || c === 123) { stack.push(c); depth++; k++; continue; }
+    if (c === 40 || c === 91 || c === 123) { stack.push(c); k++; continue; }
     if (c === 41 || c === 93 || c === 125) {
-      if (depth === 0) {
+      if (stack.length === 0) {
         if (c !== 41) { malformed = `unbalanced '${String.fromCharCode(c)}'`; break; }
         args.push(piece + text.slice(argStart, k));
         closed = true;
@@ -196,34 +138,46 @@ function readSite(text: string, from: number, to: number, line0: number, char0: 
       }
       const open = stack.pop()!;
       if ((open === 40 && c !== 41) || (open === 91 && c !== 93) || (open === 123 && c !== 125)) { malformed = `unbalanced '${String.fromCharCode(c)}'`; break; }
-      depth--;
       k++;
       continue;
     }
-    if (c === 44 /* , */ && depth === 0) { args.push(piece + text.slice(argStart, k)); piece = ''; argStart = k + 1; k++; continue; }
+    if (c === 44 /* , */ && stack.length === 0) { args.push(piece + text.slice(argStart, k)); piece = ''; argStart = k + 1; k++; continue; }
     // (a `;` belongs inside braces only: a statement expression `({ ...; })`)
     if (c === 59 /* ; */ && !stack.includes(123)) { malformed = "';' before the closing parenthesis"; break; }
     k++;
   }
   if (!closed && !malformed) malformed = 'no closing parenthesis';
-  const clean = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
-  const p = pos();
-  const endLine = p.line, endCharacter = k - p.lineStart;
+  const clean = (x: string) => x.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
   if (!malformed) {
     const want = kind === 'BUILD_BUG_ON' ? [1, 1] : kind === 'static_assert' ? [1, 2] : [2, 2];
     if (args.length < want[0] || args.length > want[1]) malformed = `${kind} takes ${want[0] === want[1] ? want[0] : `${want[0]} or ${want[1]}`} argument${want[1] === 1 ? '' : 's'}, not ${args.length}`;
     else if (clean(args[0]) === '') malformed = 'empty condition';
   }
-  const condition = args.length ? clean(args[0]) : '';
-  const site: AssertionSite = {
-    kind, line: line0, character: char0, endLine, endCharacter, condition,
-    ...(args.length > 1 ? { message: clean(args[1]) } : {}),
-    names: malformed ? [] : identifiers(condition),
-    ...(malformed ? { malformed } : {}),
+  // (a malformed site keeps what could be read of its condition: the layout test and the counts read it)
+  const condition = args.length ? clean(args[0]) : malformed ? clean(piece + text.slice(argStart, Math.min(k, argStart + 400))) : '';
+  return {
+    site: {
+      kind, condition,
+      ...(args.length > 1 ? { message: clean(args[1]) } : {}),
+      names: identifiers(condition),
+      ...(malformed ? { malformed } : {}),
+    },
+    end: k,
   };
-  // A malformed site: the scan goes on after its name (what follows may hold other sites).
-  if (malformed) { setPos(line0, saved.lineStart); return { site, next: to }; }
-  return { site, next: k };
+}
+
+/**
+ * The identifiers of each `#define` body of a text, by the name defined (all definitions of a name
+ * together; conditions aside): what the layout test looks through. One regular-expression pass.
+ */
+export function ownDefinitionNames(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)((?:[^\n\\]|\\[\s\S])*)/gm)) {
+    const ids = m[2].match(/[A-Za-z_]\w*/g) ?? [];
+    const prev = out.get(m[1]);
+    out.set(m[1], prev ? prev.concat(ids) : ids);
+  }
+  return out;
 }
 
 function identifiers(cond: string): string[] {
