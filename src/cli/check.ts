@@ -1,6 +1,6 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
-import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis } from '../engine/source';
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, scanAssertionSites, ScannedAssertion, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
@@ -93,12 +93,14 @@ interface CheckSettings {
 interface AssertionRun {
   stats: AssertionStats;
   recipe: Set<string>;
+  /** Makefile texts by directory (which files the configuration builds). */
+  makefiles: Map<string, string>;
   /** The kernel build's evaluation options per expression (made at the first assertion; null: no build). */
   evaluator?: ReturnType<typeof kbuildOptions> | null;
 }
 
 function assertionRun(): AssertionRun {
-  return { stats: emptyAssertionStats(), recipe: builtinRecipeNames() };
+  return { stats: emptyAssertionStats(), recipe: builtinRecipeNames(), makefiles: new Map() };
 }
 
 /** What a check takes from a kernel build (plain data: it goes to the workers). */
@@ -111,6 +113,8 @@ interface KbuildSettings {
   forcedIncludes: string[];
   /** The build directory and architecture as given (the assertions' evaluator is made from them). */
   dir: string;
+  /** The source tree (its Makefiles say which files the configuration builds). */
+  sourceTree?: string;
   arch?: string;
 }
 
@@ -398,6 +402,8 @@ function checkAssertions(file: string, text: string, s: CheckSettings, run: Asse
   if (chosen.length === 0) return [];
   // Another architecture's file (arch/arc/ under an x86 layout): neither the build nor the layout's mode is its own.
   if (!layoutAppliesToPath(file, layout)) { run.stats.otherArch += chosen.length; return []; }
+  // A file the configuration does not build (its Makefile line, or a directory's, names an unset CONFIG_).
+  if (kb && notBuilt(file, kb, run)) { run.stats.notBuilt += chosen.length; return []; }
   const a = analyzeSparse(text, { file, family: 'c', mode: modeOf(layout), fallback, ...(kb ? { defines: kb.defines, configComplete: true } : {}) });
   let results: AssertionResult[];
   if (!kb) results = assertionsOf(a, { sites: chosen, chainFor: 'fired' });
@@ -419,6 +425,52 @@ function checkAssertions(file: string, text: string, s: CheckSettings, run: Asse
   }
   addAssertionResults(run.stats, results);
   return assertionFindings(file, results, s.severities.PL011);
+}
+
+/**
+ * Whether Kbuild leaves a C file out under the configuration: its directory's Makefile (or Kbuild) adds
+ * `name.o` only on lines `obj-$(CONFIG_X) += …` (or `name-objs-$(CONFIG_X)`) whose every CONFIG_ is
+ * unset, or a parent directory's adds the directory only so. A file no Makefile names is built (as far
+ * as this test knows).
+ */
+export function notBuilt(file: string, kb: Pick<KbuildSettings, "defines" | "sourceTree">, run: Pick<AssertionRun, "makefiles">): boolean {
+  if (!file.endsWith('.c')) return false;
+  const src = kb.sourceTree;
+  if (!src) return false;
+  const abs = path.resolve(file);
+  if (!abs.startsWith(src + path.sep)) return false;
+  const makefile = (dir: string): string | undefined => {
+    let t = run.makefiles.get(dir);
+    if (t === undefined) {
+      t = '';
+      for (const n of ['Kbuild', 'Makefile']) { try { t += fs.readFileSync(path.join(dir, n), 'latin1').replace(/\\\r?\n/g, ' ') + '\n'; } catch { /* none */ } }
+      if (run.makefiles.size > 2000) run.makefiles.clear();
+      run.makefiles.set(dir, t);
+    }
+    return t || undefined;
+  };
+  const set = (v: string | number | boolean | null | undefined) => v !== undefined && v !== null && v !== false && v !== 'n' && v !== '';
+  // every line that adds `entry`: gated by unset symbols only
+  const offOnly = (text: string, entry: string): boolean => {
+    const re = new RegExp(`^[ \\t]*([\\w.-]+?)-(\\$\\((CONFIG_\\w+)\\)|y|m|objs|\\w+)[ \\t]*[+:]?=.*(?<![\\w/.-])${entry.replace(/[.+]/g, '\\$&')}(?![\\w.-])`, 'gm');
+    let any = false;
+    for (const m of text.matchAll(re)) {
+      any = true;
+      const sym = m[3];
+      if (!sym || set(kb.defines[sym])) return false;
+    }
+    return any;
+  };
+  let dir = path.dirname(abs);
+  const mk = makefile(dir);
+  if (mk && offOnly(mk, path.basename(abs).replace(/\.c$/, '.o'))) return true;
+  while (dir.length > src.length) {
+    const parent = path.dirname(dir);
+    const pm = makefile(parent);
+    if (pm && offOnly(pm, path.basename(dir) + '/')) return true;
+    dir = parent;
+  }
+  return false;
 }
 
 type EvalFallback = NonNullable<Parameters<typeof evaluateAssertions>[2]>;
@@ -644,7 +696,7 @@ function kbuildContext(p: ReturnType<typeof parseArgs>): { settings: KbuildSetti
     because = layoutId ? `${km.mode.id} (${km.because})` : `no preset has the build's paging mode ${km.mode.id} (${km.because})`;
   }
   return {
-    settings: { defines: ctx.defines, includeDirs: ctx.includeDirs, forcedIncludes: ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path), dir: path.resolve(dir), ...(arch ? { arch } : {}) },
+    settings: { defines: ctx.defines, includeDirs: ctx.includeDirs, forcedIncludes: ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path), dir: path.resolve(dir), sourceTree: path.resolve(ctx.sourceTree), ...(arch ? { arch } : {}) },
     ...(layoutId ? { layoutId } : {}),
     because,
     configFile: ctx.config.file ?? `${ctx.buildDir}/.config`,
@@ -773,3 +825,30 @@ function layoutAppliesNote(files: string[], layout: Layout): string {
 }
 
 void InputError;
+
+// ---------------------------------------------------------------------------------------------
+// The editor's scan for build-time assertions (context/assertionSites.ts starts it)
+
+export interface AssertionScanInit { role: 'paging-layout-assertion-scan'; roots: string[]; maxFiles: number; maxFileBytes?: number }
+
+/**
+ * The scan thread: the C files under the roots (dot-directories skipped, at most `maxFiles`), each read
+ * only past the gate (mayHaveAssertions); their sites are sent in batches, then `done`.
+ */
+function startAssertionScan(init: AssertionScanInit): void {
+  const reader = new FileReader(init.maxFileBytes);
+  let batch: ScannedAssertion[] = [];
+  let files = 0;
+  for (const r of walkFiles(init.roots)) {
+    if (!r.file || familyOfPath(r.file) !== 'c') continue;
+    if (++files > init.maxFiles) break;
+    try {
+      const text = reader.read(r.file, mayHaveAssertions);
+      if (text) batch.push(...scanAssertionSites(path.resolve(r.file), text));
+    } catch { /* unreadable or skipped: no sites */ }
+    if (batch.length >= 200) { parentPort!.postMessage({ sites: batch }); batch = []; }
+  }
+  parentPort!.postMessage({ sites: batch, done: true, files: Math.min(files, init.maxFiles), capped: files > init.maxFiles });
+}
+
+if (!isMainThread && (workerData as AssertionScanInit | undefined)?.role === 'paging-layout-assertion-scan') startAssertionScan(workerData as AssertionScanInit);

@@ -73,10 +73,12 @@ export interface AssertionStats {
   other: number;
   /** Layout assertions in files of another architecture than the layout's (not evaluated). */
   otherArch: number;
+  /** Layout assertions in files the configuration does not build (a Makefile line under an unset CONFIG_). */
+  notBuilt: number;
 }
 
 export function emptyAssertionStats(): AssertionStats {
-  return { evaluated: 0, held: 0, fired: 0, skipped: 0, reasons: {}, inactive: 0, other: 0, otherArch: 0 };
+  return { evaluated: 0, held: 0, fired: 0, skipped: 0, reasons: {}, inactive: 0, other: 0, otherArch: 0, notBuilt: 0 };
 }
 
 export function addAssertionResults(s: AssertionStats, results: readonly AssertionResult[]): void {
@@ -92,14 +94,14 @@ export function addAssertionResults(s: AssertionStats, results: readonly Asserti
 
 export function mergeAssertionStats(into: AssertionStats, from: AssertionStats): void {
   into.evaluated += from.evaluated; into.held += from.held; into.fired += from.fired; into.skipped += from.skipped;
-  into.inactive += from.inactive; into.other += from.other; into.otherArch += from.otherArch;
+  into.inactive += from.inactive; into.other += from.other; into.otherArch += from.otherArch; into.notBuilt += from.notBuilt;
   for (const [k, v] of Object.entries(from.reasons)) into.reasons[k as SkipReason] = (into.reasons[k as SkipReason] ?? 0) + (v ?? 0);
 }
 
 /** `assertions on layout macros: 12 evaluated (9 held, 0 fired, 3 skipped: 2 runtime part, 1 unresolved name), 4 in inactive branches` */
 export function assertionStatsText(s: AssertionStats): string {
   const why = SKIP_REASONS.filter((r) => s.reasons[r]).map((r) => `${s.reasons[r]} ${SKIP_REASON_TEXT[r]}`).join(', ');
-  return `assertions on layout macros: ${s.evaluated} evaluated (${s.held} held, ${s.fired} fired, ${s.skipped} skipped${why ? `: ${why}` : ''}), ${s.inactive} in inactive branches, ${s.otherArch} in files of another architecture; ${s.other} other assertions not evaluated`;
+  return `assertions on layout macros: ${s.evaluated} evaluated (${s.held} held, ${s.fired} fired, ${s.skipped} skipped${why ? `: ${why}` : ''}), ${s.inactive} in inactive branches, ${s.otherArch} in files of another architecture${s.notBuilt ? `, ${s.notBuilt} in files the configuration does not build` : ''}; ${s.other} other assertions not evaluated`;
 }
 
 /** What a fired assertion says: `BUILD_BUG_ON(MODULES_VADDR < __START_KERNEL_map) fires: ...`. */

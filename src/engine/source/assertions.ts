@@ -7,7 +7,7 @@
 // skipped, with why. Pure: no file system, no editor.
 
 import { CondAtom, condText, EvalOptions, evaluateCondition, evaluateTokens, MacroDef, MacroLookup, tokensText } from './evaluate';
-import type { FileAnalysis } from './analysis';
+import { analyzeSparse, FileAnalysis } from './analysis';
 import { deriveName, chainText, stripParens, substituteValues } from './derive';
 import { Activity, PreprocessResult } from './records';
 import { Token, tokenize } from './scanner';
@@ -378,4 +378,24 @@ export function assertionsOf(a: Pick<FileAnalysis, 'text' | 'family' | 'pre' | '
     return evaluateCondition(tokenize(expr, 'c'), { ...opts, maxSteps: 5000 }).value;
   });
   return evaluateAssertions(sites, a.pre, opts, { filter: o.filter, decide, chainFor: o.chainFor });
+}
+
+/** A site as a workspace scan keeps it: its file, and the atoms of the branch it is in (no configuration). */
+export interface ScannedAssertion extends AssertionSite {
+  file: string;
+  /** Unknown atoms of its branch (empty: always active); sites of inactive branches (`#if 0`) are left out. */
+  conditions: CondAtom[];
+}
+
+/** The sites of a C text for a workspace scan: malformed ones and those of inactive branches left out. */
+export function scanAssertionSites(file: string, text: string): ScannedAssertion[] {
+  const sites = findAssertionSites(text).filter((x) => !x.malformed);
+  if (!sites.length) return [];
+  const a = analyzeSparse(text, { file, family: 'c' });
+  const out: ScannedAssertion[] = [];
+  for (const x of sites) {
+    const { activity, conditions } = activityAt(a.pre, x.line);
+    if (activity !== 'inactive') out.push({ ...x, file, conditions: activity === 'active' ? [] : conditions });
+  }
+  return out;
 }
