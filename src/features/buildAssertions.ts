@@ -38,7 +38,8 @@ class BuildAssertionsController implements vscode.Disposable {
 
   constructor(private readonly ctx: PagingContext) {
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      // (an opened file may hold an assertion an open header makes fail: the headers are checked again)
+      vscode.workspace.onDidOpenTextDocument((d) => { this.refreshAll(DEBOUNCE_MS); this.schedule(d, 0); }),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
       ctx.analyses.onDidInvalidate(() => this.refreshAll()),
