@@ -27,7 +27,8 @@ test('every rule fires on its line of rules.h', () => {
   ];
   for (const [name, code] of expect) assert.deepEqual(codesAt(f, lineOf(text, name)), [code], `${name}: ${f.filter((x) => x.range.line === lineOf(text, name)).map((x) => x.code + ' ' + x.message).join('; ')}`);
   assert.equal(f.length, expect.length, f.map((x) => `${x.code} ${x.message}`).join('\n'));
-  assert.deepEqual([...new Set(f.map((x) => x.code))].sort(), [...RULE_CODES]);
+  // (PL011 reads build-time assertions, not values: test/unit/assertions.test.ts and check-assertions.test.ts)
+  assert.deepEqual([...new Set(f.map((x) => x.code))].sort(), RULE_CODES.filter((c) => c !== 'PL011'));
 });
 
 test('a clean kernel-style header gives zero diagnostics (masks, flags, poison, magic, hash, sentinels)', () => {
