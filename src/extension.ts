@@ -2,6 +2,7 @@
 // composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
 import { AnalysisCache, createPagingContext, KbuildService, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
+import * as buildAssertions from './features/buildAssertions';
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
 import * as diagnostics from './features/diagnostics';
@@ -22,7 +23,7 @@ export interface PagingLayoutApi {
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
-  commands, statusBar, hover, inlayHints, diagnostics, docsDrift, codeActions, mapPanel,
+  commands, statusBar, hover, inlayHints, diagnostics, docsDrift, buildAssertions, codeActions, mapPanel,
 ];
 
 export async function activate(extension: vscode.ExtensionContext): Promise<PagingLayoutApi> {

@@ -1,12 +1,14 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
-import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings } from '../engine/source';
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, scanAssertionSites, ScannedAssertion, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings } from '../engine/rules';
+import { addAssertionResults, assertionFindings, AssertionStats, assertionStatsText, builtinRecipeNames, emptyAssertionStats, mergeAssertionStats, onLayoutMacros } from '../engine/rules';
 import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
 import { checkDocs } from './docs';
+import { kbuildOptions } from './eval';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -84,6 +86,22 @@ interface CheckSettings {
   allSuppressions?: boolean;
   /** A kernel build as the context (--kbuild): its configuration, include paths and forced includes. */
   kbuild?: KbuildSettings;
+  /** The build-time assertions of this thread's files: counts, and the build's evaluator once made. */
+  assertions?: AssertionRun;
+}
+
+/** What a thread keeps for the build-time assertions (PL011). */
+interface AssertionRun {
+  stats: AssertionStats;
+  recipe: Set<string>;
+  /** Makefile texts by directory (which files the configuration builds). */
+  makefiles: Map<string, string>;
+  /** The kernel build's evaluation options per expression (made at the first assertion; null: no build). */
+  evaluator?: ReturnType<typeof kbuildOptions> | null;
+}
+
+function assertionRun(): AssertionRun {
+  return { stats: emptyAssertionStats(), recipe: builtinRecipeNames(), makefiles: new Map() };
 }
 
 /** What a check takes from a kernel build (plain data: it goes to the workers). */
@@ -94,6 +112,11 @@ interface KbuildSettings {
   includeDirs: string[];
   /** Headers every unit includes first (`include/linux/kconfig.h`): their definitions come before the file's. */
   forcedIncludes: string[];
+  /** The build directory and architecture as given (the assertions' evaluator is made from them). */
+  dir: string;
+  /** The source tree (its Makefiles say which files the configuration builds). */
+  sourceTree?: string;
+  arch?: string;
 }
 
 /** A finding without its fixes, ready for output (and cheap to pass between threads). */
@@ -267,7 +290,7 @@ class IncludedFile {
   private c?: Collected;
   private defines?: (name: string) => boolean;
   private readonly family: Family;
-  constructor(readonly file: string, private readonly text: string, private readonly kbuild?: KbuildSettings) {
+  constructor(readonly file: string, readonly text: string, private readonly kbuild?: KbuildSettings) {
     this.family = familyOfPath(file);
   }
 
@@ -326,13 +349,154 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
     get: (name) => { for (const f of list()) { const d = f.macro(name); if (d) return d; } return undefined; },
     all: () => list().map((f) => f.collected),
   };
+  // The quoted includes of the quoted includes (a directory's private headers: kernel/trace/trace.h
+  // includes "pid_list.h"), a few levels and files deep: the assertions read them after the direct ones.
+  let deep: IncludedFile[] | undefined;
+  const deeper = (name: string): readonly MacroDef[] | undefined => {
+    if (!deep) {
+      deep = [];
+      const seen = new Set<string>([file, ...list().map((f) => f.file)]);
+      let level = list().filter((f) => !kb?.forcedIncludes.includes(f.file));
+      for (let d = 0; d < 3 && level.length && deep.length < 40; d++) {
+        const next: IncludedFile[] = [];
+        for (const f of level) for (const q of quotedIncludes(f.text)) {
+          const t = path.join(path.dirname(f.file), q);
+          if (seen.has(t) || deep.length >= 40) continue;
+          seen.add(t);
+          const g = load(t);
+          if (g) { deep.push(g); next.push(g); }
+        }
+        level = next;
+      }
+    }
+    for (const f of deep) { const d = f.macro(name); if (d) return d; }
+    return undefined;
+  };
   // The file's layout, as the editor gives it: a file under another architecture's arch/ directory is
   // checked against that architecture's preset, without the build's configuration (which is not its).
   const own = layoutForFile(file, s.layout);
   const buildApplies = kb && own.layout === s.layout;
-  const findings = checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) });
+  const findings = !s.fast || mayHaveFindings(text, family, modeOf(own.layout).addressBits)
+    ? checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) })
+    : [];
+  if (family === 'c' && s.assertions && mayHaveAssertions(text)) findings.push(...checkAssertions(file, text, s, s.assertions, (n) => included.get(n) ?? deeper(n), own.layout, buildApplies ? kb : undefined));
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
+}
+
+/**
+ * The build-time assertions of a C file on layout macros (PL011): sites found in the text, those on
+ * layout macros (onLayoutMacros, through the file's own macros) evaluated; with a kernel build (of the
+ * file's architecture) each condition with the build's evaluation options (`eval --kbuild`'s: the
+ * defining headers of the tree, the configuration), the file's own macros before the headers'; without
+ * one with the file's definitions and its quoted includes'. Counts go to the thread's run.
+ */
+function checkAssertions(file: string, text: string, s: CheckSettings, run: AssertionRun, fallback: (name: string) => readonly MacroDef[] | undefined, layout: Layout, kb: KbuildSettings | undefined): Finding[] {
+  if (s.severities.PL011 === 'off') return [];
+  const sites = findAssertionSites(text);
+  if (sites.length === 0) return [];
+  // The identifiers of the file's own definitions (the layout test looks through them).
+  let locals: Map<string, string[]> | undefined;
+  const more = (name: string): string[] | undefined => (locals ??= ownDefinitionNames(text)).get(name);
+  const chosen = sites.filter((x) => onLayoutMacros(x, run.recipe, more));
+  run.stats.other += sites.length - chosen.length;
+  if (chosen.length === 0) return [];
+  // Another architecture's file (arch/arc/ under an x86 layout): neither the build nor the layout's mode is its own.
+  if (!layoutAppliesToPath(file, layout)) { run.stats.otherArch += chosen.length; return []; }
+  // A file the configuration does not build (its Makefile line, or a directory's, names an unset CONFIG_).
+  if (kb && notBuilt(file, kb, run)) { run.stats.notBuilt += chosen.length; return []; }
+  const a = analyzeSparse(text, { file, family: 'c', mode: modeOf(layout), fallback, ...(kb ? { defines: kb.defines, configComplete: true } : {}) });
+  let results: AssertionResult[];
+  if (!kb) results = assertionsOf(a, { sites: chosen, chainFor: 'fired' });
+  else {
+    if (run.evaluator === undefined) { try { run.evaluator = kbuildOptions(kb.dir, kb.arch); } catch { run.evaluator = null; } }
+    const ev = run.evaluator;
+    const own: EvalFallback = { dialect: 'c', mode: modeOf(layout), lookup: a.pre.lookup, configComplete: true };
+    results = [];
+    for (const site of chosen) {
+      const overrides = localOverrides(site, a);
+      const opts = ev?.(site.condition, overrides).opts ?? own;
+      const decide = (atom: CondAtom): boolean | undefined => {
+        const expr = /^[A-Za-z_]\w*$/.test(atom.text) ? `defined(${atom.text})` : atom.text;
+        const o = ev?.(expr, overrides).opts ?? own;
+        return evaluateCondition(tokenize(expr, 'c'), o).value;
+      };
+      results.push(...evaluateAssertions([site], a.pre, opts, { decide, chainFor: 'fired' }));
+    }
+  }
+  addAssertionResults(run.stats, results);
+  return assertionFindings(file, results, s.severities.PL011);
+}
+
+/**
+ * Whether Kbuild leaves a C file out under the configuration: its directory's Makefile (or Kbuild) adds
+ * `name.o` only on lines `obj-$(CONFIG_X) += …` (or `name-objs-$(CONFIG_X)`) whose every CONFIG_ is
+ * unset, or a parent directory's adds the directory only so. A file no Makefile names is built (as far
+ * as this test knows).
+ */
+export function notBuilt(file: string, kb: Pick<KbuildSettings, "defines" | "sourceTree">, run: Pick<AssertionRun, "makefiles">): boolean {
+  if (!file.endsWith('.c')) return false;
+  const src = kb.sourceTree;
+  if (!src) return false;
+  const abs = path.resolve(file);
+  if (!abs.startsWith(src + path.sep)) return false;
+  const makefile = (dir: string): string | undefined => {
+    let t = run.makefiles.get(dir);
+    if (t === undefined) {
+      t = '';
+      for (const n of ['Kbuild', 'Makefile']) { try { t += fs.readFileSync(path.join(dir, n), 'latin1').replace(/\\\r?\n/g, ' ') + '\n'; } catch { /* none */ } }
+      if (run.makefiles.size > 2000) run.makefiles.clear();
+      run.makefiles.set(dir, t);
+    }
+    return t || undefined;
+  };
+  const set = (v: string | number | boolean | null | undefined) => v !== undefined && v !== null && v !== false && v !== 'n' && v !== '';
+  // every line that adds `entry`: gated by unset symbols only
+  const offOnly = (text: string, entry: string): boolean => {
+    const re = new RegExp(`^[ \\t]*([\\w.-]+?)-(\\$\\((CONFIG_\\w+)\\)|y|m|objs|\\w+)[ \\t]*[+:]?=.*(?<![\\w/.-])${entry.replace(/[.+]/g, '\\$&')}(?![\\w.-])`, 'gm');
+    let any = false;
+    for (const m of text.matchAll(re)) {
+      any = true;
+      const sym = m[3];
+      if (!sym || set(kb.defines[sym])) return false;
+    }
+    return any;
+  };
+  let dir = path.dirname(abs);
+  const mk = makefile(dir);
+  if (mk && offOnly(mk, path.basename(abs).replace(/\.c$/, '.o'))) return true;
+  while (dir.length > src.length) {
+    const parent = path.dirname(dir);
+    const pm = makefile(parent);
+    if (pm && offOnly(pm, path.basename(dir) + '/')) return true;
+    dir = parent;
+  }
+  return false;
+}
+
+type EvalFallback = NonNullable<Parameters<typeof evaluateAssertions>[2]>;
+
+/**
+ * The macros of the file and of the headers it includes directly (its quoted includes, and with a build
+ * its angle includes through the build's include directories) that an assertion reads, through each
+ * other, as `eval --kbuild` overrides (`name(params)` to body): they come before the tree's other headers.
+ */
+function localOverrides(site: AssertionSite, a: FileAnalysis): Record<string, string> {
+  const out: Record<string, string> = {};
+  const todo = [...site.names];
+  const seen = new Set<string>();
+  while (todo.length && seen.size < 200) {
+    const n = todo.shift()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const defs = a.pre.lookup(n);
+    // one definition (several under unknown conditions: the tree's headers stand)
+    if (!defs || defs.length !== 1 || defs[0].kind !== 'macro' || defs[0].origin?.builtin) continue;
+    const d = defs[0];
+    out[d.params ? `${n}(${[...d.params, ...(d.variadic ? ['...'] : [])].join(', ')})` : n] = d.bodyText;
+    for (const t of d.body) if (t.kind === 'ident') todo.push(t.text);
+  }
+  return out;
 }
 
 /** Check files in the order given. A file that cannot have a finding stops at the gate: its includes are not read either. */
@@ -344,9 +508,10 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
       // Suppressions are read in every file that can have a finding; --list-suppressed reads every file
       // that has one (a search of all text, which a plain check does not pay for).
       let byMarker = false;
-      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) || (!!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true)) : undefined);
+      const asserts = family === 'c' && !!s.assertions && s.severities.PL011 !== 'off';
+      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) || (asserts && mayHaveAssertions(t)) || (!!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true)) : undefined);
       if (!text) continue;
-      const reps = !byMarker || mayHaveFindings(text, family, bits) ? checkLoaded(f, family, text, s, cache) : [];
+      const reps = !byMarker || mayHaveFindings(text, family, bits) || (asserts && mayHaveAssertions(text)) ? checkLoaded(f, family, text, s, cache) : [];
       for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));
@@ -366,10 +531,12 @@ interface WorkerInit {
   /** Files larger than this are skipped (the editor's pagingLayout.maxFileSizeMB; the CLI's default otherwise). */
   maxFileBytes?: number;
   kbuild?: KbuildSettings;
+  /** Evaluate the build-time assertions (PL011); each batch's counts come back with its findings. */
+  assertions?: boolean;
 }
 
 function startWorker(init: WorkerInit): void {
-  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions, ...(init.kbuild ? { kbuild: init.kbuild } : {}) };
+  const s: CheckSettings = { layout: init.layout, physicalAddressBits: init.physicalAddressBits, severities: init.severities, fast: true, allSuppressions: init.allSuppressions, ...(init.kbuild ? { kbuild: init.kbuild } : {}), ...(init.assertions ? { assertions: assertionRun() } : {}) };
   const cache = new Map<string, IncludedFile | null>();
   const reader = new FileReader(init.maxFileBytes);
   parentPort!.on('message', (msg: { files?: string[] }) => {
@@ -377,8 +544,9 @@ function startWorker(init: WorkerInit): void {
     const out: Reported[] = [];
     const unreadable: string[] = [];
     reader.bytes = 0;
+    if (s.assertions) s.assertions.stats = emptyAssertionStats();
     checkAll(msg.files, s, cache, reader, out, unreadable);
-    parentPort!.postMessage({ out, unreadable, bytes: reader.bytes });
+    parentPort!.postMessage({ out, unreadable, bytes: reader.bytes, assertions: s.assertions?.stats });
   });
 }
 
@@ -386,7 +554,7 @@ if (!isMainThread && (workerData as WorkerInit | undefined)?.role === 'paging-la
 
 /** Check the queue's files on `jobs` worker threads, handing out batches as workers free up. */
 async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): Promise<{ out: Reported[]; unreadable: string[]; bytes: number }> {
-  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, allSuppressions: s.allSuppressions, ...(s.kbuild ? { kbuild: s.kbuild } : {}) };
+  const init: WorkerInit = { role: 'paging-layout-check', layout: s.layout, physicalAddressBits: s.physicalAddressBits, severities: s.severities, allSuppressions: s.allSuppressions, ...(s.kbuild ? { kbuild: s.kbuild } : {}), ...(s.assertions ? { assertions: true } : {}) };
   const out: Reported[] = [];
   const unreadable: string[] = [];
   let bytes = 0;
@@ -404,7 +572,8 @@ async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): 
       current = queue.take(BATCH);
       w.postMessage(current.length ? { files: current } : {});
     };
-    w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number }) => {
+    w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number; assertions?: AssertionStats }) => {
+      if (m.assertions && s.assertions) mergeAssertionStats(s.assertions.stats, m.assertions);
       for (const r of m.out) out.push(r);
       for (const u of m.unreadable) unreadable.push(u);
       bytes += m.bytes;
@@ -528,7 +697,7 @@ function kbuildContext(p: ReturnType<typeof parseArgs>): { settings: KbuildSetti
     because = layoutId ? `${km.mode.id} (${km.because})` : `no preset has the build's paging mode ${km.mode.id} (${km.because})`;
   }
   return {
-    settings: { defines: ctx.defines, includeDirs: ctx.includeDirs, forcedIncludes: ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path) },
+    settings: { defines: ctx.defines, includeDirs: ctx.includeDirs, forcedIncludes: ctx.forcedIncludes.filter((f) => f.processed).map((f) => f.path), dir: path.resolve(dir), sourceTree: path.resolve(ctx.sourceTree), ...(arch ? { arch } : {}) },
     ...(layoutId ? { layoutId } : {}),
     because,
     configFile: ctx.config.file ?? `${ctx.buildDir}/.config`,
@@ -576,7 +745,7 @@ export const check: Command = async (args: string[], io: IO) => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive number, not '${jobsText}'`);
 
   const queue = new FileQueue(walkFiles(p.positional));
-  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true, allSuppressions: listSuppressed, ...(kb ? { kbuild: kb.settings } : {}) };
+  const settings: CheckSettings = { layout, physicalAddressBits, severities, fast: true, allSuppressions: listSuppressed, ...(kb ? { kbuild: kb.settings } : {}), assertions: assertionRun() };
   if (kb) {
     const chosen = one(p, '--layout') ? ' (--layout)' : p.flags.has('--layout-file') ? ' (--layout-file)' : kb.layoutId ? ` for the build's paging mode ${kb.because}` : inferred ? '' : ` (the default: ${kb.because})`;
     io.err(`paging-layout check: layout ${layout.id}${chosen}; configuration ${kb.configFile} (${kb.describe})\n`);
@@ -634,6 +803,7 @@ export const check: Command = async (args: string[], io: IO) => {
     io.err(`paging-layout check: ${files.length} file${files.length === 1 ? '' : 's'} (${bytes} bytes), ${shown.length} ${baseline ? 'new ' : ''}finding${shown.length === 1 ? '' : 's'}` +
       `${per ? ` (${per})` : ''}, ${errors} error${errors === 1 ? '' : 's'}${extraCounts.length ? ', ' + extraCounts.join(', ') : ''}, layout ${layout.id}${layoutAppliesNote(files, layout)}\n`);
   }
+  if (p.flags.has('--stats') && settings.assertions) io.err(`paging-layout check: ${assertionStatsText(settings.assertions.stats)}${kb ? ' (configuration of the build)' : ' (no configuration: --kbuild DIR decides branches and headers)'}\n`);
   if (listSuppressed) return problems.length || unreadable.some((u) => !isSkipNote(u)) ? 2 : 0;
   if (problems.length || unreadable.some((u) => !isSkipNote(u))) return 2;
   return errors > 0 ? 1 : 0;
@@ -658,3 +828,30 @@ function layoutAppliesNote(files: string[], layout: Layout): string {
 }
 
 void InputError;
+
+// ---------------------------------------------------------------------------------------------
+// The editor's scan for build-time assertions (context/assertionSites.ts starts it)
+
+export interface AssertionScanInit { role: 'paging-layout-assertion-scan'; roots: string[]; maxFiles: number; maxFileBytes?: number }
+
+/**
+ * The scan thread: the C files under the roots (dot-directories skipped, at most `maxFiles`), each read
+ * only past the gate (mayHaveAssertions); their sites are sent in batches, then `done`.
+ */
+function startAssertionScan(init: AssertionScanInit): void {
+  const reader = new FileReader(init.maxFileBytes);
+  let batch: ScannedAssertion[] = [];
+  let files = 0;
+  for (const r of walkFiles(init.roots)) {
+    if (!r.file || familyOfPath(r.file) !== 'c') continue;
+    if (++files > init.maxFiles) break;
+    try {
+      const text = reader.read(r.file, mayHaveAssertions);
+      if (text) batch.push(...scanAssertionSites(path.resolve(r.file), text));
+    } catch { /* unreadable or skipped: no sites */ }
+    if (batch.length >= 200) { parentPort!.postMessage({ sites: batch }); batch = []; }
+  }
+  parentPort!.postMessage({ sites: batch, done: true, files: Math.min(files, init.maxFiles), capped: files > init.maxFiles });
+}
+
+if (!isMainThread && (workerData as AssertionScanInit | undefined)?.role === 'paging-layout-assertion-scan') startAssertionScan(workerData as AssertionScanInit);

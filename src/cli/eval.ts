@@ -442,3 +442,22 @@ export function kbuildEvaluator(kbuild: string, arch?: string): (expr: string, o
     return { result: evaluateExpression(expr, setup.evalOpts), mode: setup.mode, notes: setup.notes, sites };
   };
 }
+
+/**
+ * The evaluation options of an expression in a kernel build, as `eval --kbuild` makes them (the
+ * defining headers found in the tree, the configuration complete), with `overrides` (a file's own
+ * macros, `name` or `name(params)` to body) read before the headers. For the build-time assertions of
+ * `check --kbuild`: the condition is evaluated, and its chain made, with these options.
+ * Throws an InputError when the directory is no kernel build.
+ */
+export function kbuildOptions(kbuild: string, arch?: string): (expr: string, overrides?: Record<string, string>) => { opts?: EvalOptions; missing?: string } {
+  const o: Opts = { expr: [], includeDirs: [], defines: [], files: [], json: false, kbuild, arch };
+  let shared: KbuildShared;
+  try { shared = kbuildShared(kbuild, arch); } catch (e) { throw new InputError((e as Error).message); }
+  return (expr, overrides = {}) => {
+    let setup: Setup;
+    try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, [], overrides, shared); }
+    catch (e) { return { missing: (e as Error).message }; }
+    return setup.missing ? { missing: setup.missing } : { opts: setup.evalOpts };
+  };
+}

@@ -3,7 +3,9 @@
 // workspace index client, the document limits, the findings behind the diagnostics, and the imported
 // memory maps with the boots derived from them.
 import * as vscode from 'vscode';
+import * as path from 'path';
 import { AnalysisCache } from './analyses';
+import { AssertionSites } from './assertionSites';
 import { BootStore } from './boot';
 import { Configuration } from './configuration';
 import { DocumentLimits } from './documents';
@@ -36,6 +38,8 @@ export interface PagingContext {
   readonly findings: FindingStore;
   /** Imported memory maps and the boots derived from them (this boot's layouts, values and symbols). */
   readonly boot: BootStore;
+  /** The workspace's build-time assertions (scanned off this thread on first need), by the names they mention. */
+  readonly assertions: AssertionSites;
   /** Dispose these with the extension. */
   subscribe(...disposables: vscode.Disposable[]): void;
 }
@@ -50,8 +54,9 @@ export function createPagingContext(extension: vscode.ExtensionContext): PagingC
   const index = new WorkspaceIndexClient(config);
   const analyses = new AnalysisCache(config, layouts, documents, index);
   const findings = new FindingStore();
+  const assertions = new AssertionSites(path.join(extension.extensionPath, 'dist', 'cli.js'), () => documents.maxFileBytes());
   const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
-  subscribe(config, boot, kbuild, layouts, index, analyses, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
-  return { extension, config, layouts, kbuild, documents, index, analyses, findings, boot, subscribe };
+  subscribe(config, boot, kbuild, layouts, index, analyses, assertions, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  return { extension, config, layouts, kbuild, documents, index, analyses, findings, boot, assertions, subscribe };
 }
 export { deriveDocsInWorker, DocsDerivation } from './docsDrift';

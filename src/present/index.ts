@@ -8,3 +8,4 @@ export * from './statusBar';
 export * from './codeActions';
 export * from './map';
 export * from './commands';
+export * from './assertions';

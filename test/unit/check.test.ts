@@ -43,7 +43,7 @@ test('SARIF 2.1.0: rules, results with regions and related locations', () => {
   assert.equal(s.version, '2.1.0');
   const run0 = s.runs[0];
   assert.equal(run0.tool.driver.name, 'paging-layout');
-  assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009', 'PL010', 'PL000']);
+  assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009', 'PL010', 'PL011', 'PL000']);
   const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'PL003');
   assert.equal(res.level, 'warning');
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'test/fixtures/diagnostics/rules.h');

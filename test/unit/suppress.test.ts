@@ -66,7 +66,7 @@ test('a suppression without a reason, with an unknown rule or a misspelt directi
     '#define PROBE_VADDR _AC(0xffff7fffffff1000, UL)',
     '/* paging-layout: ignore PL001 -- */',
     '#define PROBE2_VADDR _AC(0xffff7fffffff2000, UL)',
-    '// paging-layout: ignore PL010 -- no such rule',
+    '// paging-layout: ignore PL099 -- no such rule',
     '// paging-layout: ingore PL001 -- misspelt',
     '// paging-layout: ignore -- no rule named',
     '',
@@ -75,7 +75,7 @@ test('a suppression without a reason, with an unknown rule or a misspelt directi
   assert.deepEqual(r.kept.map((x) => x.range.line), [1, 3]);
   assert.deepEqual(r.problems.map((p) => [p.code, p.range.line]), [['PL000', 0], ['PL000', 2], ['PL000', 4], ['PL000', 5], ['PL000', 6]]);
   assert.match(r.problems[0].message, /ignore PL001 has no reason: add "-- why the finding does not apply"; the suppression is not applied/);
-  assert.match(r.problems[2].message, /unknown rule \('PL010'\)/);
+  assert.match(r.problems[2].message, /unknown rule \('PL099'\)/);
   assert.match(r.problems[3].message, /unknown paging-layout directive 'ingore'/);
   assert.match(r.problems[4].message, /names no rule/);
   assert.deepEqual(r.problems[0].range, { line: 0, character: 3, endLine: 0, endCharacter: 30 });

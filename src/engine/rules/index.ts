@@ -7,3 +7,4 @@ export * from './convert';
 export * from './suppress';
 export * from './baseline';
 export * from './check';
+export * from './assertions';

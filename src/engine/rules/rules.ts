@@ -28,6 +28,7 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'PL009', title: 'User limit in the kernel half, or kernel base in the user half', defaultSeverity: 'warning', layoutDependent: true },
   // PL010 reads a tree's documentation against its derived layout (map/docDrift.ts, `check --docs`), not source values.
   { code: 'PL010', title: 'Documented layout differs from the headers', defaultSeverity: 'warning', layoutDependent: false },
+  { code: 'PL011', title: 'Build-time assertion on layout macros fails', defaultSeverity: 'error', layoutDependent: false },
 ];
 
 export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);

@@ -15,7 +15,7 @@ import { Finding, RuleCode, SrcRange } from './types';
 export const SUPPRESSION_CODE = 'PL000';
 export const SUPPRESSION_MARKER = 'paging-layout:';
 
-const KNOWN_CODES = new Set<string>(['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009']);
+const KNOWN_CODES = new Set<string>(['PL001', 'PL002', 'PL003', 'PL004', 'PL005', 'PL006', 'PL007', 'PL008', 'PL009', 'PL010', 'PL011']);
 
 export interface Suppression {
   scope: 'line' | 'file';
@@ -92,7 +92,7 @@ export function parseSuppressions(text: string): ParsedSuppressions {
       continue;
     }
     if (unknown.length) {
-      out.problems.push({ code: SUPPRESSION_CODE, range, message: `paging-layout: ${word} names an unknown rule (${unknown.map((u) => `'${u}'`).join(', ')}); the rules are PL001-PL009` });
+      out.problems.push({ code: SUPPRESSION_CODE, range, message: `paging-layout: ${word} names an unknown rule (${unknown.map((u) => `'${u}'`).join(', ')}); the rules are PL001-PL011` });
       continue;
     }
     const codes = [...new Set(tokens.map((t) => t.toUpperCase()))] as RuleCode[];

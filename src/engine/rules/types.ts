@@ -9,7 +9,7 @@ export interface SrcRange {
   endCharacter: number;
 }
 
-export type RuleCode = 'PL001' | 'PL002' | 'PL003' | 'PL004' | 'PL005' | 'PL006' | 'PL007' | 'PL008' | 'PL009' | 'PL010';
+export type RuleCode = 'PL001' | 'PL002' | 'PL003' | 'PL004' | 'PL005' | 'PL006' | 'PL007' | 'PL008' | 'PL009' | 'PL010' | 'PL011';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
 

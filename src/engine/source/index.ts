@@ -19,4 +19,5 @@ export * from './patch';
 export * from './lines';
 export * from './document';
 export * from './analysis';
+export * from './assertions';
 export * from './workspaceIndex';
