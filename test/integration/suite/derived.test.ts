@@ -114,6 +114,7 @@ suite('The derived layout in the editor', function () {
     const at = doc.getText().indexOf('MAX_PHYSMEM_BITS\t46') + 'MAX_PHYSMEM_BITS\t'.length;
     assert.ok(await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 2)), '45')));
     assert.ok(doc.isDirty, 'the edit is not saved');
+    try {
     await waitFor('the direct map of 32 TiB', () => { const d = directMap(); return d && d.end - d.start + 1n === 32n * TiB; }, 20_000).catch((x) => { throw new Error(`${x.message}; ${state()}`); });
     assert.ok(entry()!.derivations > n0);
     const s = await snapshot((x) => x.layoutIds[0] === e0.id && x.rows.includes('direct map'), 'the map after the edit');
@@ -121,6 +122,9 @@ suite('The derived layout in the editor', function () {
     await vscode.commands.executeCommand('undo');
     await waitFor('the direct map of 64 TiB again', () => { const d = directMap(); return d && d.end - d.start + 1n === 64n * TiB; }, 20_000).catch((x) => { throw new Error(`${x.message}; ${state()}`); });
     assert.ok(!doc.isDirty);
+    } finally {
+      if (doc.isDirty) { await vscode.window.showTextDocument(doc); await vscode.commands.executeCommand('workbench.action.files.revert'); }
+    }
   });
 
   test('a derivation that places no region falls back to the build\'s preset with the reason', async () => {
