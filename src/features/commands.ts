@@ -59,7 +59,7 @@ async function pickLayout(ctx: PagingContext, placeHolder: string, activeId?: st
   const boots = items.filter((i) => i.origin.startsWith('boot:'));
   const builtin = items.filter((i) => i.origin === 'builtin');
   const sep = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator } as const);
-  const all = [...(derived.length ? [sep('derived from the kernel tree\'s headers'), ...derived] : []), ...(custom.length ? [sep('workspace'), ...custom] : []), ...(boots.length ? [sep('this boot (imported)'), ...boots] : []), sep('presets'), ...builtin];
+  const all = [...(derived.length ? [sep('kernel tree'), ...derived] : []), ...(custom.length ? [sep('workspace'), ...custom] : []), ...(boots.length ? [sep('this boot (imported)'), ...boots] : []), sep('presets'), ...builtin];
   const picked = await vscode.window.showQuickPick(all as (typeof items[number])[], { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked?.id;
 }
