@@ -1,7 +1,7 @@
 // Paging Layout: builds the shared context (configuration, layouts, analyses, workspace index) and
 // composes the editor features around it. Each feature is one file of src/features with register(ctx).
 import * as vscode from 'vscode';
-import { AnalysisCache, createPagingContext, KbuildService, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
+import { AnalysisCache, createPagingContext, DerivedLayouts, KbuildService, LayoutService, PagingContext, WorkspaceIndexClient } from './context';
 import * as buildAssertions from './features/buildAssertions';
 import * as codeActions from './features/codeActions';
 import * as commands from './features/commands';
@@ -20,6 +20,8 @@ export interface PagingLayoutApi {
   analyses: AnalysisCache;
   /** The kernel build of each workspace folder. */
   kbuild: KbuildService;
+  /** The layout derived from each folder's kernel tree, with its derivation times. */
+  derived: DerivedLayouts;
 }
 
 const FEATURES: readonly { register(ctx: PagingContext): void }[] = [
@@ -32,7 +34,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Pagi
   for (const f of FEATURES) f.register(ctx);
   // The workspace index: in a worker after activation, when enabled (the saved one first).
   ctx.index.start(extension);
-  return { layouts: ctx.layouts, index: ctx.index, analyses: ctx.analyses, kbuild: ctx.kbuild };
+  return { layouts: ctx.layouts, index: ctx.index, analyses: ctx.analyses, kbuild: ctx.kbuild, derived: ctx.derived };
 }
 
 export function deactivate(): void {}

@@ -61,6 +61,10 @@ export function createExporter(s: MapState, d: { picture: Picture; link: HostLin
         return `${o.title} [${o.formatTitle}]: ${drawn}${o.hidden ? `; ${o.hidden.text}` : ''}`;
       }),
       boots: s.boots.map((b) => b.id),
+      randomised: s.mode === 'compare' && s.compare
+        ? [...s.compare.a.regions.filter((r) => r.randomised).map((r) => `A: ${r.name}`), ...s.compare.b.regions.filter((r) => r.randomised).map((r) => `B: ${r.name}`)]
+        : (s.layout?.regions ?? []).filter((r) => r.randomised).map((r) => r.name),
+      unplaced: s.mode === 'compare' ? [] : (s.layout?.unplaced ?? []).map((u) => `${u.name}: ${u.reason}`),
     };
   }
 

@@ -29,6 +29,11 @@ export function createLegend(s: MapState): Legend {
       const clLi = el('li', {});
       clLi.append(el('span', { class: 'swatch cluster-swatch', 'aria-hidden': 'true' }), el('span', {}, 'several small regions (zoom in)'));
       legend.append(gapLi, clLi);
+      if (layouts.some((l) => l.regions.some((r) => r.randomised))) {
+        const rLi = el('li', {});
+        rLi.append(el('span', { class: 'swatch randomised-swatch', 'aria-hidden': 'true' }), el('span', {}, 'randomised at boot (KASLR): drawn at its boot default'));
+        legend.append(rLi);
+      }
     },
   };
 }

@@ -5,7 +5,7 @@
 //
 // This file composes the views; the state and the link to the host are in state.ts, each view in a
 // file of its own (picture, tooltip, zoom, pointer, keyboard, selection, toolbar, summary, details,
-// legend, markers, problems, export).
+// legend, markers, problems, not placed, export).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -27,6 +27,7 @@ import { createSelection } from './selection';
 import { connect, createState, setCursor, setImports, setMarkers, showComparison, showLayout, VsCodeApi } from './state';
 import { createStatus } from './status';
 import { createSummary } from './summary';
+import { createUnplacedList } from './unplaced';
 import { adoptKindColours } from './theme';
 import { createToolbar } from './toolbar';
 import { createTooltip } from './tooltip';
@@ -51,6 +52,7 @@ function start(api: VsCodeApi): void {
   const summary = createSummary(s);
   const details = createDetails(s, { link, status, zoomTo });
   const legend = createLegend(s);
+  const unplaced = createUnplacedList(s);
   const markers = createMarkerList(s, { link, status });
   const problems = createProblemList(s, { link, status, zoomTo });
   const imports = createImportList(s, { link, status, redraw: () => picture.render() });
@@ -64,12 +66,12 @@ function start(api: VsCodeApi): void {
   const split = el('vscode-split-layout', { split: 'vertical', 'initial-handle-position': '66%', 'min-start': '320px', 'min-end': '220px', class: 'split' });
   picture.pane.append(tooltip.element, status.element);
   const side = el('div', { slot: 'end', class: 'side', id: 'side' });
-  side.append(summary.element, details.element, imports.element, legend.element, markers.element, problems.element);
+  side.append(summary.element, details.element, unplaced.element, imports.element, legend.element, markers.element, problems.element);
   split.append(picture.pane, side);
   app.append(toolbar.element, picture.titleBar, split);
   adoptKindColours();
 
-  const renderSide = () => { summary.render(); details.render(); imports.render(); legend.render(); markers.render(); problems.render(); };
+  const renderSide = () => { summary.render(); details.render(); unplaced.render(); imports.render(); legend.render(); markers.render(); problems.render(); };
 
   link.listen((m) => {
     switch (m.type) {

@@ -36,7 +36,7 @@ export function createToolbar(s: MapState, d: { picture: Picture; zoom: Zoom; ex
 
   function fillSelects(): void {
     const current = s.mode === 'compare' ? s.compare?.a.id : s.layout?.id;
-    const group = (g: LayoutChoiceItem['group']) => (g === 'workspace' ? 'workspace' : g === 'import' ? 'imported' : g === 'boot' ? 'this boot' : 'preset');
+    const group = (g: LayoutChoiceItem['group']) => (g === 'workspace' ? 'workspace' : g === 'import' ? 'imported' : g === 'boot' ? 'this boot' : g === 'derived' ? 'derived from headers' : 'preset');
     const items = [...s.choices];
     if (current && !items.some((c) => c.id === current)) items.unshift({ id: current, title: current, group: 'import' });
     const option = (value: string, label: string, description: string, selected: boolean) => {

@@ -12,7 +12,7 @@ import { compareDocs, DefinitionSite, DocVariant, driftFindings, driftSummary, p
 import { findKbuild } from '../engine/source';
 import { SeveritySetting } from '../engine/rules';
 import { Command, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
-import { deriveKbuildLayout, recipeFor, toEvaluation } from './layout';
+import { deriveKbuildLayout, loadRecipes, recipeFor, toEvaluation } from './derive';
 import { formatJson, formatSarif, formatText, Reported } from './check';
 
 export const DOCS_USAGE = 'check --docs [TREE|FILE.rst] --kbuild DIR [--arch A] [--format text|json|sarif] [--rule PL010=SEVERITY]  the documentation\'s layout tables against the headers (PL010)';
@@ -36,21 +36,23 @@ export function deriveForDocs(buildDir: string, arch?: string): DocsDerivation {
   const found = findKbuild(path.resolve(buildDir), nodeKbuildFS(), { arch });
   if ('error' in found) throw new InputError(found.error);
   const ctx = found.context;
-  const recipe = recipeFor(ctx);
+  const recipes = loadRecipes();
+  const recipe = recipeFor(ctx, recipes);
+  if (!recipe) throw new InputError(`no layout recipe for ${ctx.archVariant ?? ctx.arch} (recipes: ${recipes.map((r) => r.id).join(', ')})`);
   if (!recipe.docs) throw new InputError(`recipe ${recipe.id} names no documentation tables (its "docs")`);
-  const base = deriveKbuildLayout(buildDir, arch, recipe);
+  const base = deriveKbuildLayout(buildDir, { arch, recipe });
   const mode = base.derived.layout.mode;
   const sites = new Map<string, DefinitionSite[]>(base.sites);
   const variants: DocVariant[] = [];
   for (const spec of recipe.docs.tables) {
     if (spec.mode === mode) { variants.push({ spec, derived: base.derived, how: 'the configuration' }); continue; }
     if (spec.requires) {
-      const e = toEvaluation(base.evaluate(spec.requires, {}, recipe.pins ?? []));
+      const e = toEvaluation(base.evaluate!(spec.requires, {}, recipe.pins ?? []));
       if (e.kind !== 'value') { variants.push({ spec, how: '', notCompared: `cannot tell whether the configuration can boot ${spec.mode}: ${spec.requires}: ${e.reason}` }); continue; }
       if (e.value === 0n) { variants.push({ spec, how: '', notCompared: `the configuration builds for ${mode} and cannot boot ${spec.mode} (${spec.requires} is 0)` }); continue; }
     }
     if (!spec.boot) { variants.push({ spec, how: '', notCompared: `the configuration builds for ${mode}, and the recipe gives no boot of it in ${spec.mode}` }); continue; }
-    const d = deriveKbuildLayout(buildDir, arch, recipe, { boot: spec.boot, mode: spec.mode, evaluate: base.evaluate });
+    const d = deriveKbuildLayout(buildDir, { arch, recipe, boot: spec.boot, mode: spec.mode, evaluate: base.evaluate });
     for (const [k, v] of d.sites) if (!sites.has(k)) sites.set(k, v);
     const values = Object.entries(spec.boot).map(([k, v]) => `${k} = ${v}`).join(', ');
     variants.push({ spec, derived: d.derived, how: `${spec.bootNote ?? `a ${spec.mode} boot`} of this ${mode} configuration (${values})` });

@@ -164,12 +164,26 @@ const rel = (ctx: KbuildContext, p: string) => (p.startsWith(ctx.sourceTree + '/
 /** What every evaluation in one kernel build shares: its context, the file reader and the header cache. */
 interface KbuildShared { ctx: KbuildContext; kfs: ReturnType<typeof withWordFilters<ReturnType<typeof nodeKbuildFS>>>['fs']; cache: ReturnType<typeof withWordFilters>['cache'] }
 
-function kbuildShared(dir: string, arch?: string): KbuildShared {
-  const nfs = nodeKbuildFS();
+function kbuildShared(dir: string, arch?: string, overlay?: ReadonlyMap<string, string>, onRead?: (p: string) => void): KbuildShared {
+  const nfs = withOverlay(nodeKbuildFS(), overlay, onRead);
   const found = findKbuild(path.resolve(dir), nfs, { arch });
   if ('error' in found) throw new Usage(found.error);
-  const { fs: kfs, cache } = withWordFilters(nfs, found.context.buildDir);
+  const { fs: kfs, cache } = withWordFilters(nfs, found.context.buildDir, overlay);
   return { ctx: found.context, kfs, cache };
+}
+
+/**
+ * A kernel-tree file system whose files in `overlay` (absolute path → text: an editor's unsaved
+ * documents) read as that text instead of the disk's.
+ */
+export function withOverlay<T extends ReturnType<typeof nodeKbuildFS>>(kfs: T, overlay?: ReadonlyMap<string, string>, onRead?: (p: string) => void): T {
+  if (!overlay?.size && !onRead) return kfs;
+  overlay ??= new Map();
+  return Object.assign(Object.create(null) as object, kfs, {
+    readFile: (p: string) => { onRead?.(p); return overlay!.has(p) ? overlay!.get(p) : kfs.readFile(p); },
+    exists: (p: string) => overlay!.has(p) || kfs.exists(p),
+    contains: (p: string, needle: string) => (overlay!.has(p) ? overlay!.get(p)!.includes(needle) : kfs.contains ? kfs.contains(p, needle) : (kfs.readFile(p) ?? '').includes(needle)),
+  }) as T;
 }
 
 /** The kernel-build setup: configuration, include paths, forced includes, arch, the defining header. */
@@ -427,12 +441,14 @@ export interface KbuildEvaluation {
  * A reusable evaluator over one kernel build: each call runs the `eval --kbuild` setup for its
  * expression (the defining headers found in the tree), with `pins` (`sizeof(struct page)=64`) and
  * `overrides` (a name's definition replaced, e.g. a runtime variable by its boot default).
+ * `opts.overlay`: files whose text is given (an editor's unsaved documents) instead of read from disk;
+ * `opts.onRead`: told each file an evaluation reads.
  * Throws an InputError when the directory is no kernel build.
  */
-export function kbuildEvaluator(kbuild: string, arch?: string): (expr: string, overrides?: Record<string, string>, pins?: string[]) => KbuildEvaluation {
+export function kbuildEvaluator(kbuild: string, arch?: string, opts: { overlay?: ReadonlyMap<string, string>; onRead?: (p: string) => void } = {}): (expr: string, overrides?: Record<string, string>, pins?: string[]) => KbuildEvaluation {
   const o: Opts = { expr: [], includeDirs: [], defines: [], files: [], json: false, kbuild, arch };
   let shared: KbuildShared;
-  try { shared = kbuildShared(kbuild, arch); } catch (e) { throw new InputError((e as Error).message); }
+  try { shared = kbuildShared(kbuild, arch, opts.overlay, opts.onRead); } catch (e) { throw new InputError((e as Error).message); }
   return (expr, overrides = {}, pins = []) => {
     let setup: Setup;
     try { setup = kbuildSetup({ ...o, expr: [expr] }, expr, {}, pins, overrides, shared); }

@@ -169,9 +169,34 @@ export class WordFilterCache {
   }
 }
 
-/** A kernel-tree file system whose word filters are kept in the cache of a build directory, and the cache. */
-export function withWordFilters<T extends { readFile(p: string): string | undefined }>(kfs: T, buildDir: string): { fs: T & { mayContainWord(p: string, word: string): boolean }; cache: WordFilterCache } {
-  const cache = WordFilterCache.forBuild(buildDir);
+/** Writes every cache with entries not yet written (a long-lived worker calls it after each job). */
+export function saveWordFilterCaches(): void {
+  for (const c of [...unsaved]) c.save();
+}
+
+/**
+ * A kernel-tree file system whose word filters are kept in the cache of a build directory, and the
+ * cache. Files in `overlay` (an editor's unsaved text) are never answered from the cache: their
+ * filter and declared names are made from the given text.
+ */
+export function withWordFilters<T extends { readFile(p: string): string | undefined }>(kfs: T, buildDir: string, overlay?: ReadonlyMap<string, string>): { fs: T & { mayContainWord(p: string, word: string): boolean }; cache: Pick<WordFilterCache, 'declares' | 'mayContainWord' | 'save'> } {
+  const disk = WordFilterCache.forBuild(buildDir);
+  const own = new Map<string, { filter: Uint8Array; names?: Set<string> }>();
+  const ownEntry = (p: string) => {
+    let e = own.get(p);
+    if (!e) { e = { filter: wordBloom(overlay!.get(p)!) }; own.set(p, e); }
+    return e;
+  };
+  const cache: Pick<WordFilterCache, 'declares' | 'mayContainWord' | 'save'> = !overlay?.size ? disk : {
+    mayContainWord: (p, word, text) => (overlay.has(p) ? bloomMayContain(ownEntry(p).filter, word) : disk.mayContainWord(p, word, text)),
+    declares: (p, text, name) => {
+      if (!overlay.has(p)) return disk.declares(p, text, name);
+      const e = ownEntry(p);
+      e.names ??= new Set(declaredNames(overlay.get(p)!, familyFor(undefined, p) ?? 'c'));
+      return e.names.has(name);
+    },
+    save: () => disk.save(),
+  };
   const fs = Object.assign(Object.create(null) as object, kfs, { mayContainWord: (p: string, word: string) => cache.mayContainWord(p, word, () => kfs.readFile(p)) }) as T & { mayContainWord(p: string, word: string): boolean };
   return { fs, cache };
 }

@@ -3,7 +3,7 @@ import { builtinLayouts, capacity, firmwareNeutralLayout, capacityJson, capacity
 import * as path from 'path';
 import { describeMatch, FORMAT_TITLES, importMemoryMap, nearestSymbol, renderSvg } from '../engine/map';
 import { readInput } from './import';
-import { deriveKbuildLayout } from './layout';
+import { deriveKbuildLayout } from './derive';
 import { chosenLayout, Command, customLayouts, has, json, one, parseArgs, UsageError } from './common';
 
 const LAYOUT_OPTS = ['--layout', '--layout-file'];
@@ -112,7 +112,7 @@ export const diff: Command = (args, io) => {
   if (one(p, '--arch') && !kbuild) throw new UsageError('--arch needs --kbuild');
   if (p.positional.length !== (kbuild ? 1 : 2)) throw new UsageError(kbuild ? 'expected one layout id (the other is the layout derived from --kbuild)' : 'expected two layout ids');
   const extra = customLayouts(p);
-  const b = kbuild ? deriveKbuildLayout(kbuild, one(p, '--arch')).derived.layout : requireLayout(p.positional[1], extra);
+  const b = kbuild ? deriveKbuildLayout(kbuild, { arch: one(p, '--arch') }).derived.layout : requireLayout(p.positional[1], extra);
   const d = diffLayouts(requireLayout(p.positional[0], extra), b);
   io.out(has(p, '--json') ? json(diffJson(d)) : plain(diffMarkdown(d)));
   return 0;

@@ -13,6 +13,7 @@ import { FindingStore } from './findings';
 import { WorkspaceIndexClient } from './indexClient';
 import { LayoutService } from './layouts';
 import { KbuildService } from './kbuild';
+import { DerivedLayouts } from './derived';
 
 export { AnalysisCache, familyOfDocument } from './analyses';
 export { AddOptions, BootStore, LiveNote } from './boot';
@@ -22,6 +23,7 @@ export { DIAGNOSTIC_SOURCE, diagnosticCode, FindingStore, toRange } from './find
 export { WorkspaceIndexClient } from './indexClient';
 export { LayoutChoice, LayoutService, WORKSPACE_LAYOUT_FILE } from './layouts';
 export { EditorBuild, KbuildService } from './kbuild';
+export { DerivedEntry, DerivedLayouts } from './derived';
 export { checkInWorkers } from './workspaceCheck';
 export type { WorkerCheckSettings } from './workspaceCheck';
 
@@ -32,6 +34,8 @@ export interface PagingContext {
   readonly layouts: LayoutService;
   /** The kernel build of each workspace folder (pagingLayout.kernel.buildDir, detected by default). */
   readonly kbuild: KbuildService;
+  /** The layout derived from each folder's kernel tree (its build and the recipe of its architecture), in a worker. */
+  readonly derived: DerivedLayouts;
   readonly documents: DocumentLimits;
   readonly index: WorkspaceIndexClient;
   readonly analyses: AnalysisCache;
@@ -49,14 +53,15 @@ export function createPagingContext(extension: vscode.ExtensionContext): PagingC
   const config = new Configuration();
   const boot = new BootStore(extension);
   const kbuild = new KbuildService(config);
-  const layouts = new LayoutService(config, boot, kbuild);
+  const derived = new DerivedLayouts(kbuild, path.join(extension.extensionPath, 'dist', 'cli.js'));
+  const layouts = new LayoutService(config, boot, kbuild, derived);
   const documents = new DocumentLimits(config);
   const index = new WorkspaceIndexClient(config);
   const analyses = new AnalysisCache(config, layouts, documents, index);
   const findings = new FindingStore();
   const assertions = new AssertionSites(path.join(extension.extensionPath, 'dist', 'cli.js'), () => documents.maxFileBytes());
   const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
-  subscribe(config, boot, kbuild, layouts, index, analyses, assertions, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
-  return { extension, config, layouts, kbuild, documents, index, analyses, findings, boot, assertions, subscribe };
+  subscribe(config, boot, kbuild, derived, layouts, index, analyses, assertions, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
+  return { extension, config, layouts, kbuild, derived, documents, index, analyses, findings, boot, assertions, subscribe };
 }
 export { deriveDocsInWorker, DocsDerivation } from './docsDrift';

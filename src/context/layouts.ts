@@ -6,6 +6,7 @@ import { builtinLayouts, DEFAULT_LAYOUT_ID, FileLayoutChoice, findLayout, firmwa
 import type { EditorBuild, KbuildService } from './kbuild';
 import { inferWorkspaceKind } from './workspaceKind';
 import type { BootStore } from './boot';
+import type { DerivedLayouts } from './derived';
 import { Configuration } from './configuration';
 
 /** How a this-boot layout id names its static layout: `<static id>@boot-<boot>`. */
@@ -19,6 +20,8 @@ export interface LayoutChoice {
   fallbackReason?: string;
   /** Set when no layout was chosen and the workspace's own kind decided (a Xen tree, firmware, Linux). */
   inferred?: TreeInference & { folder: string };
+  /** Set while the chosen derived layout is being derived (the build's preset stands in). */
+  pending?: string;
 }
 
 const NEUTRAL = firmwareNeutralLayout();
@@ -33,7 +36,9 @@ export class LayoutService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.problems];
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: Configuration, private readonly boots?: BootStore, private readonly kbuild?: KbuildService) {
+  constructor(private readonly config: Configuration, private readonly boots?: BootStore, private readonly kbuild?: KbuildService, private readonly derived?: DerivedLayouts) {
+    // A derivation finished: the chosen derived layout is taken (or its failure said); the pickers list the others.
+    if (derived) this.disposables.push(derived.onDidChange(() => { if (this.config.layout().id.startsWith('derived-') || this.choice.layout.origin === 'derived' || this.choice.pending) void this.reload(); else this.emitter.fire(this.choice); }));
     this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)! };
     // A kernel build's configuration decides the layout of its files: a changed build is a changed choice.
     if (kbuild) this.disposables.push(kbuild.onDidChange(() => this.emitter.fire(this.choice)));
@@ -63,12 +68,14 @@ export class LayoutService implements vscode.Disposable {
   }
   get layout(): Layout { return this.choice.layout; }
   get customLayouts(): Layout[] { return this.custom; }
-  /** The layouts a boot can be applied to: custom layouts and presets. */
-  staticLayouts(): Layout[] { return [...this.custom, ...builtinLayouts()]; }
+  /** The layouts a boot can be applied to: custom layouts, the derived layouts and presets. */
+  staticLayouts(): Layout[] { return [...this.custom, ...this.derivedLayouts(), ...builtinLayouts()]; }
+  /** The layouts derived from the workspace's kernel trees (those derived so far). */
+  derivedLayouts(): Layout[] { return this.derived?.layouts() ?? []; }
   /** This boot's layouts: each imported boot applied to its static layout. */
   bootLayouts(): Layout[] { return this.boots?.layoutsFor(this.staticLayouts()) ?? []; }
-  /** Custom layouts, this boot's layouts, the presets, then the firmware-neutral view. */
-  allLayouts(): Layout[] { return [...this.custom, ...this.bootLayouts(), ...builtinLayouts(), NEUTRAL]; }
+  /** Custom layouts, the derived layouts, this boot's layouts, the presets, then the firmware-neutral view. */
+  allLayouts(): Layout[] { return [...this.custom, ...this.derivedLayouts(), ...this.bootLayouts(), ...builtinLayouts(), NEUTRAL]; }
   /** The static layout of a layout: itself, or for a this-boot layout the one it is applied to. */
   staticOf(layout: Layout): Layout {
     if (!layout.origin.startsWith('boot:') || !layout.extends) return layout;
@@ -124,12 +131,22 @@ export class LayoutService implements vscode.Disposable {
     // No layout chosen and no workspace layout file: the workspace's own kind decides.
     const inferred = !wanted.explicit && !custom.length ? inferWorkspaceKind(vscode.workspace.workspaceFolders) : undefined;
     const id = !wanted.explicit && custom.length ? custom[0].id : inferred?.layoutId ?? wanted.id;
-    const boots = this.boots?.layoutsFor([...custom, ...builtinLayouts()]) ?? [];
-    const layout = findLayout(id, [...custom, ...boots, NEUTRAL]);
+    const derived = this.derivedLayouts();
+    const boots = this.boots?.layoutsFor([...custom, ...derived, ...builtinLayouts()]) ?? [];
+    const layout = findLayout(id, [...custom, ...derived, ...boots, NEUTRAL]);
+    // A derived layout not (yet) usable: the build's preset stands in, while it is derived or after it failed.
+    const derivedEntry = layout ? undefined : this.derived?.find(id);
+    const standIn = derivedEntry && (findLayout(derivedEntry.build.layout.layoutId ?? DEFAULT_LAYOUT_ID) ?? findLayout(DEFAULT_LAYOUT_ID)!);
     const previous = this.choice;
     const staticPart = id.includes(BOOT_ID_MARK) ? findLayout(id.slice(0, id.indexOf(BOOT_ID_MARK)), custom) : undefined;
     if (layout) this.choice = { layout, fallbackReason: notes.length ? notes.join('; ') : undefined, inferred: inferred && layout.id === inferred.layoutId ? inferred : undefined };
-    else if (staticPart) {
+    else if (derivedEntry && standIn) {
+      this.choice = derivedEntry.state === 'failed'
+        ? { layout: standIn, fallbackReason: `the layout ${derivedEntry.label} could not be derived: ${derivedEntry.error}; using ${standIn.id}` }
+        : { layout: standIn, pending: `deriving ${derivedEntry.label}; ${standIn.id} until it is ready` };
+    } else if (id.startsWith('derived-') && !findLayout(id)) {
+      this.choice = { layout: findLayout(DEFAULT_LAYOUT_ID)!, fallbackReason: `the derived layout '${id}' is not available: no workspace folder has that kernel build with a layout recipe; using ${DEFAULT_LAYOUT_ID}` };
+    } else if (staticPart) {
       // A boot that is no longer imported: its static layout stands in.
       this.choice = { layout: staticPart, fallbackReason: `this boot's layout '${id}' is no longer imported; using ${staticPart.id}` };
     } else {

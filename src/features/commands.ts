@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { decodeAddress, decodeJson, diffJson, diffLayouts, diffMarkdown, formatSize, InputError, Layout, mapMarkdown, modeOf, MODES, overheadJson, pageTableOverhead, parseAddress, parseSize } from '../engine/paging';
 import { bootMarkdown, ImportFormat, LiveFile, liveReportMarkdown, readLiveMachine } from '../engine/map';
-import { LayoutService, PagingContext } from '../context';
+import { PagingContext } from '../context';
 import { decodeResultMarkdown, overheadResultMarkdown } from '../present';
 import { symbolMarkdown, symbolsAt } from '../present/boot';
 
@@ -32,21 +32,36 @@ function errorText(e: unknown): string {
   return e instanceof InputError ? e.message : `unexpected error: ${(e as Error).message}`;
 }
 
-async function pickLayout(layouts: LayoutService, placeHolder: string, activeId?: string): Promise<Layout | undefined> {
+/**
+ * The layout picker: the layouts derived from the workspace's kernel trees first (named after the
+ * tree and its configuration; with `pending`, also those still being derived or that failed, so that
+ * the choice can be made at once), then custom layouts, this boot's layouts and the presets.
+ */
+async function pickLayout(ctx: PagingContext, placeHolder: string, activeId?: string, pending = false): Promise<string | undefined> {
+  const { layouts } = ctx;
   const isBoot = (l: Layout) => l.origin.startsWith('boot:');
-  const items = layouts.allLayouts().map((l) => ({
+  const items = layouts.allLayouts().filter((l) => l.origin !== 'derived').map((l) => ({
     label: l.id === activeId ? `$(check) ${l.id}` : l.id,
     description: modeOf(l).title,
     detail: l.origin === 'builtin' || isBoot(l) ? l.title : `${l.title} — ${vscode.workspace.asRelativePath(l.origin)}`,
-    layout: l,
+    id: l.id,
+    origin: l.origin,
   }));
-  const custom = items.filter((i) => i.layout.origin !== 'builtin' && !isBoot(i.layout));
-  const boots = items.filter((i) => isBoot(i.layout));
-  const builtin = items.filter((i) => i.layout.origin === 'builtin');
+  const derived = ctx.derived.entries().filter((e) => pending || (e.state === 'ready' && e.layout)).map((e) => {
+    const l = e.state !== 'failed' ? e.layout : undefined;
+    const out = l?.unplaced?.length ?? 0;
+    const detail = e.state === 'failed' ? `$(error) ${e.error}`
+      : !l ? `deriving from the headers of ${e.build.context.sourceTree} for ${e.build.configFile}…`
+        : `${l.regions.length} regions placed${out ? `, ${out} not placed` : ''}${l.regions.some((r) => r.randomised) ? `, ${l.regions.filter((r) => r.randomised).length} randomised at boot` : ''} · ${e.id}${e.state === 'pending' ? ' · deriving again…' : ''}`;
+    return { label: e.id === activeId ? `$(check) ${e.label}` : e.label, description: l ? modeOf(l).title : e.build.layout.because, detail, id: e.id, origin: 'derived' };
+  });
+  const custom = items.filter((i) => i.origin !== 'builtin' && !i.origin.startsWith('boot:'));
+  const boots = items.filter((i) => i.origin.startsWith('boot:'));
+  const builtin = items.filter((i) => i.origin === 'builtin');
   const sep = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator } as const);
-  const all = [...(custom.length ? [sep('workspace'), ...custom] : []), ...(boots.length ? [sep('this boot (imported)'), ...boots] : []), sep('presets'), ...builtin];
+  const all = [...(derived.length ? [sep('kernel tree'), ...derived] : []), ...(custom.length ? [sep('workspace'), ...custom] : []), ...(boots.length ? [sep('this boot (imported)'), ...boots] : []), sep('presets'), ...builtin];
   const picked = await vscode.window.showQuickPick(all as (typeof items[number])[], { placeHolder, matchOnDescription: true, matchOnDetail: true });
-  return picked?.layout;
+  return picked?.id;
 }
 
 export function register(ctx: PagingContext): void {
@@ -56,9 +71,18 @@ export function register(ctx: PagingContext): void {
   ctx.subscribe(results, vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results));
 
   reg('pagingLayout.selectLayout', async (id?: string) => {
-    const chosen = typeof id === 'string' ? id : (await pickLayout(layouts, 'Layout used for hovers, diagnostics and the map', layouts.layout.id))?.id;
+    const chosen = typeof id === 'string' ? id : await pickLayout(ctx, 'Layout used for hovers, diagnostics and the map', layouts.current.pending ? ctx.config.layout().id : layouts.layout.id, true);
     if (chosen) await layouts.select(chosen);
     return chosen;
+  });
+
+  /** Derive each folder's layout from its kernel tree again (after a change the file watcher missed); returns each folder's outcome. */
+  reg('pagingLayout.deriveLayoutAgain', async () => {
+    const entries = ctx.derived.entries();
+    if (!entries.length) { void vscode.window.showInformationMessage('Paging Layout: no workspace folder has a kernel build with a layout recipe (pagingLayout.kernel.buildDir).'); return []; }
+    ctx.derived.rederive();
+    await Promise.all(entries.map((e) => ctx.derived.settled(e.id)));
+    return ctx.derived.entries().map((e) => ({ id: e.id, state: e.state, error: e.error, regions: e.layout?.regions.length ?? 0, workerMs: e.workerMs, roundTripMs: e.roundTripMs, hostMs: e.hostMs }));
   });
 
   /** With an address argument: no prompt, result returned (and shown unless {show:false}). */
@@ -83,9 +107,10 @@ export function register(ctx: PagingContext): void {
 
   reg('pagingLayout.compareLayouts', async (a?: string, b?: string, opts?: { show?: boolean }) => {
     const all = layouts.allLayouts();
-    const la = typeof a === 'string' ? all.find((l) => l.id === a) : await pickLayout(layouts, 'First layout (before)');
+    const find = (id: string | undefined) => (id === undefined ? undefined : all.find((l) => l.id === id));
+    const la = find(typeof a === 'string' ? a : await pickLayout(ctx, 'First layout (before)'));
     if (!la) return undefined;
-    const lb = typeof b === 'string' ? all.find((l) => l.id === b) : await pickLayout(layouts, `Compare ${la.id} with…`);
+    const lb = find(typeof b === 'string' ? b : await pickLayout(ctx, `Compare ${la.id} with…`));
     if (!lb) return undefined;
     const diff = diffLayouts(la, lb);
     if (opts?.show !== false) await results.show(`compare-${la.id}-${lb.id}`, diffMarkdown(diff));

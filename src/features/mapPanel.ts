@@ -40,7 +40,8 @@ class WorkspaceDefinesLayout {
   readonly onDidChange = this.emitter.event;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly layouts: LayoutService) {}
+  /** `derivedFolder`: whether a folder has a derived layout (its files are left out: the derived layout stands in). */
+  constructor(private readonly layouts: LayoutService, private readonly derivedFolder: (folder: string) => boolean) {}
 
   invalidate(): void {
     clearTimeout(this.timer);
@@ -62,8 +63,10 @@ class WorkspaceDefinesLayout {
   }
 
   private async build(): Promise<void> {
-    if (!vscode.workspace.workspaceFolders?.length) { this.cached = undefined; return; }
-    const uris = await vscode.workspace.findFiles(FILE_PATTERN, EXCLUDED_FOLDERS, MAX_SCAN_FILES);
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => !this.derivedFolder(f.uri.fsPath));
+    if (!folders.length) { this.cached = undefined; return; }
+    const uris: vscode.Uri[] = [];
+    for (const f of folders) uris.push(...await vscode.workspace.findFiles(new vscode.RelativePattern(f, FILE_PATTERN), EXCLUDED_FOLDERS, MAX_SCAN_FILES));
     const files: { file: string; text: string }[] = [];
     const byRel = new Map<string, vscode.Uri>();
     for (const uri of uris) {
@@ -116,6 +119,7 @@ class MapPanelController implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private importsTimer?: NodeJS.Timeout;
+  private derivedTimer?: NodeJS.Timeout;
   private state: MapViewState = { version: 1 };
   private readyWaiters: (() => void)[] = [];
   private ready = false;
@@ -129,7 +133,7 @@ class MapPanelController implements vscode.Disposable {
 
   constructor(private readonly ctx: PagingContext) {
     this.layouts = ctx.layouts;
-    this.workspace = new WorkspaceDefinesLayout(ctx.layouts);
+    this.workspace = new WorkspaceDefinesLayout(ctx.layouts, (f) => ctx.derived.hasFolder(f));
     this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
       this.workspace,
@@ -143,6 +147,8 @@ class MapPanelController implements vscode.Disposable {
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleMarkers()),
       ctx.layouts.onDidChange(() => { if (this.panel && !this.state.compareWith && this.state.layoutId === undefined) void this.showLayout(undefined); }),
       ctx.boot.onDidChange(() => this.scheduleImports()),
+      // A derived layout derived again (a header edited): drawn again when shown; the choices change in any case.
+      ctx.derived.onDidChange(() => { this.workspace.invalidate(); this.scheduleDerived(); }),
     );
   }
 
@@ -152,7 +158,8 @@ class MapPanelController implements vscode.Disposable {
   /** Layouts the map can show: the workspace's own, imports, this boot's layouts, presets and custom files. */
   async findLayout(id: string | undefined): Promise<Layout | undefined> {
     if (!id) return this.layouts.layout;
-    if (id === WORKSPACE_LAYOUT_ID) return (await this.workspace.get())?.layout;
+    // (a folder with a derived layout has no workspace-defines layout: a map saved with it shows the derived one)
+    if (id === WORKSPACE_LAYOUT_ID) return (await this.workspace.get())?.layout ?? this.layouts.derivedLayouts()[0];
     return this.ctx.boot.importLayout(id) ?? this.layouts.allLayouts().find((l) => l.id === id);
   }
 
@@ -169,7 +176,7 @@ class MapPanelController implements vscode.Disposable {
       if (l) out.push({ id: l.id, title: `${l.title} (${formatName(m.result.format)})`, group: 'import' });
     }
     for (const b of this.boots()) out.push({ id: b.id, title: b.applied.layout.title, group: 'boot' });
-    for (const l of this.layouts.allLayouts()) if (!isBootLayout(l)) out.push({ id: l.id, title: l.title, group: l.origin === 'builtin' ? 'preset' : 'workspace' });
+    for (const l of this.layouts.allLayouts()) if (!isBootLayout(l)) out.push({ id: l.id, title: l.title, group: l.origin === 'builtin' ? 'preset' : l.origin === 'derived' ? 'derived' : 'workspace' });
     return out;
   }
 
@@ -200,6 +207,20 @@ class MapPanelController implements vscode.Disposable {
       }
       const shown = await this.findLayout(this.state.layoutId);
       this.post({ type: 'imports', imports: this.importsFor(shown), choices: await this.choices() });
+    }, 60);
+  }
+
+  /** After a derivation: the layouts shown again when one of them is a derived layout, else the new choices. */
+  private scheduleDerived(): void {
+    if (!this.panel) return;
+    const derivedIds = new Set(this.ctx.derived.entries().map((e) => e.id));
+    const shown = [this.state.layoutId ?? this.layouts.layout.id, this.state.compareWith].filter((x): x is string => !!x);
+    if (!shown.some((id) => derivedIds.has(id) || id === WORKSPACE_LAYOUT_ID)) { this.scheduleImports(); return; }
+    clearTimeout(this.derivedTimer);
+    this.derivedTimer = setTimeout(() => {
+      if (!this.panel) return;
+      if (this.state.compareWith) void this.showCompare(this.state.layoutId, this.state.compareWith).catch(() => this.showLayout(undefined));
+      else void this.showLayout(this.state.layoutId);
     }, 60);
   }
 
@@ -501,6 +522,7 @@ class MapPanelController implements vscode.Disposable {
     clearTimeout(this.cursorTimer);
     clearTimeout(this.markersTimer);
     clearTimeout(this.importsTimer);
+    clearTimeout(this.derivedTimer);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -26,7 +26,7 @@ export function register(ctx: PagingContext): void {
         buildProblem: ctx.kbuild.problemFor(doc.uri),
       };
     }
-    const s = statusItem(layout, layouts.current.fallbackReason, layouts.current.inferred, file);
+    const s = statusItem(layout, layouts.current.fallbackReason, layouts.current.inferred, file, layouts.current.pending);
     item.text = s.text;
     item.tooltip = new vscode.MarkdownString(s.tooltip, true);
     item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

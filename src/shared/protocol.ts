@@ -43,6 +43,16 @@ export interface WireRegion {
   source?: string;
   /** Set when a workspace file defines the region: clicking it reveals this place. */
   location?: WireLocation;
+  /** The base is chosen at boot (KASLR): drawn at its boot default. */
+  randomised?: boolean;
+}
+
+/** A region a derived layout could not place, and why. */
+export interface WireUnplaced {
+  name: string;
+  kind: string;
+  reason: string;
+  start?: Hex;
 }
 
 export interface WireSymbol {
@@ -60,8 +70,10 @@ export interface WireLayout {
   source: string[];
   regions: WireRegion[];
   symbols: WireSymbol[];
-  /** 'builtin', 'workspace', 'import', or a file path. */
+  /** 'builtin', 'workspace', 'import', 'derived', or a file path. */
   origin: string;
+  /** A derived layout's regions that are not drawn (a boundary the headers do not give, an overlap). */
+  unplaced?: WireUnplaced[];
 }
 
 /** A constant of the active editor drawn on the map. */
@@ -101,7 +113,7 @@ export interface WireComparison {
 export interface LayoutChoiceItem {
   id: string;
   title: string;
-  group: 'workspace' | 'import' | 'preset' | 'boot';
+  group: 'workspace' | 'import' | 'preset' | 'boot' | 'derived';
 }
 
 /** One record of an imported memory map drawn over a layout: exact addresses, its line in the input. */
@@ -221,6 +233,10 @@ export interface MapSnapshot {
   overlays: string[];
   /** Each boot's layout id. */
   boots: string[];
+  /** Regions drawn as randomised at boot (a derived layout's KASLR bases), names. */
+  randomised: string[];
+  /** The list of regions not placed: "name: reason". */
+  unplaced: string[];
 }
 
 // ---- webview → host ---------------------------------------------------------------------------
@@ -291,7 +307,9 @@ export function toWireLayout(l: Layout, locations?: (r: Region) => WireLocation 
     regions: l.regions.map((r) => ({
       name: r.name, start: hexOf(r.start), end: hexOf(r.end), kind: r.kind, description: r.description, source: r.source,
       location: locations?.(r),
+      ...(r.randomised ? { randomised: true } : {}),
     })),
+    ...(l.unplaced ? { unplaced: l.unplaced.map((u) => ({ name: u.name, kind: u.kind, reason: u.reason, ...(u.start !== undefined ? { start: hexOf(u.start) } : {}) })) } : {}),
     symbols: l.symbols.map((s) => ({ name: s.name, value: hexOf(s.value), description: s.description })),
   };
 }
@@ -302,11 +320,12 @@ export function fromWireLayout(w: WireLayout): Layout {
   for (const r of w.regions ?? []) {
     const start = big(r.start), end = big(r.end);
     if (start === undefined || end === undefined || end < start) continue;
-    regions.push({ name: String(r.name), start, end, kind: String(r.kind) as RegionKind, description: String(r.description ?? ''), source: r.source });
+    regions.push({ name: String(r.name), start, end, kind: String(r.kind) as RegionKind, description: String(r.description ?? ''), source: r.source, ...(r.randomised === true ? { randomised: true } : {}) });
   }
+  const unplaced = Array.isArray(w.unplaced) ? w.unplaced.map((u) => ({ name: String(u.name), kind: String(u.kind) as RegionKind, reason: String(u.reason ?? ''), ...(big(u.start) !== undefined ? { start: big(u.start) } : {}) })) : undefined;
   return {
     id: String(w.id), title: String(w.title), mode: String(w.mode), description: String(w.description ?? ''), source: w.source ?? [], notes: [],
-    regions, origin: String(w.origin ?? ''),
+    regions, origin: String(w.origin ?? ''), ...(unplaced ? { unplaced } : {}),
     symbols: (w.symbols ?? []).flatMap((s) => { const v = big(s.value); return v === undefined ? [] : [{ name: String(s.name), value: v, description: s.description }]; }),
   };
 }

@@ -61,7 +61,7 @@ test('engine: boot defaults for runtime names, unresolvable pieces kept out, ove
 
 test('fixture tree: a constant region, a runtime base at its boot default, a link-time base and a missing end', () => {
   const recipe = JSON.parse(fs.readFileSync(path.join(FIX, 'recipe.json'), 'utf8')) as Recipe;
-  const k = deriveKbuildLayout(path.join(FIX, 'tree'), undefined, recipe);
+  const k = deriveKbuildLayout(path.join(FIX, 'tree'), { recipe });
   const l = k.derived.layout;
   assert.equal(l.mode, 'x86_64-4level');
   assert.equal(l.id, 'derived-tree-tree');

@@ -212,6 +212,7 @@ export function deriveLayout(recipe: Recipe, evaluate: RecipeEvaluator, meta: { 
     id: meta.id, title: meta.title, mode: meta.mode,
     description: `${recipe.title}, derived from the tree's headers for its configuration.`,
     source: [...meta.source, ...recipe.sources], notes, regions, symbols: [], origin: 'derived',
+    unplaced: derived.filter((d) => !d.placed).map((d) => ({ name: d.name, kind: d.kind, reason: d.reason ?? 'not placed', ...(d.start.value !== undefined ? { start: d.start.value } : {}) })),
   };
   return { layout, regions: derived };
 }

@@ -477,6 +477,7 @@ export function regionFacts(r: Region, mode: PagingMode): [string, string][] {
     ['Capacity', `${formatSize(size)} can be mapped here; ${formatSize(top - r.start)} from its start to the top of the address space`],
   ];
   if (canonicalForm(mode, r.start) !== r.start && r.kind !== 'non-canonical') facts.push(['Canonical', 'no: the start is not a canonical address']);
+  if (r.randomised) facts.push(['Randomised', 'yes: the base is chosen at boot (KASLR); drawn at its boot default']);
   facts.push(['Source', r.source ?? 'not recorded']);
   if (r.description) facts.push(['Description', r.description]);
   return facts;
@@ -485,7 +486,7 @@ export function regionFacts(r: Region, mode: PagingMode): [string, string][] {
 /** One line for a tooltip or an accessible name. */
 export function regionSummary(r: Region, mode: PagingMode): string {
   const digits = mode.addressBits / 4;
-  return `${r.name}: ${formatHex(r.start, { digits })} to ${formatHex(r.end, { digits })}, ${formatSize(r.end - r.start + 1n)}, ${r.kind}, ${slotText(mode, r.start, r.end)}`;
+  return `${r.name}: ${formatHex(r.start, { digits })} to ${formatHex(r.end, { digits })}, ${formatSize(r.end - r.start + 1n)}, ${r.kind}, ${slotText(mode, r.start, r.end)}${r.randomised ? ', randomised at boot (drawn at its boot default)' : ''}`;
 }
 
 /** Problems the markers of a file show on a layout: non-canonical values and values inside holes. */
@@ -632,9 +633,9 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
   // Scale breaks: a short zig-zag on the ruler between bands that are not drawn to the same scale.
   view.rows.forEach((row, index) => {
     const y = top + row.y;
-    const cls = row.kind === 'region' ? `region k-${row.regionKind}` : row.kind === 'cluster' ? `cluster k-${row.regionKind ?? 'other'}` : 'gap';
-    const selected = opts.selected === index ? ' selected' : '';
     const region = row.region !== undefined ? view.layout.regions[row.region] : undefined;
+    const cls = (row.kind === 'region' ? `region k-${row.regionKind}` : row.kind === 'cluster' ? `cluster k-${row.regionKind ?? 'other'}` : 'gap') + (region?.randomised ? ' randomised' : '');
+    const selected = opts.selected === index ? ' selected' : '';
     const name = region ? regionSummary(region, view.mode)
       : row.kind === 'cluster' ? `${row.count} regions from ${formatHex(row.start, { digits })} to ${formatHex(row.end, { digits })}; press Enter to zoom in`
         : `unmapped from ${formatHex(row.start, { digits })} to ${formatHex(row.end, { digits })}, ${formatSize(row.end - row.start + 1n)}`;
@@ -642,7 +643,7 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
     if (row.h >= 13) {
       const size = formatSize(row.end - row.start + 1n);
       const ty = y + Math.min(row.h / 2, 14) + 4;
-      out.push({ t: 'text', x: g.labels, y: r1(ty), text: row.label, cls: row.kind === 'gap' ? 'label gap-label' : 'label name', ref: { type: 'row', index } });
+      out.push({ t: 'text', x: g.labels, y: r1(ty), text: region?.randomised ? `${row.label} (randomised)` : row.label, cls: row.kind === 'gap' ? 'label gap-label' : 'label name', ref: { type: 'row', index } });
       if (row.h >= 28) out.push({ t: 'text', x: g.labels, y: r1(ty + 14), text: `${formatHex(row.start, { grouped: true, digits })} · ${size}`, cls: 'label meta' });
       else if (g.markerLabels) out.push({ t: 'text', x: g.markers - 8, y: r1(ty), text: size, cls: 'label meta', anchor: 'end' });
     }
@@ -712,7 +713,7 @@ export function drawCompare(view: CompareView, opts: DrawOptions): Prim[] {
     rows.forEach((row, index) => {
       const y = top + row.y;
       const region = row.region !== undefined ? layout.regions[row.region] : undefined;
-      const cls = region ? `region k-${region.kind}` : 'gap';
+      const cls = region ? `region k-${region.kind}${region.randomised ? ' randomised' : ''}` : 'gap';
       out.push({ t: 'rect', x, y: r1(y), w: g.bar, h: r1(Math.max(1, row.h)), cls, ref: { type: 'column', column: c, index }, name: region ? `${layout.id}: ${regionSummary(region, mode)}` : `${layout.id}: unmapped` });
       if (region && row.h >= 11 && y - lastLabel >= 12) {
         const tx = c === 0 ? g.aX - 8 : g.bEnd + 8;

@@ -86,4 +86,15 @@ export interface Layout {
   origin: string;
   /** The preset this layout extends, if any. */
   extends?: string;
+  /** Regions a derived layout could not place (a boundary the headers do not give, an overlap), with the reason. */
+  unplaced?: UnplacedRegion[];
+}
+
+/** A region of a derivation recipe left out of the layout. */
+export interface UnplacedRegion {
+  name: string;
+  kind: RegionKind;
+  reason: string;
+  /** The start, when it is known. */
+  start?: bigint;
 }
