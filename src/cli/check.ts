@@ -4,7 +4,7 @@ import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Fami
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
-import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings } from '../engine/rules';
+import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, gateValuesOrAssertions } from '../engine/rules';
 import { addAssertionResults, assertionFindings, AssertionStats, assertionStatsText, builtinRecipeNames, emptyAssertionStats, mergeAssertionStats, onLayoutMacros } from '../engine/rules';
 import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
 import { checkDocs } from './docs';
@@ -315,7 +315,8 @@ class IncludedFile {
  * check first needs them (a macro the file does not define, a range the file has a part of), and
  * collected only when they may define the macro (definedNames).
  */
-function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>): Reported[] {
+/** `valuesGated`: whether the file passed the values' gate (mayHaveFindings) under the run's layout, when known. */
+function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>, valuesGated?: boolean): Reported[] {
   let files: IncludedFile[] | undefined;
   const kb = s.kbuild;
   const load = (target: string): IncludedFile | null => {
@@ -376,7 +377,9 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
   // checked against that architecture's preset, without the build's configuration (which is not its).
   const own = layoutForFile(file, s.layout);
   const buildApplies = kb && own.layout === s.layout;
-  const findings = !s.fast || mayHaveFindings(text, family, modeOf(own.layout).addressBits)
+  const ownBits = modeOf(own.layout).addressBits;
+  const gated = valuesGated !== undefined && ownBits === modeOf(s.layout).addressBits ? valuesGated : mayHaveFindings(text, family, ownBits);
+  const findings = !s.fast || gated
     ? checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) })
     : [];
   if (family === 'c' && s.assertions && mayHaveAssertions(text)) findings.push(...checkAssertions(file, text, s, s.assertions, (n) => included.get(n) ?? deeper(n), own.layout, buildApplies ? kb : undefined));
@@ -509,9 +512,20 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
       // that has one (a search of all text, which a plain check does not pay for).
       let byMarker = false;
       const asserts = family === 'c' && !!s.assertions && s.severities.PL011 !== 'off';
-      const text = reader.read(f, s.fast ? (t) => mayHaveFindings(t, family, bits) || (asserts && mayHaveAssertions(t)) || (!!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true)) : undefined);
+      // Which gate let the file in: the values' (the rules may speak), the assertions' or the suppressions'.
+      let values = false;
+      const gate = (t: string): boolean => {
+        if (asserts) {
+          const g = gateValuesOrAssertions(t, bits);
+          if (g) { values = g === 'values'; return true; }
+        } else if ((values = mayHaveFindings(t, family, bits))) return true;
+        return !!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true);
+      };
+      const text = reader.read(f, s.fast ? gate : undefined);
       if (!text) continue;
-      const reps = !byMarker || mayHaveFindings(text, family, bits) || (asserts && mayHaveAssertions(text)) ? checkLoaded(f, family, text, s, cache) : [];
+      // A file let in by a later gate was not searched by the earlier ones past the piece that let it in.
+      if (s.fast && !values) values = mayHaveFindings(text, family, bits);
+      const reps = values || (asserts && mayHaveAssertions(text)) ? checkLoaded(f, family, text, s, cache, values) : [];
       for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));

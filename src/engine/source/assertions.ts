@@ -44,8 +44,10 @@ const MAX_ARGUMENT_CHARS = 16_000;
 
 /** A cheap test before any work: whether a text can hold an assertion site at all. */
 export function mayHaveAssertions(text: string): boolean {
-  return text.includes('BUILD_BUG_ON') || text.includes('static_assert');
+  return ASSERTION_WORD.test(text);
 }
+/** The words of the assertion forms (one search: faster than one `includes` per word). */
+export const ASSERTION_WORD = /BUILD_BUG_ON|static_assert/;
 
 /**
  * One pass over a C text: comments, string and character literals and directive lines (continued lines
