@@ -95,7 +95,8 @@ async function main() {
     const ck = timed(process.execPath, [CLI, 'check', tree, '--format', 'json', '--stats'], path.join(tmp, 'check.json'));
     if (ck.status !== 0 && ck.status !== 1) throw new Error(`check failed (${ck.status}): ${ck.stderr}`);
     ckT.push(ck.secs); if (ck.kb) ckMem.push(ck.kb);
-    findings = ck.stderr.trim().split('\n').pop();
+    // the summary line (`N files (…), N findings …`); the assertion counts follow it with --stats
+    findings = ck.stderr.trim().split('\n').filter((l) => / files \(\d+ bytes\), /.test(l) || /assertions on layout macros/.test(l)).join('\n');
     console.log(`run ${i + 1}: rg ${rg.secs.toFixed(2)} s, check ${ck.secs.toFixed(2)} s${ck.kb ? `, check peak ${(ck.kb / 1024).toFixed(0)} MB` : ''}`);
   }
   rmSync(tmp, { recursive: true, force: true });
