@@ -6,28 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { assertIncludes, uiTest } from './lib/harness';
-import { chooseLayout, mapFrame, runCommandLike, Workbench } from './lib/workbench';
+import { chooseLayout, mapFrame, runCommandLike, Workbench, mapText } from './lib/workbench';
 
 const HEADER = 'include/asm/page_64_types.h';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BOOT = 'linux-x86_64-4level@boot-crash-help-m.txt';
 
-/** Waits until the map frame's text (picture + side pane) matches. */
-async function mapText(wb: Workbench, expect: RegExp, timeoutMs = 30_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const f = await mapFrame(wb, timeoutMs).catch(() => undefined);
-    if (f) {
-      last = await f.locator('#app').innerText({ timeout: 2000 }).catch(() => last);
-      const svgText = (await f.locator('#map text').allTextContents().catch(() => [])).join('\n');
-      const all = `${last}\n${svgText}`;
-      if (expect.test(all)) return all;
-    }
-    await wb.page.waitForTimeout(400);
-  }
-  throw new Error(`the map never showed ${expect}; last text:\n${last.slice(0, 2000)}`);
-}
 
 /** Runs Import Memory Map… and types the file's path into the simple file dialog. */
 async function importThroughDialog(wb: Workbench, file: string): Promise<void> {

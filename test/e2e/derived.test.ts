@@ -6,28 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { assertIncludes, uiTest } from './lib/harness';
-import { mapFrame, runCommandLike, Workbench } from './lib/workbench';
+import { mapFrame, runCommandLike, Workbench, mapText } from './lib/workbench';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NAME = 'linux-fixture in-tree configuration (derived from headers)';
 const ID = /derived-linux-fixture-linux-fixture/;
 
-/** Waits until the map frame's text (side pane and picture) matches. */
-async function mapText(wb: Workbench, expect: RegExp, timeoutMs = 30_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const f = await mapFrame(wb, timeoutMs).catch(() => undefined);
-    if (f) {
-      const side = await f.locator('#app').innerText({ timeout: 2000 }).catch(() => '');
-      const svg = (await f.locator('#map text').allTextContents().catch(() => [])).join('\n');
-      last = `${side}\n${svg}`;
-      if (expect.test(last)) return last;
-    }
-    await wb.page.waitForTimeout(400);
-  }
-  throw new Error(`the map never showed ${expect}; last text:\n${last.slice(0, 1500)}`);
-}
 
 uiTest('the status-bar picker offers the layout derived from the tree\'s headers; picking it makes it the layout', async ({ wb, workspace }) => {
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'kbuild', 'tree'), path.join(workspace, 'linux-fixture'), { recursive: true });

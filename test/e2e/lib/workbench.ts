@@ -200,3 +200,20 @@ export async function chooseLayout(wb: Workbench, id: string): Promise<void> {
   await input.fill(id);
   await f.locator('#layout-select li[role="option"]', { hasText: id }).first().click();
 }
+
+/** Waits until the map frame's text (side pane and picture) matches; the last text in the error otherwise. */
+export async function mapText(wb: Workbench, expect: RegExp, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    const f = await mapFrame(wb, timeoutMs).catch(() => undefined);
+    if (f) {
+      const side = await f.locator('#app').innerText({ timeout: 2000 }).catch(() => '');
+      const svg = (await f.locator('#map text').allTextContents().catch(() => [])).join('\n');
+      last = `${side}\n${svg}`;
+      if (expect.test(last)) return last;
+    }
+    await wb.page.waitForTimeout(400);
+  }
+  throw new Error(`the map never showed ${expect}; last text:\n${last.slice(0, 2000)}`);
+}

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { hoverText, openExample, positionOf, setSetting, waitFor, waitForActivation } from './helpers';
+import { hoverText, openExample, positionOf, setSetting, waitFor, waitForActivation, mapSnapshot } from './helpers';
 
 interface Snapshot { mode: string; layoutIds: string[]; rows: string[]; summary: string[]; overlays: string[]; boots: string[] }
 interface Imported { id: string; shown: string; format: string; formatTitle: string; entries: number; regions: number; boot?: string; problems: unknown[]; hidden: unknown }
@@ -21,13 +21,7 @@ function dump(name: string): string {
   return path.join(ext.extensionPath, 'test', 'fixtures', 'dumps', name);
 }
 
-async function snapshot(expect: (s: Snapshot) => boolean, what: string): Promise<Snapshot> {
-  let last: Snapshot | undefined;
-  return waitFor(what, async () => {
-    last = await vscode.commands.executeCommand<Snapshot>('pagingLayout.mapSnapshot');
-    return last && expect(last) ? last : undefined;
-  }, 20_000, 250).catch((e) => { throw new Error(`${(e as Error).message}; last snapshot: ${JSON.stringify(last)?.slice(0, 1500)}`); });
-}
+const snapshot = (expect: (s: Snapshot) => boolean, what: string) => mapSnapshot<Snapshot>(expect, what);
 
 async function hoverOn(doc: vscode.TextDocument, needle: string, expect: string | RegExp, offset = 2): Promise<string> {
   const pos = positionOf(doc, needle, offset);

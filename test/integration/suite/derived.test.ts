@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { setSetting, sleep, waitFor, waitForActivation } from './helpers';
+import { setSetting, sleep, waitFor, waitForActivation, mapSnapshot } from './helpers';
 
 interface Region { name: string; start: bigint; end: bigint; randomised?: boolean }
 interface Layout { id: string; origin: string; regions: Region[]; unplaced?: { name: string; reason: string }[] }
@@ -24,13 +24,7 @@ interface Snapshot { mode: string; layoutIds: string[]; rows: string[]; summary:
 const ext = () => vscode.extensions.getExtension('paging-layout.paging-layout')!;
 const TiB = 1n << 40n;
 
-async function snapshot(expect: (s: Snapshot) => boolean, what: string): Promise<Snapshot> {
-  let last: Snapshot | undefined;
-  return waitFor(what, async () => {
-    last = await vscode.commands.executeCommand<Snapshot>('pagingLayout.mapSnapshot');
-    return last && expect(last) ? last : undefined;
-  }, 20_000, 250).catch((e) => { throw new Error(`${(e as Error).message}; last snapshot: ${JSON.stringify(last)?.slice(0, 800)}`); });
-}
+const snapshot = (expect: (s: Snapshot) => boolean, what: string) => mapSnapshot<Snapshot>(expect, what);
 
 suite('The derived layout in the editor', function () {
   this.timeout(90_000);

@@ -111,3 +111,12 @@ export async function setLayout(id: string, probe?: vscode.TextDocument): Promis
   }
   return restore;
 }
+
+/** The map's snapshot (`pagingLayout.mapSnapshot`) once `expect` holds of it; the last one in the error otherwise. */
+export async function mapSnapshot<S>(expect: (s: S) => boolean, what: string): Promise<S> {
+  let last: S | undefined;
+  return waitFor(what, async () => {
+    last = await vscode.commands.executeCommand<S>('pagingLayout.mapSnapshot');
+    return last && expect(last) ? last : undefined;
+  }, 20_000, 250).catch((e) => { throw new Error(`${(e as Error).message}; last snapshot: ${JSON.stringify(last)?.slice(0, 1500)}`); });
+}

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { examplesRoot, openExample, waitFor, waitForActivation } from './helpers';
+import { examplesRoot, openExample, waitFor, waitForActivation, mapSnapshot } from './helpers';
 
 interface Snapshot { mode: string; layoutIds: string[]; rows: string[]; scale: string; selected?: string; summary: string[] }
 
@@ -16,13 +16,7 @@ function mapTab(): vscode.Tab | undefined {
   return undefined;
 }
 
-async function snapshot(expect: (s: Snapshot) => boolean, what: string): Promise<Snapshot> {
-  let last: Snapshot | undefined;
-  return waitFor(what, async () => {
-    last = await vscode.commands.executeCommand<Snapshot>('pagingLayout.mapSnapshot');
-    return last && expect(last) ? last : undefined;
-  }, 20_000, 250).catch((e) => { throw new Error(`${(e as Error).message}; last snapshot: ${JSON.stringify(last)?.slice(0, 800)}`); });
-}
+const snapshot = (expect: (s: Snapshot) => boolean, what: string) => mapSnapshot<Snapshot>(expect, what);
 
 suite('Address map', () => {
   suiteSetup(async () => {
