@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { assertionFindings, builtinRecipeNames, firedMessage, onLayoutMacros } from '../engine/rules';
+import { assertionFindings, assertionMayRead, builtinRecipeNames, firedMessage, onLayoutMacros } from '../engine/rules';
 import { assertionsOf, DocumentAnalysis, evaluateAssertion, evaluateCondition, ownDefinitionNames, ScannedAssertion, tokenize } from '../engine/source';
 import { Configuration, DIAGNOSTIC_SOURCE, PagingContext, toRange } from '../context';
 import { assertionAtDefinitionText, assertionRelatedText, definitionRelatedText } from '../present';
@@ -125,7 +125,10 @@ class BuildAssertionsController implements vscode.Disposable {
     }
     const self = doc.uri.scheme === 'file' ? path.resolve(doc.fileName) : undefined;
     const candidates = new Set<ScannedAssertion>();
-    for (const name of defined.keys()) for (const s of this.ctx.assertions.mentioning(name)) if (s.file !== self && candidates.size < MAX_SITES) candidates.add(s);
+    // only assertions that can read this header: not another architecture's (arch/arc/ never includes arch/x86/)
+    const layout = doc.uri.scheme === 'file' ? this.ctx.layouts.forFile(doc.uri, doc.fileName).layout : this.ctx.layouts.layout;
+    const header = self ?? doc.fileName;
+    for (const name of defined.keys()) for (const s of this.ctx.assertions.mentioning(name)) if (s.file !== self && candidates.size < MAX_SITES && assertionMayRead(s.file, header, layout)) candidates.add(s);
     if (candidates.size === 0) { if (this.fromHeader.delete(key)) this.publish(); return; }
     const edited = this.editedNames(doc, defined);
     const opts = analysis.options;

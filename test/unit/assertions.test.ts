@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSparse, analyzeText, assertionsOf, AssertionResult, findAssertionSites } from '../../src/engine/source';
-import { builtinRecipeNames, isLayoutName, onLayoutMacros, recipeNames } from '../../src/engine/rules';
+import { assertionMayRead, builtinRecipeNames, isLayoutName, onLayoutMacros, recipeNames } from '../../src/engine/rules';
+import { getPreset } from '../../src/engine/paging';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/assertions');
 const readFile = (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
@@ -135,4 +136,17 @@ test('layout macros: recipe names, geometry and boundaries; other assertions are
   const on = sites.filter((s) => onLayoutMacros(s, recipe, local)).map((s) => s.condition);
   assert.ok(on.includes('LOCAL_LIMIT > MODULES_END') && !on.includes('SLOT_COUNT > 16'), on.join(' | '));
   assert.ok(onLayoutMacros({ ...sites[0], names: ['LIMIT_OF_MODULES'] }, recipe, (n) => (n === 'LIMIT_OF_MODULES' ? ['LOCAL_LIMIT'] : local(n))));
+});
+
+test('which assertions can read a header: never another architecture\'s (an x86 header and arch/arc/)', () => {
+  const x86 = getPreset('linux-x86_64-4level')!, arm64 = getPreset('linux-arm64-4k-48bit')!;
+  const hdr = '/t/arch/x86/include/asm/pgtable_64_types.h';
+  assert.equal(assertionMayRead('/t/arch/arc/mm/highmem.c', hdr, x86), false);
+  assert.equal(assertionMayRead('/t/arch/x86/kernel/head64.c', hdr, x86), true);
+  assert.equal(assertionMayRead('/t/mm/vmalloc.c', hdr, x86), true);
+  // a generic header: the generic code and its layout's architecture
+  const gen = '/t/include/linux/mm.h';
+  assert.equal(assertionMayRead('/t/arch/arm64/mm/mmu.c', gen, arm64), true);
+  assert.equal(assertionMayRead('/t/arch/arm64/mm/mmu.c', gen, x86), false);
+  assert.equal(assertionMayRead('/t/kernel/fork.c', gen, x86), true);
 });

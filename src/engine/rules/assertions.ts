@@ -4,7 +4,7 @@
 // by reason, in inactive branches). The sites and their evaluation are source/assertions.ts.
 import * as fs from 'fs';
 import * as path from 'path';
-import { presetsDir } from '../paging';
+import { archDirOf, archDirOfLayout, Layout, presetsDir } from '../paging';
 import { AssertionResult, AssertionSite, firesWhen, SKIP_REASONS, SKIP_REASON_TEXT, SkipReason } from '../source';
 import { Finding, RelatedInfo, Severity, SeveritySetting } from './types';
 
@@ -142,4 +142,16 @@ export function builtinRecipeNames(): Set<string> {
   } catch { /* no recipes: geometry and boundary names still count */ }
   recipeNameCache = recipeNames(recipes.filter((r) => r && Array.isArray(r.regions)));
   return recipeNameCache;
+}
+
+/**
+ * Whether an assertion in `siteFile` can read the definitions of `header` (a header the editor has open,
+ * decoded with `headerLayout`): a file under `arch/<A>/` is built only for A, with A's include paths, so it
+ * reads the headers of `arch/<A>/` and the generic ones, never another architecture's; a generic header's
+ * definitions are taken to be read by the generic code and by the files of its layout's architecture.
+ */
+export function assertionMayRead(siteFile: string, header: string, headerLayout: Layout): boolean {
+  const siteArch = archDirOf(siteFile);
+  if (siteArch === undefined) return true;
+  return siteArch === (archDirOf(header) ?? archDirOfLayout(headerLayout));
 }
