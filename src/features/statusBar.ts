@@ -16,15 +16,20 @@ export function register(ctx: PagingContext): void {
     const doc = vscode.window.activeTextEditor?.document;
     let file: FileStatus | undefined;
     let layout = layouts.current.layout;
-    if (doc && documents.applies(doc)) {
-      const f = layouts.forFile(doc.uri, doc.fileName);
-      layout = f.layout;
+    // No editor: the first folder's kernel build, as a file at the top of the tree would have it.
+    const folder = !doc ? vscode.workspace.workspaceFolders?.[0] : undefined;
+    const probe = doc && documents.applies(doc) ? doc.uri : folder?.uri.scheme === 'file' ? vscode.Uri.joinPath(folder.uri, 'Makefile') : undefined;
+    if (probe) {
+      const f = layouts.forFile(probe, doc ? doc.fileName : probe.fsPath);
       const b = f.build;
-      file = {
-        reason: f.reason,
-        build: b && { name: path.basename(b.context.buildDir), configFile: b.configFile, how: b.how, because: b.layout.because },
-        buildProblem: ctx.kbuild.problemFor(doc.uri),
-      };
+      if (doc || b) {
+        layout = f.layout;
+        file = {
+          reason: f.reason,
+          build: b && { name: path.basename(b.context.buildDir), configFile: b.configFile, how: b.how, because: b.layout.because },
+          buildProblem: ctx.kbuild.problemFor(probe),
+        };
+      }
     }
     const s = statusItem(layout, layouts.current.fallbackReason, layouts.current.inferred, file, layouts.current.pending);
     item.text = s.text;
