@@ -29,7 +29,7 @@ test('recipes: every recipe beside the presets is valid, and every kind is a reg
 });
 
 test('engine: boot defaults for runtime names, unresolvable pieces kept out, overlaps reported', () => {
-  const values: Record<string, bigint> = { A: 0x1000n, B: 0x2000n, DEF: 0x8000n, SZ: 0x1000n };
+  const values: Record<string, bigint> = { A: 0x1000n, B: 0x2000n, DEF: 0x8000n, SZ: 0x1000n, TOP: 0xffffffffffff0000n, BIG: 0x20000n };
   const evaluate = (expr: string, overrides: Record<string, string>): Evaluation => {
     if (expr === 'RT') return overrides.rt ? { kind: 'value', value: values[overrides.rt] } : { kind: 'runtime', names: ['rt'], reason: 'runtime variable rt' };
     if (expr === 'RT2') return { kind: 'runtime', names: ['other'], reason: 'runtime variable other' };
@@ -44,6 +44,8 @@ test('engine: boot defaults for runtime names, unresolvable pieces kept out, ove
       { name: 'clash', kind: 'other', start: 'A', size: 'SZ' },
       { name: 'rt', kind: 'other', start: 'RT2', size: 'SZ' },
       { name: 'gone', kind: 'other', start: 'NOPE', last: 'B' },
+      { name: 'wraps', kind: 'other', start: 'TOP', size: 'BIG' },
+      { name: 'backwards', kind: 'other', start: 'B', end: 'A' },
     ],
   };
   const d = deriveLayout(recipe, evaluate, { id: 'x', title: 'X', mode: 'x86_64-4level', source: [] });
@@ -57,6 +59,9 @@ test('engine: boot defaults for runtime names, unresolvable pieces kept out, ove
   assert.equal(by.gone.start.status, 'unresolvable');
   assert.match(by.gone.reason!, /undefined name NOPE/);
   assert.ok(d.layout.notes.some((n) => /^gone: not placed/.test(n)));
+  // a size past 2^64 is an overflow, not an end below the start
+  assert.equal(by.wraps.reason, 'start 0xffffffffffff0000 + size 0x0000000000020000 runs past the top of the 64-bit space');
+  assert.match(by.backwards.reason!, /^end 0x0000000000000fff is below start 0x0000000000002000$/);
 });
 
 test('fixture tree: a constant region, a runtime base at its boot default, a link-time base and a missing end', () => {

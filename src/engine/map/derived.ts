@@ -182,7 +182,8 @@ export function deriveLayout(recipe: Recipe, evaluate: RecipeEvaluator, meta: { 
     const s = d.start.value!;
     const last = d.endForm === 'last' ? d.end.value! : d.endForm === 'end' ? (d.end.value! - 1n) & U64_MAX : s + d.end.value! - 1n;
     if (d.endForm === 'size' && d.end.value === 0n) { d.reason = 'size is 0'; continue; }
-    if (last < s || last > U64_MAX) { d.reason = `end ${hex(last)} is below start ${hex(s)}`; continue; }
+    if (last > U64_MAX) { d.reason = `start ${hex(s)} + size ${hex(d.end.value!)} runs past the top of the 64-bit space`; continue; }
+    if (last < s) { d.reason = `end ${hex(last)} is below start ${hex(s)}`; continue; }
     const defaults = [...new Set([...d.start.defaults, ...d.end.defaults])];
     const how = `${g.start} .. ${d.endForm === 'size' ? `+ ${d.end.expression}` : d.endForm === 'last' ? `${d.end.expression} (last)` : d.end.expression}`;
     candidates.push({
