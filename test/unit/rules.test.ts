@@ -622,3 +622,10 @@ test('oneEditCandidates: changed digits and swapped neighbours that land in a ma
   assert.deepEqual(oneEditCandidates('0000900000000000', mode, L27), []);
   assert.deepEqual(oneEditCandidates('fff', mode, L27), []);
 });
+
+test('a definition OR-ed from flag bits is a set of flags, not an address (a machine-check status mask named ..._ADDR)', () => {
+  const head = '#define ST_ADDRV (1ULL << 58)\n#define ST_MISCV (1ULL << 59)\n';
+  // the same two bits added: an address-like value the rule still reads (so the rule can fire here)
+  assert.deepEqual(check(head + '#define ST_ADDR (ST_ADDRV + ST_MISCV)\n', L4).map((f) => f.code), ['PL001']);
+  assert.deepEqual(check(head + '#define ST_ADDR (ST_ADDRV | ST_MISCV)\n', L4).map((f) => `${f.code} ${f.message}`), []);
+});

@@ -65,6 +65,8 @@ export interface AddressContext {
   after?: string;
   /** The value comes from a bit or mask macro (`GENMASK_ULL(51, 12)`, `BIT_ULL(61)`). */
   fromMaskMacro?: boolean;
+  /** The definition OR-s its parts and adds nothing (`MCI_STATUS_ADDRV | MCI_STATUS_MISCV`): a set of flags. */
+  orOfBits?: boolean;
   /** The value is a product of literals only (`62LL * 62 * 62 …`): a quantity, not an address. */
   product?: boolean;
   /** Identifiers of the same statement or line (for `vaddr >= 0x…`). */
@@ -371,6 +373,8 @@ export function classifyValue(ctx: AddressContext): Likeness {
   // `x == 0xfed0000000000000`: a test for one specific (often known-bogus) value, not a definition.
   if (!name && (ctx.before === '==' || ctx.before === '!=' || ctx.after === '==' || ctx.after === '!=')) return mk('magic', `compared for equality with ${ctx.before ?? ctx.after}`);
   if (ctx.fromMaskMacro) return mk('mask', 'built with a bit or mask macro');
+  // Addresses are bases plus offsets; a value OR-ed from parts with nothing added is a set of flags.
+  if (ctx.orOfBits) return mk('mask', 'OR-ed from bits or flags, nothing added');
   // Addresses are bases plus offsets, shifted bits and masks; a product of plain numbers is a quantity.
   if (ctx.product) return mk('count', 'a product of numbers: a quantity, not an address');
   // The name states its value (EDK II's BASE_128TB = 0x0000800000000000, SZ_2M): a size constant.

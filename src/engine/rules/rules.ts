@@ -206,7 +206,7 @@ function likeness(ctx: Ctx, v: RuleValue): Likeness {
     const c = v.context;
     like = classifyValue({
       value: v.value!, name: v.name, text: v.literal?.text, addressBits: ctx.mode.addressBits, vaBits: ctx.mode.vaBits, pointerCast: c.pointerCast, linkerLocation: c.linkerLocation,
-      before: c.before, after: c.after, fromMaskMacro: c.fromMaskMacro, product: c.product, neighbours: c.neighbours,
+      before: c.before, after: c.after, fromMaskMacro: c.fromMaskMacro, orOfBits: c.orOfBits, product: c.product, neighbours: c.neighbours,
     });
     ctx.like.set(v, like);
   }

@@ -311,11 +311,12 @@ function singleLiteral(body: LTok[]): { index: number; pointerCast: boolean } | 
 
 /**
  * What a definition's body says of its value, in one pass over its tokens: built with a bit or mask
- * macro (`GENMASK_ULL(51, 12)`), from a load or staging address, or a product of numbers only
- * (`(62LL * 62 * 62)`: numbers, `*` and parentheses, one `*` at least).
+ * macro (`GENMASK_ULL(51, 12)`), from a load or staging address, a product of numbers only
+ * (`(62LL * 62 * 62)`: numbers, `*` and parentheses, one `*` at least), or OR-ed from parts with
+ * nothing added (`A | B`: flags).
  */
 function markBody(v: RuleValue, body: readonly { text: string; kind: string }[]): void {
-  let star = false, product = body.length > 0;
+  let star = false, product = body.length > 0, or = false, added = false;
   for (const x of body) {
     if (x.kind === 'ident') {
       if (MASK_MACRO.test(x.text)) v.context.fromMaskMacro = true;
@@ -323,8 +324,11 @@ function markBody(v: RuleValue, body: readonly { text: string; kind: string }[])
     }
     if (x.text === '*') star = true;
     else if (x.kind !== 'number' && x.text !== '(' && x.text !== ')') product = false;
+    if (x.text === '|') or = true;
+    else if (x.text === '+' || x.text === '-') added = true;
   }
   if (product && star) v.context.product = true;
+  if (or && !added) v.context.orOfBits = true;
 }
 
 /**
