@@ -629,3 +629,13 @@ test('a definition OR-ed from flag bits is a set of flags, not an address (a mac
   assert.deepEqual(check(head + '#define ST_ADDR (ST_ADDRV + ST_MISCV)\n', L4).map((f) => f.code), ['PL001']);
   assert.deepEqual(check(head + '#define ST_ADDR (ST_ADDRV | ST_MISCV)\n', L4).map((f) => `${f.code} ${f.message}`), []);
 });
+
+test('under 64 KiB pages: another architecture\'s region start needs only 4 KiB alignment; a byte pattern is not one edit from an address', () => {
+  const L64K = getPreset('linux-arm64-64k-52bit')!;
+  const start = '#define SCRATCH_BASE\t(-32768l)\t/* 0xffffffffffff8000: 4 KiB aligned, not 64 KiB */\n';
+  assert.deepEqual(checkText(start, 'arch/arm64/include/asm/x.h', { layout: L64K, family: 'c' }).map((f) => f.code), ['PL004']);
+  assert.deepEqual(checkText(start, 'arch/mips/include/asm/octeon/x.h', { layout: L64K, family: 'c' }).map((f) => f.code), []);
+  const imm = (v: string) => checkText(`static const unsigned long long v = ${v}ULL;\n`, 'lib/x.c', { layout: L64K, family: 'c' }).map((f) => f.code);
+  assert.deepEqual(imm('0xff00ff0000000000'), []);
+  assert.deepEqual(imm('0xff00fe0000000000'), ['PL001']);
+});

@@ -337,6 +337,8 @@ function checkOneEditAddress(ctx: Ctx, v: RuleValue, like: Likeness): boolean {
   // a contiguous run of ones (a mask) or a lone bit is not a mistyped address
   const x = v.value >> BigInt((v.value & -v.value).toString(2).length - 1);
   if (((x + 1n) & x) === 0n) return false;
+  // whole bytes of ones in more than one run (0xff00ff0000000000): a byte mask or test pattern
+  if (/^(?:ff|00)+$/.test(lit.digits.toLowerCase()) && /ff(?:00)+ff/.test(lit.digits.toLowerCase())) return false;
   const cands = oneEditCandidates(lit.digits, mode, ctx.layout);
   if (cands.length === 0) return false;
   const fixes: Fix[] = cands.map((c, i) => ({ title: `Change to ${literalTextFor(v, c.toString(16).padStart(16, '0'))}`, preferred: i === 0, edits: [literalEdit(v, c, 16)!] }));
@@ -498,7 +500,8 @@ function checkValue(ctx: Ctx, v: RuleValue, neighbours: RuleValue[]): void {
   // PL004: misaligned start (page, or the top-level slot a direct-map base needs) / end.
   // Outside the layout's architecture, kernel-half shapes still need aligned starts; never in device or user-ABI context.
   if (mode.addressBits === 64 && cpu && !ctx.neutral && (applies ? v.value >= (upperHalfStart(mode) ?? U64_MAX) : kernelShape(v.value)) && name && !name.physical) {
-    const page = 1n << BigInt(mode.pageShift);
+    // Another architecture's file has its own page size: only the 4 KiB every 64-bit architecture has is required of it.
+    const page = applies ? 1n << BigInt(mode.pageShift) : 4096n;
     if (name.boundary === 'start' && like.role === 'address') {
       const slot = levelSpan(mode, 0);
       if (directMapName(v.name!) && applies && v.value % slot !== 0n) {
