@@ -315,8 +315,11 @@ class IncludedFile {
  * check first needs them (a macro the file does not define, a range the file has a part of), and
  * collected only when they may define the macro (definedNames).
  */
-/** `valuesGated`: whether the file passed the values' gate (mayHaveFindings) under the run's layout, when known. */
-function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>, valuesGated?: boolean): Reported[] {
+/**
+ * `valuesGated`: whether the file passed the values' gate (mayHaveFindings) under the run's layout, when
+ * known; `assertionWords`: whether it holds an assertion word (mayHaveAssertions), when known.
+ */
+function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>, valuesGated?: boolean, assertionWords?: boolean): Reported[] {
   let files: IncludedFile[] | undefined;
   const kb = s.kbuild;
   const load = (target: string): IncludedFile | null => {
@@ -382,7 +385,7 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
   const findings = !s.fast || gated
     ? checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) })
     : [];
-  if (family === 'c' && s.assertions && mayHaveAssertions(text)) findings.push(...checkAssertions(file, text, s, s.assertions, (n) => included.get(n) ?? deeper(n), own.layout, buildApplies ? kb : undefined));
+  if (family === 'c' && s.assertions && (assertionWords ?? mayHaveAssertions(text))) findings.push(...checkAssertions(file, text, s, s.assertions, (n) => included.get(n) ?? deeper(n), own.layout, buildApplies ? kb : undefined));
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
   return findings.map(({ fixes: _fixes, ...f }) => ({ file, f: { ...f, message: detach(f.message), related: f.related.map((r) => ({ ...r, message: detach(r.message) })) } }));
 }
@@ -525,7 +528,8 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
       if (!text) continue;
       // A file let in by a later gate was not searched by the earlier ones past the piece that let it in.
       if (s.fast && !values) values = mayHaveFindings(text, family, bits);
-      const reps = values || (asserts && mayHaveAssertions(text)) ? checkLoaded(f, family, text, s, cache, values) : [];
+      const words = asserts && mayHaveAssertions(text);
+      const reps = values || words ? checkLoaded(f, family, text, s, cache, values, words) : [];
       for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));

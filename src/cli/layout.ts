@@ -9,8 +9,6 @@ import { derivedJson, DerivedLayout, renderSvg } from '../engine/map';
 import { Command, json, one, parseArgs, UsageError } from './common';
 import { deriveKbuildLayout } from './derive';
 
-export { deriveKbuildLayout, loadRecipes, recipeFor, toEvaluation } from './derive';
-export type { KbuildDerivation } from './derive';
 
 export const LAYOUT_USAGE = 'layout --kbuild DIR [--arch A] [--format md|json|svg]  the layout derived from a kernel tree\'s headers for its configuration';
 

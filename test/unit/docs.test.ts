@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareDocs, deriveLayout, driftFindings, Evaluation, parseDocSize, parseDocTables, Recipe, sizeMatches } from '../../src/engine/map';
 import { main } from '../../src/cli';
-import { loadRecipes } from '../../src/cli/layout';
+import { loadRecipes } from '../../src/cli/derive';
 import { recipeProblems } from '../../src/engine/map';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -3,7 +3,7 @@
 // with their activity and conditions as the preprocessing walk judged them, their values (a single
 // literal, or the body evaluated with the analysis' own lookup), and bare literals of the lines that
 // hold one a rule can read, with the code around them.
-import { Activity, CondAtom, FileAnalysis, Family, LazyDefine, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue } from '../source';
+import { Activity, CondAtom, FileAnalysis, Family, LazyDefine, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue, ASSERTION_WORD, mayHaveAssertions } from '../source';
 import { U64_MAX } from '../paging/numbers';
 import { addressEvidence, readName } from './addressLike';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
@@ -362,7 +362,7 @@ const GATE = /0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\w.])[1-9][0-9]{9}|[0-9][0
  */
 const GATE_C = new RegExp(`0[xX]0*[1-9a-fA-F][0-9a-fA-F_']{8}|(?<![\\w.])[1-9][0-9]{9}|#[ \\t]*define[ \\t]+${NOT_REGISTER}\\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)`);
 /** GATE_C, or an assertion word (group 1) first: one search for a whole-tree check that evaluates assertions too. */
-const GATE_C_OR_ASSERTION = new RegExp(`${GATE_C.source}|(BUILD_BUG_ON|static_assert)`);
+const GATE_C_OR_ASSERTION = new RegExp(`${GATE_C.source}|(${ASSERTION_WORD.source})`);
 /** Definitions whose names can matter to the rules. */
 const NAMED_DEFINITION = /(?:^|\n)[ \t]*(?:#[ \t]*define|\.(?:set|equ|equiv)|%(?:define|assign))[ \t]+\w*(?:START|END|BASE|BEGIN|ADDR|LIMIT|TOP|OFFSET|PHYS|TASK_SIZE|VADDR|KERNEL|MAP)|(?:^|\n)[ \t]*\w*(?:START|END|BASE|ADDR|TOP|LIMIT)\w*[ \t]+(?:equ|EQU|=)/;
 
@@ -384,13 +384,12 @@ export function mayHaveFindings(text: string, family: Family, addressBits: 32 | 
  * not tried past it: mayHaveFindings on the rest decides), undefined when neither can be.
  */
 export function gateValuesOrAssertions(text: string, addressBits: 32 | 64 = 64): 'values' | 'assertion' | undefined {
-  if (addressBits === 32) return mayHaveFindings(text, 'c', 32) ? 'values' : ASSERTION_WORD_C.test(text) ? 'assertion' : undefined;
+  if (addressBits === 32) return mayHaveFindings(text, 'c', 32) ? 'values' : mayHaveAssertions(text) ? 'assertion' : undefined;
   const m = GATE_C_OR_ASSERTION.exec(text);
   if (!m) return undefined;
   if (m[1] === undefined) return 'values';
   return mayHaveFindings(text.slice(m.index), 'c', 64) ? 'values' : 'assertion';
 }
-const ASSERTION_WORD_C = /BUILD_BUG_ON|static_assert/;
 
 /**
  * Which macros the fast scan of `text` can define, as a test on a name: false only for a name that
