@@ -1,9 +1,9 @@
 // The map's view model: segmented scale, zoom, ruler, comparison sentences, SVG export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffLayouts, getMode, getPreset, Layout, Region, TiB } from '../../src/engine';
+import { builtinLayouts, diffLayouts, getMode, getPreset, Layout, Region, TiB } from '../../src/engine';
 import {
-  addrToY, buildCompareView, buildView, describeDiff, drawView, fullWindow, MIN_WINDOW, markerProblems, panWindow, regionFacts,
+  addrToY, buildCompareView, buildView, describeDiff, drawView, fullWindow, geometry, MIN_WINDOW, markerProblems, panWindow, regionFacts,
   renderSvg, rulerTicks, slotText, weightOf, windowFor, yToAddr, zoomWindow,
 } from '../../src/engine/map/model';
 import { big, Correlator, hexOf } from '../../src/shared/protocol';
@@ -203,4 +203,27 @@ test('CLI: paging-layout map --format svg writes the same picture', async () => 
   assert.match(out, /^<svg /);
   assert.match(out, /hypervisor hole/);
   assert.match(out, /Scale: segmented/);
+});
+
+test('region labels never overlap: every preset and the layouts derived from Linux 6.1, at three heights', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const dir = path.join(__dirname, '../../../test/derived/linux-6.1');
+  const derived: Layout[] = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => {
+    const j = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string; title: string; mode: string; regions: { name: string; kind: string; placed: boolean; start: string; end: string }[] };
+    const regions = j.regions.filter((r) => r.placed).map((r) => ({ name: r.name, kind: r.kind, start: BigInt(r.start), end: BigInt(r.end), description: '' }) as Region);
+    return { id: j.id, title: j.title, mode: j.mode, description: '', source: [], notes: [], regions, symbols: [] } as unknown as Layout;
+  });
+  const layouts = [...builtinLayouts(), ...derived];
+  assert.ok(derived.length >= 5 && layouts.length >= 20, `${layouts.length} layouts`);
+  let checked = 0;
+  for (const l of layouts) for (const height of [500, 800, 1200]) {
+    const prims = drawView(buildView(l, { height }), { width: 900 });
+    const x = geometry(900).labels;
+    // The names column: a region's name and its second line; a text's box is 12 px high (11–12 px fonts).
+    const ys = prims.filter((p) => p.t === 'text' && p.x === x).map((p) => (p as { y: number }).y).sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++) assert.ok(ys[i] - ys[i - 1] >= 12, `${l.id} at ${height} px: labels at y ${ys[i - 1]} and ${ys[i]} overlap`);
+    checked += ys.length;
+  }
+  assert.ok(checked > 1000, `${checked} labels checked`);
 });

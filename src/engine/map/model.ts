@@ -624,6 +624,9 @@ export function geometry(width: number) {
   return { ruler, bar, barX: ruler, barEnd: ruler + bar, labels, markers, markerLabels };
 }
 
+/** Height of a row (px) from which its label has a second line: start and size. */
+const TWO_LINE_ROW = 36;
+
 /** The single-layout picture as primitives. */
 export function drawView(view: MapView, opts: DrawOptions): Prim[] {
   const g = geometry(opts.width);
@@ -644,7 +647,9 @@ export function drawView(view: MapView, opts: DrawOptions): Prim[] {
       const size = formatSize(row.end - row.start + 1n);
       const ty = y + Math.min(row.h / 2, 14) + 4;
       out.push({ t: 'text', x: g.labels, y: r1(ty), text: region?.randomised ? `${row.label} (randomised)` : row.label, cls: row.kind === 'gap' ? 'label gap-label' : 'label name', ref: { type: 'row', index } });
-      if (row.h >= 28) out.push({ t: 'text', x: g.labels, y: r1(ty + 14), text: `${formatHex(row.start, { grouped: true, digits })} · ${size}`, cls: 'label meta' });
+      // The second line (start and size) only where it ends inside the row: its baseline is 14 px below
+      // the name's and its descent 3 px, so a row under 36 px gets the size at the right instead.
+      if (row.h >= TWO_LINE_ROW) out.push({ t: 'text', x: g.labels, y: r1(ty + 14), text: `${formatHex(row.start, { grouped: true, digits })} · ${size}`, cls: 'label meta' });
       else if (g.markerLabels) out.push({ t: 'text', x: g.markers - 8, y: r1(ty), text: size, cls: 'label meta', anchor: 'end' });
     }
     if (index > 0) out.push({ t: 'line', x1: g.barX, y1: r1(y), x2: g.barEnd, y2: r1(y), cls: 'boundary' });
