@@ -23,10 +23,17 @@ export function tooLargeReason(bytes: number, limit: number): string | undefined
 export function looksBinary(content: string | Uint8Array): boolean {
   const n = Math.min(content.length, 8192);
   let control = 0;
-  for (let i = 0; i < n; i++) {
-    const c = typeof content === 'string' ? content.charCodeAt(i) : content[i];
-    if (c === 0) return true;
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  // One loop per kind of content (a whole-tree check asks this of every file's bytes).
+  if (typeof content === 'string') {
+    for (let i = 0; i < n; i++) {
+      const c = content.charCodeAt(i);
+      if (c < 32) { if (c === 0) return true; if (c !== 9 && c !== 10 && c !== 13 && c !== 12) control++; }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = content[i];
+      if (c < 32) { if (c === 0) return true; if (c !== 9 && c !== 10 && c !== 13 && c !== 12) control++; }
+    }
   }
   return n > 0 && control / n > 0.3;
 }
