@@ -218,8 +218,15 @@ export class FileReader {
     const fd = fs.openSync(file, 'r');
     try {
       // Read into the buffer first; the size is asked only of a file that fills it (most files fit).
+      // A read of a regular file that returns less than it was asked for has reached the end: no
+      // second read to learn that (one system call fewer per file of a tree).
       let n = 0;
-      for (let r; n < this.buf.length && (r = fs.readSync(fd, this.view, n, this.buf.length - n, null)) > 0;) n += r;
+      for (let r; n < this.buf.length;) {
+        const want = this.buf.length - n;
+        r = fs.readSync(fd, this.view, n, want, null);
+        n += r;
+        if (r < want) break;
+      }
       if (n === this.buf.length || n > this.limit) {
         const size = Math.max(fs.fstatSync(fd).size, n);
         const tooLarge = tooLargeReason(size, this.limit);
