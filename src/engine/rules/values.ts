@@ -37,6 +37,8 @@ export interface Collected {
 }
 
 const NO_TOKENS: LTok[] = Object.freeze([]) as unknown as LTok[];
+/** The `#if` group keys of a value read from an analysis: none (its conditions are `conds`); one frozen array for all. */
+const NO_BRANCHES: string[] = Object.freeze([]) as unknown as string[];
 /** A name of a load or staging address (`PLAT_ATF_LOAD_ADDR`): where an image is put before it runs. */
 const LOAD_NAME = /(?:^|_)(?:LOAD|STAGING)(?:_|$)/i;
 const MASK_MACRO = /^(?:GENMASK(?:_ULL)?|BIT(?:_ULL|_MASK)?|_BITUL|_BITULL|BIT_ULL_MASK)$/;
@@ -83,7 +85,6 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
   const condsMemo = new Map<CondAtom[], string[]>();
   // A definition's line start: a LazyDefine of this text knows it (no table of line starts needed).
   const lineStartOf = (r: DefinitionRecord) => (r.directive instanceof LazyDefine && r.directive.src.text === text ? r.directive.offset : a.lineStart(r.line));
-  const startsByValue = new Map<RuleValue, number>();
   const condsOf = (atoms: CondAtom[]) => {
     if (atoms.length === 0) return undefined;
     let c = condsMemo.get(atoms);
@@ -99,7 +100,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     const activity: Activity = r.activity;
     const v: RuleValue = {
       name: r.name, file, range: nameRange, nameRange,
-      branches: [], conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: {}, local: true,
+      branches: NO_BRANCHES, conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: {}, local: true,
     };
     if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
     markBody(v, bodyTokens);
@@ -114,14 +115,16 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
         if (single.pointerCast) v.context.pointerCast = true;
         const prev = bodyTokens[single.index - 1];
         if (prev?.text === '-' || prev?.text === '~') { v.value = undefined; v.literal = undefined; v.range = v.nameRange!; }
-        const c = claimed.get(lt.line);
-        if (c) c.add(lt.start); else claimed.set(lt.line, new Set([lt.start]));
+        // (only a literal line's tokens are read again as bare literals: a definition of another line claims nothing)
+        if (own) {
+          const c = claimed.get(lt.line);
+          if (c) c.add(lt.start); else claimed.set(lt.line, new Set([lt.start]));
+        }
       }
     } else if (bodyTokens.length > 0) {
       pending.push({ value: v, body: bodyTokens, conditions: r.conditions });
     }
     values.push(v);
-    startsByValue.set(v, lineStartOf(r));
   }
   // Definitions in line order, bare literals after the definition of their line (as they are read).
   const activityAt = lineActivity(a);
@@ -163,7 +166,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       // 15 to 17 hex digits (digit-count typos and the neighbours that show them).
       if (value <= U64_MAX && !(li.radix === 16 && li.digits.length >= 15 && li.digits.length <= 17) && !addressEvidence(context)) continue;
       const at = activityAt(tok.line);
-      bare.push({ file, range: li.range, literal: li, value, branches: [], conds: condsOf(at.conditions), inactive: at.activity === 'inactive' || undefined, local: true, context });
+      bare.push({ file, range: li.range, literal: li, value, branches: NO_BRANCHES, conds: condsOf(at.conditions), inactive: at.activity === 'inactive' || undefined, local: true, context });
     }
   }
   if (bare.length) values.push(...bare);
@@ -179,6 +182,8 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     return b < 0 ? n.slice(i) : n.slice(i, b);
   };
   const fields = new Map<string, number[]>();
+  /** The heads of the `*_SHIFT`/`*_MASK` `#define`s of the text by line (made once, when a range part asks). */
+  let fieldDefines: Map<number, string[]> | undefined;
   for (const v of values) {
     if (!v.name || !FIELD.test(v.name)) continue;
     const k = head(v.name);
@@ -194,10 +199,9 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) { v.registerField = true; continue; }
     // C: the `#define`s around it, also those that are not values.
     if (family !== 'c') continue;
-    const around = linesAround(text, startsByValue.get(v) ?? a.lineStart(v.nameRange.line), 3, 3);
-    DEFINE_LINE_G.lastIndex = 0;
-    for (let m = DEFINE_LINE_G.exec(around); m; m = DEFINE_LINE_G.exec(around)) {
-      if (FIELD.test(m[1]) && head(m[1]) === h) { v.registerField = true; break; }
+    fieldDefines ??= fieldDefineLines(text, FIELD, head);
+    for (let l = v.nameRange.line - 3; l <= v.nameRange.line + 3; l++) {
+      if (fieldDefines.get(l)?.includes(h)) { v.registerField = true; break; }
     }
   }
 
@@ -340,6 +344,25 @@ function storedThrough(t: readonly { text: string; kind: string }[], eq: number)
   let s = eq - 1;
   while (s > 0 && t[s - 1].text !== ';' && t[s - 1].text !== '{' && t[s - 1].text !== '}') s--;
   return t[s]?.text === '*' && s < eq - 1;
+}
+
+/**
+ * The heads (`head`) of the field names (`field`) of every `#define` line of a text, by line number:
+ * one pass over the text, counting line breaks between the definitions it finds.
+ */
+function fieldDefineLines(text: string, field: RegExp, head: (name: string) => string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  let line = 0, at = 0;
+  DEFINE_LINE_G.lastIndex = 0;
+  for (let m = DEFINE_LINE_G.exec(text); m; m = DEFINE_LINE_G.exec(text)) {
+    if (!field.test(m[1])) continue;
+    for (let k = text.indexOf('\n', at); k >= 0 && k < m.index; k = text.indexOf('\n', k + 1)) line++;
+    at = m.index;
+    const h = head(m[1]);
+    const l = out.get(line);
+    if (l) l.push(h); else out.set(line, [h]);
+  }
+  return out;
 }
 
 /**
