@@ -13,6 +13,8 @@ import { mayHaveAssertions, scanAssertionSites, ScannedAssertion } from '../engi
 
 /** At most this many files are scanned per session (a kernel tree has about 57,000). */
 const MAX_SCANNED_FILES = 200_000;
+/** The longest the scan waits for the workspace index before it starts anyway. */
+const AFTER_LIMIT_MS = 120_000;
 
 export class AssertionSites implements vscode.Disposable {
   private readonly byFile = new Map<string, ScannedAssertion[]>();
@@ -24,18 +26,35 @@ export class AssertionSites implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** The scan's state, for tests and the log. */
-  readonly status = { scanning: false, done: false, files: 0, sites: 0, capped: false };
+  readonly status = { waiting: false, scanning: false, done: false, files: 0, sites: 0, capped: false };
+  private disposed = false;
 
-  constructor(private readonly cli: string, private readonly maxFileBytes: () => number) {
+  /**
+   * `after`: what the scan waits for before it starts (the workspace index's first run: on a 2-core
+   * machine a third thread reading every C file of a kernel tree slowed the index, the map's first paint
+   * and the hovers while indexing); at most AFTER_LIMIT_MS.
+   */
+  constructor(private readonly cli: string, private readonly maxFileBytes: () => number, private readonly after: () => Promise<void> = () => Promise.resolve()) {
     const w = vscode.workspace.createFileSystemWatcher('**/*.{c,h}');
     const reread = (u: vscode.Uri) => { if (this.started && u.scheme === 'file') void this.readFile(u.fsPath); };
     this.disposables.push(w, w.onDidChange(reread), w.onDidCreate(reread), w.onDidDelete((u) => { this.set(u.fsPath, []); this.emitter.fire(); }));
   }
 
-  /** Start the scan of the workspace folders (once); sites arrive in batches. */
+  /** Start the scan of the workspace folders (once, after `after`); sites arrive in batches. */
   ensureScanned(): void {
     if (this.started) return;
     this.started = true;
+    this.status.waiting = true;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((r) => { timer = setTimeout(r, AFTER_LIMIT_MS); });
+    void Promise.race([this.after().catch(() => undefined), limit]).then(() => {
+      clearTimeout(timer);
+      this.status.waiting = false;
+      if (!this.disposed) this.startScan();
+    });
+  }
+
+  private startScan(): void {
     const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     if (!roots.length || !fs.existsSync(this.cli)) { this.status.done = true; return; }
     const init: AssertionScanInit = { role: 'paging-layout-assertion-scan', roots, maxFiles: MAX_SCANNED_FILES, maxFileBytes: this.maxFileBytes() };
@@ -86,6 +105,7 @@ export class AssertionSites implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.worker?.terminate();
     for (const d of this.disposables) d.dispose();
   }

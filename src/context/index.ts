@@ -59,7 +59,7 @@ export function createPagingContext(extension: vscode.ExtensionContext): PagingC
   const index = new WorkspaceIndexClient(config);
   const analyses = new AnalysisCache(config, layouts, documents, index);
   const findings = new FindingStore();
-  const assertions = new AssertionSites(path.join(extension.extensionPath, 'dist', 'cli.js'), () => documents.maxFileBytes());
+  const assertions = new AssertionSites(path.join(extension.extensionPath, 'dist', 'cli.js'), () => documents.maxFileBytes(), () => index.whenSettled());
   const subscribe = (...disposables: vscode.Disposable[]) => { extension.subscriptions.push(...disposables); };
   subscribe(config, boot, kbuild, derived, layouts, index, analyses, assertions, vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d.uri)));
   return { extension, config, layouts, kbuild, derived, documents, index, analyses, findings, boot, assertions, subscribe };

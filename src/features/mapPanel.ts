@@ -8,11 +8,11 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { diffLayouts, diffMarkdown, Layout, mapMarkdown, modeOf, parseAddress } from '../engine/paging';
-import { analysisMarkers, describeDiff, deriveWorkspaceLayout, FORMAT_TITLES, ImportFormat, ImportResult, isImportFormat, WORKSPACE_LAYOUT_ID } from '../engine/map';
+import { addDefinitionValue, analysisMarkers, describeDiff, deriveWorkspaceLayout, FileConstant as DefinedConstant, FORMAT_TITLES, ImportFormat, ImportResult, isImportFormat, WORKSPACE_LAYOUT_ID } from '../engine/map';
 import { DocumentAnalysis } from '../engine/source';
 import { Correlator, HostMessage, HostRequest, hexOf, isMessage, LayoutChoiceItem, MapSnapshot, MapViewState, PROTOCOL_VERSION, toWireLayout, WebviewMessage, WebviewQuery, WireImports, WireLocation, WireMarker, WireProblem } from '../shared/protocol';
 import { DIAGNOSTIC_SOURCE, diagnosticCode, EXCLUDED_FOLDERS, FILE_PATTERN, LayoutService, PagingContext } from '../context';
-import { constantAtCursor, constantNamed, FileConstant, LineDiagnostic, mapMarkers } from '../present';
+import { constantAtCursor, constantNamed, LineDiagnostic, mapMarkers } from '../present';
 import { bootCompareLines, formatName, importLayoutOf, importSummary, isBootLayout, overlayOf, wireBoot } from '../present/boot';
 
 const MAP_VIEW_TYPE = 'pagingLayout.map';
@@ -21,6 +21,10 @@ const MAX_SCAN_FILES = 2000;
 const MAX_SCAN_FILE_BYTES = 1024 * 1024;
 /** Editors with more lines show no markers on the map. */
 const MAX_MARKER_LINES = 50_000;
+/** The longest the map's markers are computed at one go on the extension host's thread (ms). */
+const MARKER_SLICE_MS = 8;
+
+interface MarkerSet { markers: WireMarker[]; problems: WireProblem[]; fileName?: string }
 
 type Post = Extract<HostMessage, { type: string }>;
 type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -126,6 +130,8 @@ class MapPanelController implements vscode.Disposable {
   private correlator?: Correlator<WebviewQuery>;
   private cursorTimer?: NodeJS.Timeout;
   private markersTimer?: NodeJS.Timeout;
+  /** The latest marker computation (an older one stops at its next slice). */
+  private markerRun = 0;
   /** The last text editor: the map keeps its markers while the map itself has the focus. */
   private lastEditor?: vscode.TextEditor;
   readonly workspace: WorkspaceDefinesLayout;
@@ -376,7 +382,8 @@ class MapPanelController implements vscode.Disposable {
     const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
     const keepWindow = this.state.layoutId === layout.id && !this.state.compareWith;
     this.state = { version: 1, layoutId: id === undefined ? undefined : layout.id, hiddenOverlays: this.state.hiddenOverlays, ...(keepWindow ? { windowStart: this.state.windowStart, windowEnd: this.state.windowEnd, selected: this.state.selected } : {}), ...stateOverride };
-    const { markers, problems, fileName } = this.editorMarkers(layout);
+    // (markers that take longer than a slice follow in a `markers` message: the map paints first)
+    const { markers, problems, fileName } = this.markersOrLater(layout) ?? { markers: [], problems: [], fileName: this.markerFileName() };
     this.post({
       type: 'show', layout: toWireLayout(layout, ws ? (r) => ws.locations.get(r.name) : undefined), choices: await this.choices(),
       markers, problems: [...problems, ...(ws?.problems ?? [])], fileName, state: { ...this.state, layoutId: layout.id }, imports: this.importsFor(layout),
@@ -402,24 +409,65 @@ class MapPanelController implements vscode.Disposable {
     return vscode.window.activeTextEditor ?? (this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined);
   }
 
-  /** The constants of a document, given its analysis (the one the hover and the diagnostics read). */
-  private constantsOf(doc: vscode.TextDocument, analysis: DocumentAnalysis): FileConstant[] {
-    return analysisMarkers(analysis, doc.fileName);
+  /** The marker editor's file as the map names it. */
+  private markerFileName(): string | undefined {
+    const doc = this.markerEditor()?.document;
+    return doc && doc.uri.scheme !== 'output' ? vscode.workspace.asRelativePath(doc.uri) : undefined;
   }
 
-  /** Markers for the active editor's constants, the problems they show on the layout, and its diagnostics. */
-  private editorMarkers(layout: Layout): { markers: WireMarker[]; problems: WireProblem[]; fileName?: string } {
+  /**
+   * Markers for the active editor's constants, the problems they show on the layout, and its
+   * diagnostics, in steps: each definition's value is one (the analysis the hover and the diagnostics
+   * read, whose names may be looked up in the workspace index), a few of them a step.
+   */
+  private *markerSteps(layout: Layout): Generator<void, MarkerSet> {
     const editor = this.markerEditor();
     if (!editor || editor.document.uri.scheme === 'output' || editor.document.lineCount > MAX_MARKER_LINES) return { markers: [], problems: [] };
     const doc = editor.document;
-    const analysis = this.ctx.analyses.get(doc);
+    const analysis: DocumentAnalysis | undefined = this.ctx.analyses.get(doc);
     if (!analysis) return { markers: [], problems: [], fileName: vscode.workspace.asRelativePath(doc.uri) };
+    const defined: DefinedConstant[] = [];
+    for (let i = 0; i < analysis.definitions.length && addDefinitionValue(analysis, doc.fileName, i, defined); i++) if ((i & 7) === 7) yield;
+    const constants = analysisMarkers(analysis, doc.fileName, undefined, defined);
     const diagnostics: LineDiagnostic[] = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => ({
       line: d.range.start.line, code: diagnosticCode(d) ?? 'diagnostic', message: d.message,
       severity: d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info',
     }));
-    const { markers, problems } = mapMarkers(this.constantsOf(doc, analysis), doc.uri.toString(), layout, diagnostics);
+    const { markers, problems } = mapMarkers(constants, doc.uri.toString(), layout, diagnostics);
     return { markers, problems, fileName: vscode.workspace.asRelativePath(doc.uri) };
+  }
+
+  /**
+   * The markers when they take one slice of the host's thread (MARKER_SLICE_MS); otherwise undefined,
+   * and the rest is computed a slice a turn and posted as a `markers` message (a newer request, a
+   * document edit or another editor, stops an older one).
+   */
+  private markersOrLater(layout: Layout): MarkerSet | undefined {
+    const run = ++this.markerRun;
+    const steps = this.markerSteps(layout);
+    const slice = (): MarkerSet | undefined => {
+      const t0 = performance.now();
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        if (performance.now() - t0 > MARKER_SLICE_MS) return undefined;
+      }
+    };
+    const now = slice();
+    if (now) return now;
+    const more = () => {
+      if (run !== this.markerRun || !this.panel) return;
+      const r = slice();
+      if (r) void this.postMarkers(r, layout);
+      else setTimeout(more, 0);
+    };
+    setTimeout(more, 0);
+    return undefined;
+  }
+
+  private async postMarkers(r: MarkerSet, layout: Layout): Promise<void> {
+    const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
+    this.post({ type: 'markers', markers: r.markers, problems: [...r.problems, ...(ws?.problems ?? [])], fileName: r.fileName });
   }
 
   private scheduleMarkers(): void {
@@ -428,9 +476,8 @@ class MapPanelController implements vscode.Disposable {
     this.markersTimer = setTimeout(async () => {
       if (!this.panel || this.state.compareWith) return;
       const layout = (await this.findLayout(this.state.layoutId)) ?? this.layouts.layout;
-      const { markers, problems, fileName } = this.editorMarkers(layout);
-      const ws = layout.id === WORKSPACE_LAYOUT_ID ? await this.workspace.get() : undefined;
-      this.post({ type: 'markers', markers, problems: [...problems, ...(ws?.problems ?? [])], fileName });
+      const now = this.markersOrLater(layout);
+      if (now) await this.postMarkers(now, layout);
     }, 250);
   }
 

@@ -36,12 +36,20 @@ export function definitionValue(a: DocumentAnalysis, d: DefinitionInfo): bigint 
 /** Every definition of an analysis with its value (inactive ones and those without one value left out). */
 export function definitionValues(a: DocumentAnalysis, file: string): FileConstant[] {
   const out: FileConstant[] = [];
-  for (const d of a.definitions) {
-    if (out.length >= MAX_CONSTANTS) break;
-    const value = definitionValue(a, d);
-    if (value !== undefined) out.push({ name: d.name, body: d.bodyText, value, line: d.line, column: d.nameStart, file });
-  }
+  for (let i = 0; i < a.definitions.length && addDefinitionValue(a, file, i, out); i++);
   return out;
+}
+
+/**
+ * The value of definition `i` of an analysis added to `out` (definitionValues one step at a time, for a
+ * caller that spreads the work over several turns); false once `out` holds the most a file gives.
+ */
+export function addDefinitionValue(a: DocumentAnalysis, file: string, i: number, out: FileConstant[]): boolean {
+  if (out.length >= MAX_CONSTANTS) return false;
+  const d = a.definitions[i];
+  const value = definitionValue(a, d);
+  if (value !== undefined) out.push({ name: d.name, body: d.bodyText, value, line: d.line, column: d.nameStart, file });
+  return true;
 }
 
 /**
@@ -49,8 +57,8 @@ export function definitionValues(a: DocumentAnalysis, file: string): FileConstan
  * and whose name is not a size, shift or mask, and hex literals of the code (not of directive lines),
  * sorted by value.
  */
-export function analysisMarkers(a: DocumentAnalysis, file: string, minValue = 0x10000n): FileConstant[] {
-  const vals = definitionValues(a, file).filter((d) => d.value >= minValue && !NOT_ADDRESS.test(d.name));
+export function analysisMarkers(a: DocumentAnalysis, file: string, minValue = 0x10000n, defined: FileConstant[] = definitionValues(a, file)): FileConstant[] {
+  const vals = defined.filter((d) => d.value >= minValue && !NOT_ADDRESS.test(d.name));
   // Plain address literals outside definitions and directives, e.g. `. = 0xffffffff81000000;` or `mov $0x..., %rax`.
   const defLines = new Set<number>();
   for (const d of a.definitions) if (d.kind !== 'ld-dot') for (let l = d.line; l <= d.endLine; l++) defLines.add(l);
