@@ -65,6 +65,7 @@ export function createExporter(s: MapState, d: { picture: Picture; link: HostLin
         ? [...s.compare.a.regions.filter((r) => r.randomised).map((r) => `A: ${r.name}`), ...s.compare.b.regions.filter((r) => r.randomised).map((r) => `B: ${r.name}`)]
         : (s.layout?.regions ?? []).filter((r) => r.randomised).map((r) => r.name),
       unplaced: s.mode === 'compare' ? [] : (s.layout?.unplaced ?? []).map((u) => `${u.name}: ${u.reason}`),
+      markers: s.markers.map((m) => m.name),
     };
   }
 

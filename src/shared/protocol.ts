@@ -237,6 +237,8 @@ export interface MapSnapshot {
   randomised: string[];
   /** The list of regions not placed: "name: reason". */
   unplaced: string[];
+  /** The names of the active file's markers the map holds (drawn or not), in value order. */
+  markers: string[];
 }
 
 // ---- webview → host ---------------------------------------------------------------------------

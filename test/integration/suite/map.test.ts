@@ -1,11 +1,13 @@
 // The address map panel through the real API: commands open it, the serializer is registered, the
 // webview answers snapshots, comparisons return the difference, imports and exports work.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { examplesRoot, openExample, waitFor, waitForActivation, mapSnapshot } from './helpers';
 
-interface Snapshot { mode: string; layoutIds: string[]; rows: string[]; scale: string; selected?: string; summary: string[] }
+interface Snapshot { mode: string; layoutIds: string[]; rows: string[]; scale: string; selected?: string; summary: string[]; markers: string[] }
 
 const HEADER = 'include/asm/page_64_types.h';
 
@@ -100,6 +102,29 @@ suite('Address map', () => {
       assert.match(md, /\| `0xffff800000000000` \|/);
     } finally {
       for (const u of [svgUri, mdUri]) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+    }
+  });
+
+  test('a header of 3,000 constants, more than one slice of the host\'s thread: its markers follow the map, the 1,000 lowest, each once', async () => {
+    // (each value is evaluated: computing them at once was a task of over 100 ms on a kernel header with the index's names)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-markers-'));
+    const file = path.join(dir, 'many_regions.h');
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(`#define R${i}_BASE\t(0xffffc90000000000UL + ${i} * 0x200000UL)`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+      await vscode.commands.executeCommand('pagingLayout.showMap', 'linux-x86_64-4level');
+      // (the map holds the 1,000 lowest: R0_BASE to R999_BASE)
+      const s = await snapshot((x) => x.layoutIds[0] === 'linux-x86_64-4level' && x.markers.length === 1000, 'the markers of the generated header');
+      assert.strictEqual(s.markers[0], 'R0_BASE');
+      assert.strictEqual(s.markers[999], 'R999_BASE');
+      assert.strictEqual(new Set(s.markers).size, s.markers.length, 'each marker once');
+      assert.ok(s.markers.every((m) => /^R\d+_BASE$/.test(m)), s.markers.slice(0, 5).join(', '));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
