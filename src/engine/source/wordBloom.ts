@@ -17,17 +17,51 @@ function fnv(s: string, seed: number): number {
   return h >>> 0;
 }
 
-/** The filter of a text's words (at least 8 bytes). */
+const isWordStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isWordPart = (c: number) => isWordStart(c) || (c >= 48 && c <= 57);
+
+/**
+ * The filter of a text's words (at least 8 bytes): 10 bits a distinct word. The words are hashed as
+ * they are scanned (fnv of their characters, both seeds at once), with no string made for a word; a
+ * word seen before (the same pair of hashes, in an open-addressing table) is counted once.
+ */
 export function wordBloom(text: string): Uint8Array {
-  const words = new Set<string>();
-  const re = /[A-Za-z_]\w*/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) words.add(m[0]);
-  const bytes = Math.max(8, Math.ceil((words.size * BITS_PER_WORD) / 8));
+  // distinct words as (h1, h2) pairs; slot k holds h1 at 2k and h2 | 1 at 2k + 1 (0: empty, as h2 | 1 is never 0)
+  let table = new Uint32Array(2 * 1024);
+  let mask = 1023, count = 0;
+  const insert = (t: Uint32Array, m: number, h1: number, h2: number): boolean => {
+    for (let k = (h1 ^ (h2 >>> 7)) & m; ; k = (k + 1) & m) {
+      const b = t[2 * k + 1];
+      if (b === 0) { t[2 * k] = h1; t[2 * k + 1] = h2; return true; }
+      if (b === h2 && t[2 * k] === h1) return false;
+    }
+  };
+  for (let i = 0, len = text.length; i < len;) {
+    // (as the pattern /[A-Za-z_]\w*/ finds them: inside `0x1f` or `64bit_types` the word starts at the letter)
+    if (!isWordStart(text.charCodeAt(i))) { i++; continue; }
+    let h1 = 0x811c9dc5 >>> 0, h2 = (0x811c9dc5 ^ 0x5bd1e995) >>> 0;
+    for (; i < len; i++) {
+      const d = text.charCodeAt(i);
+      if (!isWordPart(d)) break;
+      h1 = Math.imul(h1 ^ d, 0x01000193) >>> 0;
+      h2 = Math.imul(h2 ^ d, 0x01000193) >>> 0;
+    }
+    h2 = (h2 | 1) >>> 0;
+    if (!insert(table, mask, h1, h2)) continue;
+    if (++count * 2 > mask) {
+      const old = table;
+      mask = mask * 2 + 1;
+      table = new Uint32Array(2 * (mask + 1));
+      for (let k = 0; k < old.length; k += 2) if (old[k + 1] !== 0) insert(table, mask, old[k], old[k + 1]);
+    }
+  }
+  const bytes = Math.max(8, Math.ceil((count * BITS_PER_WORD) / 8));
   const out = new Uint8Array(bytes);
   const bits = bytes * 8;
-  for (const w of words) {
-    const h1 = fnv(w, 0);
-    const h2 = fnv(w, 0x5bd1e995) | 1;
+  for (let k = 0; k < table.length; k += 2) {
+    const h2 = table[k + 1];
+    if (h2 === 0) continue;
+    const h1 = table[k];
     for (let i = 0; i < K; i++) {
       const b = (h1 + Math.imul(i, h2)) >>> 0;
       const j = b % bits;
