@@ -76,6 +76,9 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'editor.hover.delay': 100,
   'editor.minimap.enabled': false,
   'files.hotExit': 'off',
+  // VS Code for the Web (code-server) saves an edited file after a delay by default: a test's unsaved
+  // edit of a real kernel tree's header was written to the tree that way. Saving is explicit here.
+  'files.autoSave': 'off',
   'window.restoreWindows': 'none',
   'workbench.editor.enablePreview': false,
 };
