@@ -1,4 +1,5 @@
 // paging-layout: the layout engine on the command line.
+import * as v8 from 'v8';
 import { InputError } from './engine/paging';
 import { Command, IO } from './cli/common';
 import { check } from './cli/check';
@@ -58,8 +59,6 @@ export async function main(argv: string[], io: IO): Promise<number> {
 export function tuneCompiler(): void {
   const major = Number(process.versions.v8.split('.')[0]);
   if (!(major >= 10 && major <= 12)) return;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const v8 = require('v8') as typeof import('v8');
   v8.setFlagsFromString('--interrupt-budget=400000');
   v8.setFlagsFromString('--max-inlined-bytecode-size=120');
 }

@@ -26,7 +26,7 @@ export class AssertionSites implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** The scan's state, for tests and the log. */
-  readonly status = { waiting: false, scanning: false, done: false, files: 0, sites: 0, capped: false };
+  readonly status = { scanning: false, done: false, files: 0, sites: 0, capped: false };
   private disposed = false;
 
   /**
@@ -44,12 +44,10 @@ export class AssertionSites implements vscode.Disposable {
   ensureScanned(): void {
     if (this.started) return;
     this.started = true;
-    this.status.waiting = true;
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((r) => { timer = setTimeout(r, AFTER_LIMIT_MS); });
     void Promise.race([this.after().catch(() => undefined), limit]).then(() => {
       clearTimeout(timer);
-      this.status.waiting = false;
       if (!this.disposed) this.startScan();
     });
   }

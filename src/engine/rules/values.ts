@@ -173,14 +173,6 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
 
   // Register blocks: a definition within three lines of a *_SHIFT / *_MASK name of the same register (same
   // first two words) is a bit field, not a range boundary; radeon's C_xxxxxx_ names always are.
-  const FIELD = /_(?:SHIFT|MASK|SMASK|MSK|BITS?|LSB|MSB|WIDTH)$/;
-  const head = (n: string) => {
-    let i = 0;
-    while (n.charCodeAt(i) === 95) i++;
-    const a = n.indexOf('_', i);
-    const b = a < 0 ? -1 : n.indexOf('_', a + 1);
-    return b < 0 ? n.slice(i) : n.slice(i, b);
-  };
   const fields = new Map<string, number[]>();
   /** The heads of the `*_SHIFT`/`*_MASK` `#define`s of the text by line (made once, when a range part asks). */
   let fieldDefines: Map<number, string[]> | undefined;
@@ -199,7 +191,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     if (near && near.some((l) => Math.abs(l - v.nameRange!.line) <= 3)) { v.registerField = true; continue; }
     // C: the `#define`s around it, also those that are not values.
     if (family !== 'c') continue;
-    fieldDefines ??= fieldDefineLines(text, FIELD, head);
+    fieldDefines ??= fieldDefineLines(text);
     for (let l = v.nameRange.line - 3; l <= v.nameRange.line + 3; l++) {
       if (fieldDefines.get(l)?.includes(h)) { v.registerField = true; break; }
     }
@@ -346,16 +338,27 @@ function storedThrough(t: readonly { text: string; kind: string }[], eq: number)
   return t[s]?.text === '*' && s < eq - 1;
 }
 
+/** A register field's name (`…_SHIFT`, `…_MASK`, …). */
+const FIELD = /_(?:SHIFT|MASK|SMASK|MSK|BITS?|LSB|MSB|WIDTH)$/;
+/** A name's register: its first two words (leading underscores aside). */
+function head(n: string): string {
+  let i = 0;
+  while (n.charCodeAt(i) === 95) i++;
+  const a = n.indexOf('_', i);
+  const b = a < 0 ? -1 : n.indexOf('_', a + 1);
+  return b < 0 ? n.slice(i) : n.slice(i, b);
+}
+
 /**
- * The heads (`head`) of the field names (`field`) of every `#define` line of a text, by line number:
- * one pass over the text, counting line breaks between the definitions it finds.
+ * The heads of the field names of every `#define` line of a text, by line number: one pass over the
+ * text, counting line breaks between the definitions it finds.
  */
-function fieldDefineLines(text: string, field: RegExp, head: (name: string) => string): Map<number, string[]> {
+function fieldDefineLines(text: string): Map<number, string[]> {
   const out = new Map<number, string[]>();
   let line = 0, at = 0;
   DEFINE_LINE_G.lastIndex = 0;
   for (let m = DEFINE_LINE_G.exec(text); m; m = DEFINE_LINE_G.exec(text)) {
-    if (!field.test(m[1])) continue;
+    if (!FIELD.test(m[1])) continue;
     for (let k = text.indexOf('\n', at); k >= 0 && k < m.index; k = text.indexOf('\n', k + 1)) line++;
     at = m.index;
     const h = head(m[1]);
