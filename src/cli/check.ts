@@ -3,7 +3,7 @@
 import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, scanAssertionSites, ScannedAssertion, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
-import { applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
+import { ByteGate, BYTE_GATE_MAX, applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
 import { checkText, collectIncluded, Finding, IncludedSource, RULES, RuleCode, SeveritySetting, layoutAppliesToPath, Collected, definedNames, mayHaveFindings, gateValuesOrAssertions } from '../engine/rules';
 import { addAssertionResults, assertionFindings, AssertionStats, assertionStatsText, builtinRecipeNames, emptyAssertionStats, mergeAssertionStats, onLayoutMacros } from '../engine/rules';
 import { Command, customLayouts, IO, nodeKbuildFS, one, parseArgs, UsageError } from './common';
@@ -206,51 +206,84 @@ export class FileReader {
 
   constructor(private readonly limit = DEFAULT_CLI_MAX_FILE_BYTES) {}
 
+  /** What the byte gate found in the last file read with it; undefined when the string gate decided. */
+  gated: { values: boolean; words: boolean } | undefined;
+
   /**
    * The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are.
    * With a `gate`, a file the gate rejects is read as ''. The gate sees line-aligned pieces of about
    * 64 KB (it must look at single lines only) and stops at the first piece it accepts: most files of a
    * tree stop at the gate, and small strings are much cheaper to make and drop than one per file.
+   * With `byteGate` (a C file of a 64-bit layout; whether the assertions' words are asked too) the byte
+   * gate decides instead, before any string is made: what it found is `gated`.
    */
-  read(file: string, gate?: (text: string) => boolean): string {
+  read(file: string, gate?: (text: string) => boolean, byteGate?: { words: boolean }): string {
+    this.gated = undefined;
     // Back to 1 MB after a large file.
     if (this.buf.length > 4 << 20) this.buf = Buffer.allocUnsafe(1 << 20);
+    const scan = byteGate && this.byteGate();
     const fd = fs.openSync(file, 'r');
     try {
+      // Into the byte gate's memory (a file of at most BYTE_GATE_MAX bytes) or into the buffer.
+      let view = scan ? scan.input() : this.view;
+      let inGate = !!scan;
       // Read into the buffer first; the size is asked only of a file that fills it (most files fit).
       // A read of a regular file that returns less than it was asked for has reached the end: no
       // second read to learn that (one system call fewer per file of a tree).
       let n = 0;
-      for (let r; n < this.buf.length;) {
-        const want = this.buf.length - n;
-        r = fs.readSync(fd, this.view, n, want, null);
+      for (let r; n < view.length;) {
+        const want = view.length - n;
+        r = fs.readSync(fd, view, n, want, null);
         n += r;
         if (r < want) break;
       }
-      if (n === this.buf.length || n > this.limit) {
+      if (n === view.length || n > this.limit) {
         const size = Math.max(fs.fstatSync(fd).size, n);
         const tooLarge = tooLargeReason(size, this.limit);
         if (tooLarge) { this.bytes += size; throw Object.assign(new SkippedFile(tooLarge), { name: 'SkippedFile' }); }
-        if (size > this.buf.length) {
-          // Grown to fit (in whole MB); the bytes read so far move along.
-          const grown = Buffer.allocUnsafe(Math.ceil(size / (1 << 20)) << 20);
-          (grown as unknown as Uint8Array).set(this.view.subarray(0, n));
-          this.buf = grown;
+        if (size > view.length) {
+          if (inGate && size <= BYTE_GATE_MAX) view = scan!.input(size);
+          else {
+            // Grown to fit (in whole MB); the bytes read so far move along.
+            const grown = Buffer.allocUnsafe(Math.ceil(size / (1 << 20)) << 20);
+            (grown as unknown as Uint8Array).set(view.subarray(0, n));
+            this.buf = grown;
+            view = this.view;
+            inGate = false;
+          }
         }
         // Up to the size fstat gave (a file that grows meanwhile is read to that size).
-        for (let r; n < size && (r = fs.readSync(fd, this.view, n, size - n, null)) > 0;) n += r;
+        for (let r; n < size && (r = fs.readSync(fd, view, n, size - n, null)) > 0;) n += r;
       }
       this.bytes += n;
-      if (looksBinary(this.view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
+      if (inGate) {
+        if (scan!.ends(n).binary(n)) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
+        const g = this.gated = { values: scan!.values(n), words: byteGate!.words && scan!.words(n) };
+        return g.values || g.words ? latin1(Buffer.from(view.buffer, view.byteOffset, n), 0, n) : '';
+      }
+      if (looksBinary(view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
+      if (scan) {
+        // A file larger than the byte gate's memory: its line-aligned pieces, each copied in (a line
+        // longer than that memory leaves the file to the string gate).
+        const g = { values: false, words: false };
+        let a = 0;
+        while (a < n && !(g.values && (g.words || !byteGate!.words))) {
+          const b = pieceEnd(this.buf, a, n, BYTE_GATE_MAX);
+          if (b - a > BYTE_GATE_MAX) break;
+          scan.input(b - a).set(view.subarray(a, b));
+          scan.ends(b - a);
+          g.values ||= scan.values(b - a);
+          g.words ||= byteGate!.words && scan.words(b - a);
+          a = b;
+        }
+        if (a >= n || (g.values && (g.words || !byteGate!.words))) {
+          this.gated = g;
+          return g.values || g.words ? latin1(this.buf, 0, n) : '';
+        }
+      }
       if (!gate) return latin1(this.buf, 0, n);
       for (let a = 0; a < n;) {
-        let b = Math.min(n, a + GATE_PIECE);
-        if (b < n) {
-          // Cut after the last line break in the piece (a longer line is taken whole).
-          const nl = this.buf.lastIndexOf(10, b - 1);
-          const next = this.buf.indexOf(10, b);
-          b = nl >= a ? nl + 1 : next < 0 || next >= n ? n : next + 1;
-        }
+        const b = pieceEnd(this.buf, a, n, GATE_PIECE);
         const piece = latin1(this.buf, a, b);
         if (gate(piece)) return a === 0 && b === n ? piece : latin1(this.buf, 0, n);
         a = b;
@@ -260,6 +293,26 @@ export class FileReader {
       fs.closeSync(fd);
     }
   }
+
+  private scanner: ByteGate | null | undefined;
+  /** The byte gate of this reader (made at its first use), or undefined without WebAssembly SIMD. */
+  private byteGate(): ByteGate | undefined {
+    if (this.scanner === undefined) this.scanner = ByteGate.create() ?? null;
+    return this.scanner ?? undefined;
+  }
+}
+
+/**
+ * The end of the piece of `buf` from `a` (of `n` bytes) of about `size` bytes: after the last line
+ * break in it (a longer line is taken whole).
+ */
+function pieceEnd(buf: Buffer, a: number, n: number, size: number): number {
+  const b = Math.min(n, a + size);
+  if (b === n) return n;
+  const nl = buf.lastIndexOf(10, b - 1);
+  if (nl >= a) return nl + 1;
+  const next = buf.indexOf(10, b);
+  return next < 0 || next >= n ? n : next + 1;
 }
 
 /** Size of the pieces the gate sees. */
@@ -531,11 +584,16 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
         } else if ((values = mayHaveFindings(t, family, bits))) return true;
         return !!s.allSuppressions && t.includes(SUPPRESSION_MARKER) && (byMarker = true);
       };
-      const text = reader.read(f, s.fast ? gate : undefined);
+      // A C file of a 64-bit layout: the same gates on its bytes, before a string is made of them.
+      const text = reader.read(f, s.fast ? gate : undefined, s.fast && family === 'c' && bits === 64 && !s.allSuppressions ? { words: asserts } : undefined);
       if (!text) continue;
-      // A file let in by a later gate was not searched by the earlier ones past the piece that let it in.
-      if (s.fast && !values) values = mayHaveFindings(text, family, bits);
-      const words = asserts && mayHaveAssertions(text);
+      let words: boolean;
+      if (reader.gated) ({ values, words } = reader.gated);
+      else {
+        // A file let in by a later gate was not searched by the earlier ones past the piece that let it in.
+        if (s.fast && !values) values = mayHaveFindings(text, family, bits);
+        words = asserts && mayHaveAssertions(text);
+      }
       const reps = values || words ? checkLoaded(f, family, text, s, cache, values, words) : [];
       for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
@@ -591,21 +649,28 @@ async function checkParallel(queue: FileQueue, s: CheckSettings, jobs: number): 
   // checked again on the main thread, and a fresh worker takes the worker's place.
   const spawn = (): Promise<void> => new Promise<void>((resolve) => {
     const w = new Worker(code, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
-    let current: string[] = [];
+    // Two batches in flight: the worker starts its next batch while this thread takes its last result.
+    const inFlight: string[][] = [];
     let failed = false;
+    let ended = false;
     const feed = () => {
-      current = queue.take(BATCH);
-      w.postMessage(current.length ? { files: current } : {});
+      if (ended) return;
+      const batch = queue.take(BATCH);
+      if (batch.length) inFlight.push(batch);
+      else ended = true;
+      w.postMessage(batch.length ? { files: batch } : {});
     };
     w.on('message', (m: { out: Reported[]; unreadable: string[]; bytes: number; assertions?: AssertionStats }) => {
       if (m.assertions && s.assertions) mergeAssertionStats(s.assertions.stats, m.assertions);
       for (const r of m.out) out.push(r);
       for (const u of m.unreadable) unreadable.push(u);
       bytes += m.bytes;
+      inFlight.shift();
       feed();
     });
-    w.on('error', () => { failed = true; retry.push(...current); current = []; });
+    w.on('error', () => { failed = true; for (const b of inFlight.splice(0)) retry.push(...b); });
     w.on('exit', () => { if (failed && queue.fill(1)) spawn().then(resolve); else resolve(); });
+    feed();
     feed();
   });
   await Promise.all(Array.from({ length: jobs }, spawn));

@@ -8,3 +8,4 @@ export * from './suppress';
 export * from './baseline';
 export * from './check';
 export * from './assertions';
+export * from './gateScan';

@@ -1,0 +1,251 @@
+;; The whole-tree check's first test of a C file, on the file's bytes before any string is made of them
+;; (gateScan.ts; values.ts: GATE_C is the same test as a regular expression, and the two are tested to
+;; agree). A file is read into this module's memory at $INPUT (1024); 32 zero bytes follow it, so that
+;; the searches below may look past its end without a bound of their own (a zero byte is none of the
+;; bytes they look for).
+;;
+;; `values` answers whether the text has one of:
+;;   - a hex literal of at least 2^32: `0x`, zeros, a digit 1-9 or a-f, then 8 more of [0-9a-fA-F_'];
+;;   - a decimal literal of at least 10 digits, the first not 0, not after a word character or `.`;
+;;   - a `#define` (blanks allowed after the `#`) of a name that is not a register's by naming
+;;     convention (a prefix mm, ix, reg, cfg or smn before a capital or a digit; a suffix _MASK,
+;;     _SHIFT, _SMASK or _MSK) and that contains START, END, BASE, BEGIN, ADDR, LIMIT, TOP, OFFSET,
+;;     PHYS, TASK_SIZE, KERNEL or MAP.
+;; `words` answers whether the text has an assertion's word.
+;; `control` counts the control bytes of a file's head (for the binary-file test), -1 at a zero byte.
+;; The search for a digit or `#` looks at 16 bytes at a time.
+;; Assembled by scripts/build.mjs (wabt) into gateScanWasm.ts.
+(module
+  (memory (export "memory") 17)
+  (global (export "input") i32 (i32.const 1024))
+
+  ;; The words compared below, each ended by a zero byte.
+  (data (i32.const 0) "START\00END\00BASE\00BEGIN\00ADDR\00LIMIT\00TOP\00OFFSET\00PHYS\00TASK_SIZE\00KERNEL\00MAP\00_MASK\00_SHIFT\00_SMASK\00_MSK\00mm\00ix\00reg\00cfg\00smn\00define\00BUILD_BUG_ON\00static_assert\00")
+
+  ;; Whether the bytes at $i begin with the word at $w.
+  (func $at (param $i i32) (param $w i32) (result i32)
+    (local $c i32)
+    (loop $l
+      (local.set $c (i32.load8_u (local.get $w)))
+      (if (i32.eqz (local.get $c)) (then (return (i32.const 1))))
+      (if (i32.ne (i32.load8_u (local.get $i)) (local.get $c)) (then (return (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $w (i32.add (local.get $w) (i32.const 1)))
+      (br $l))
+    (i32.const 0))
+
+  ;; [A-Za-z0-9_]
+  (func $word (param $c i32) (result i32)
+    (i32.or
+      (i32.or
+        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+        (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 26)))
+      (i32.eq (local.get $c) (i32.const 95))))
+
+  ;; [0-9a-fA-F]
+  (func $hex (param $c i32) (result i32)
+    (i32.or
+      (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+      (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 6))))
+
+  ;; Whether one of the address words begins at $i.
+  (func $keyword (param $i i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.load8_u (local.get $i)))
+    (if (i32.eq (local.get $c) (i32.const 83)) (then (return (call $at (local.get $i) (i32.const 0)))))    ;; S: START
+    (if (i32.eq (local.get $c) (i32.const 69)) (then (return (call $at (local.get $i) (i32.const 6)))))    ;; E: END
+    (if (i32.eq (local.get $c) (i32.const 66)) (then                                                       ;; B: BASE, BEGIN
+      (return (i32.or (call $at (local.get $i) (i32.const 10)) (call $at (local.get $i) (i32.const 15))))))
+    (if (i32.eq (local.get $c) (i32.const 65)) (then (return (call $at (local.get $i) (i32.const 21)))))   ;; A: ADDR (VADDR too)
+    (if (i32.eq (local.get $c) (i32.const 76)) (then (return (call $at (local.get $i) (i32.const 26)))))   ;; L: LIMIT
+    (if (i32.eq (local.get $c) (i32.const 84)) (then                                                       ;; T: TOP, TASK_SIZE
+      (return (i32.or (call $at (local.get $i) (i32.const 32)) (call $at (local.get $i) (i32.const 48))))))
+    (if (i32.eq (local.get $c) (i32.const 79)) (then (return (call $at (local.get $i) (i32.const 36)))))   ;; O: OFFSET
+    (if (i32.eq (local.get $c) (i32.const 80)) (then (return (call $at (local.get $i) (i32.const 43)))))   ;; P: PHYS
+    (if (i32.eq (local.get $c) (i32.const 75)) (then (return (call $at (local.get $i) (i32.const 58)))))   ;; K: KERNEL
+    (if (i32.eq (local.get $c) (i32.const 77)) (then (return (call $at (local.get $i) (i32.const 65)))))   ;; M: MAP
+    (i32.const 0))
+
+  ;; Whether the `#` at $p starts a definition of an address name.
+  (func $define (param $p i32) (result i32)
+    (local $k i32) (local $q i32) (local $e i32) (local $c i32)
+    (local.set $k (i32.add (local.get $p) (i32.const 1)))
+    (loop $b
+      (local.set $c (i32.load8_u (local.get $k)))
+      (if (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+        (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $b))))
+    (if (i32.eqz (call $at (local.get $k) (i32.const 112))) (then (return (i32.const 0))))
+    (local.set $k (i32.add (local.get $k) (i32.const 6)))
+    ;; at least one blank after `define`
+    (local.set $c (i32.load8_u (local.get $k)))
+    (if (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
+      (then (return (i32.const 0))))
+    (loop $b
+      (local.set $c (i32.load8_u (local.get $k)))
+      (if (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+        (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $b))))
+    ;; the name: the word characters from here
+    (local.set $q (local.get $k))
+    (loop $w
+      (if (call $word (i32.load8_u (local.get $k)))
+        (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $w))))
+    (local.set $e (local.get $k))
+    (if (i32.eq (local.get $e) (local.get $q)) (then (return (i32.const 0))))
+    ;; a register's prefix, before a capital or a digit
+    (local.set $c (i32.const 0))
+    (if (i32.or (call $at (local.get $q) (i32.const 94)) (call $at (local.get $q) (i32.const 97)))
+      (then (local.set $c (i32.load8_u (i32.add (local.get $q) (i32.const 2))))))
+    (if (i32.or (i32.or (call $at (local.get $q) (i32.const 100)) (call $at (local.get $q) (i32.const 104))) (call $at (local.get $q) (i32.const 108)))
+      (then (local.set $c (i32.load8_u (i32.add (local.get $q) (i32.const 3))))))
+    (if (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26)) (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
+      (then (return (i32.const 0))))
+    ;; a register field's suffix, ending the name
+    (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 4))
+      (then (if (call $at (i32.sub (local.get $e) (i32.const 4)) (i32.const 89)) (then (return (i32.const 0))))))
+    (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 5))
+      (then (if (call $at (i32.sub (local.get $e) (i32.const 5)) (i32.const 69)) (then (return (i32.const 0))))))
+    (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 6))
+      (then (if (i32.or (call $at (i32.sub (local.get $e) (i32.const 6)) (i32.const 75)) (call $at (i32.sub (local.get $e) (i32.const 6)) (i32.const 82)))
+        (then (return (i32.const 0))))))
+    ;; an address word anywhere in the name
+    (local.set $k (local.get $q))
+    (loop $n
+      (if (i32.lt_u (local.get $k) (local.get $e))
+        (then
+          (if (call $keyword (local.get $k)) (then (return (i32.const 1))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $n))))
+    (i32.const 0))
+
+  ;; Whether the run of digits from $s holds the start of a hex literal of at least 2^32 (`0x` can only
+  ;; follow the run's last digit) or is a decimal literal of 10 digits or more (which can only start
+  ;; where the run starts). Returns 1 for a literal, else the end of the run (never 1: $s > 1).
+  (func $digits (param $s i32) (param $in i32) (result i32)
+    (local $e i32) (local $c i32) (local $k i32) (local $end i32)
+    (local.set $e (i32.add (local.get $s) (i32.const 1)))
+    (loop $r
+      (if (i32.lt_u (i32.sub (i32.load8_u (local.get $e)) (i32.const 48)) (i32.const 10))
+        (then (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $r))))
+    ;; decimal: 10 digits or more, the first not 0, not after a word character or `.`
+    (if (i32.and
+          (i32.ge_u (i32.sub (local.get $e) (local.get $s)) (i32.const 10))
+          (i32.ne (i32.load8_u (local.get $s)) (i32.const 48)))
+      (then
+        (if (i32.gt_u (local.get $s) (local.get $in))
+          (then (local.set $c (i32.load8_u (i32.sub (local.get $s) (i32.const 1)))))
+          (else (local.set $c (i32.const 32))))
+        (if (i32.eqz (i32.or (call $word (local.get $c)) (i32.eq (local.get $c) (i32.const 46))))
+          (then (return (i32.const 1))))))
+    ;; hex: the run's last digit a 0 and an x after it
+    (if (i32.and
+          (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 48))
+          (i32.eq (i32.or (i32.load8_u (local.get $e)) (i32.const 32)) (i32.const 120)))
+      (then
+        (local.set $k (i32.add (local.get $e) (i32.const 1)))
+        (loop $z
+          (if (i32.eq (i32.load8_u (local.get $k)) (i32.const 48))
+            (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $z))))
+        (if (call $hex (i32.load8_u (local.get $k)))
+          (then
+            ;; 8 more of [0-9a-fA-F_']
+            (local.set $end (i32.add (local.get $k) (i32.const 9)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (block $no
+              (loop $d
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $c (i32.load8_u (local.get $k)))
+                    (br_if $no (i32.eqz (i32.or (call $hex (local.get $c)) (i32.or (i32.eq (local.get $c) (i32.const 95)) (i32.eq (local.get $c) (i32.const 39))))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $d))))
+              (return (i32.const 1)))))))
+    (local.get $e))
+
+  (func (export "values") (param $in i32) (param $len i32) (result i32)
+    (local $end i32) (local $i i32) (local $m i32) (local $v v128)
+    (local.set $end (i32.add (local.get $in) (local.get $len)))
+    (local.set $i (local.get $in))
+    (block $exit
+      (loop $next
+        ;; the next digit or `#` (the zero bytes after the end are neither)
+        (block $found
+          (loop $wide
+            (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $v (v128.load (local.get $i)))
+            (local.set $m (i8x16.bitmask (v128.or
+              (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10)))
+              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 35))))))
+            (if (local.get $m) (then (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m)))) (br $found)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $wide)))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 35))
+          (then
+            (if (call $define (local.get $i)) (then (return (i32.const 1))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1))))
+          (else
+            (local.set $i (call $digits (local.get $i) (local.get $in)))
+            (if (i32.eq (local.get $i) (i32.const 1)) (then (return (i32.const 1))))))
+        (br $next)))
+    (i32.const 0))
+
+  ;; Whether the text has BUILD_BUG_ON or static_assert (the assertions' words, assertions.ts:
+  ;; ASSERTION_WORD), anywhere. The bytes at 0, 1 and 5 of the first and at 0, 6 and 7 of the second
+  ;; pick the places to compare, 16 at a time.
+  (func (export "words") (param $in i32) (param $len i32) (result i32)
+    (local $end i32) (local $i i32) (local $m i32) (local $p i32) (local $v v128)
+    (local.set $end (i32.add (local.get $in) (local.get $len)))
+    (local.set $i (local.get $in))
+    (block $exit
+      (loop $wide
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $m (i8x16.bitmask (v128.or
+          (v128.and (v128.and
+            (i8x16.eq (local.get $v) (i8x16.splat (i32.const 66)))
+            (i8x16.eq (v128.load (i32.add (local.get $i) (i32.const 1))) (i8x16.splat (i32.const 85))))
+            (i8x16.eq (v128.load (i32.add (local.get $i) (i32.const 5))) (i8x16.splat (i32.const 95))))
+          (v128.and (v128.and
+            (i8x16.eq (local.get $v) (i8x16.splat (i32.const 115)))
+            (i8x16.eq (v128.load (i32.add (local.get $i) (i32.const 6))) (i8x16.splat (i32.const 95))))
+            (i8x16.eq (v128.load (i32.add (local.get $i) (i32.const 7))) (i8x16.splat (i32.const 97)))))))
+        (loop $each
+          (if (local.get $m)
+            (then
+              (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+              (if (i32.or (call $at (local.get $p) (i32.const 119)) (call $at (local.get $p) (i32.const 132)))
+                (then (return (i32.const 1))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (br $each))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $wide)))
+    (i32.const 0))
+
+  (func (export "control") (param $in i32) (param $len i32) (result i32)
+    (local $end i32) (local $i i32) (local $n i32) (local $c i32) (local $v v128)
+    (local.set $end (i32.add (local.get $in) (local.get $len)))
+    (local.set $i (local.get $in))
+    (block $done
+      (loop $wide
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (if (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0)))) (then (return (i32.const -1))))
+        (local.set $n (i32.add (local.get $n) (i32.popcnt (i8x16.bitmask (v128.andnot
+          (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 32)))
+          (v128.or
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 9))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10))))
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 12))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 13))))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $wide)))
+    (loop $narrow
+      (if (i32.lt_u (local.get $i) (local.get $end))
+        (then
+          (local.set $c (i32.load8_u (local.get $i)))
+          (if (i32.eqz (local.get $c)) (then (return (i32.const -1))))
+          (if (i32.and (i32.lt_u (local.get $c) (i32.const 32))
+                (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 9)) (i32.eq (local.get $c) (i32.const 10)))
+                                 (i32.or (i32.eq (local.get $c) (i32.const 12)) (i32.eq (local.get $c) (i32.const 13))))))
+            (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $narrow))))
+    (local.get $n))
+)
