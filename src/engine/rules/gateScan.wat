@@ -13,7 +13,7 @@
 ;;     PHYS, TASK_SIZE, KERNEL or MAP.
 ;; `words` answers whether the text has an assertion's word.
 ;; `control` counts the control bytes of a file's head (for the binary-file test), -1 at a zero byte.
-;; The search for a digit or `#` looks at 16 bytes at a time.
+;; The searches look at 16 bytes at a time.
 ;; Assembled by scripts/build.mjs (wabt) into gateScanWasm.ts.
 (module
   (memory (export "memory") 17)
@@ -21,6 +21,9 @@
 
   ;; The words compared below, each ended by a zero byte.
   (data (i32.const 0) "START\00END\00BASE\00BEGIN\00ADDR\00LIMIT\00TOP\00OFFSET\00PHYS\00TASK_SIZE\00KERNEL\00MAP\00_MASK\00_SHIFT\00_SMASK\00_MSK\00mm\00ix\00reg\00cfg\00smn\00define\00BUILD_BUG_ON\00static_assert\00")
+
+  ;; A class of each byte at 256: 1 a word character [A-Za-z0-9_], 2 a hex digit, 4 one of [0-9a-fA-F_'].
+  (data (i32.const 256) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\00\07\07\07\07\07\07\07\07\07\07\00\00\00\00\00\00\00\07\07\07\07\07\07\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\00\00\00\00\05\00\07\07\07\07\07\07\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00")
 
   ;; Whether the bytes at $i begin with the word at $w.
   (func $at (param $i i32) (param $w i32) (result i32)
@@ -36,17 +39,7 @@
 
   ;; [A-Za-z0-9_]
   (func $word (param $c i32) (result i32)
-    (i32.or
-      (i32.or
-        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-        (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 26)))
-      (i32.eq (local.get $c) (i32.const 95))))
-
-  ;; [0-9a-fA-F]
-  (func $hex (param $c i32) (result i32)
-    (i32.or
-      (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-      (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)) (i32.const 6))))
+    (i32.and (i32.load8_u offset=256 (local.get $c)) (i32.const 1)))
 
   ;; Whether one of the address words begins at $i.
   (func $keyword (param $i i32) (result i32)
@@ -68,15 +61,16 @@
 
   ;; Whether the `#` at $p starts a definition of an address name.
   (func $define (param $p i32) (result i32)
-    (local $k i32) (local $q i32) (local $e i32) (local $c i32)
+    (local $k i32) (local $q i32) (local $e i32) (local $c i32) (local $w i32) (local $m i32) (local $v v128)
     (local.set $k (i32.add (local.get $p) (i32.const 1)))
     (loop $b
       (local.set $c (i32.load8_u (local.get $k)))
       (if (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
         (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $b))))
-    (if (i32.eqz (call $at (local.get $k) (i32.const 112))) (then (return (i32.const 0))))
+    ;; `define` ("defi" and "ne", little-endian), then at least one blank
+    (if (i32.ne (i32.load (local.get $k)) (i32.const 0x69666564)) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load16_u offset=4 (local.get $k)) (i32.const 0x656e)) (then (return (i32.const 0))))
     (local.set $k (i32.add (local.get $k) (i32.const 6)))
-    ;; at least one blank after `define`
     (local.set $c (i32.load8_u (local.get $k)))
     (if (i32.eqz (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
       (then (return (i32.const 0))))
@@ -84,29 +78,43 @@
       (local.set $c (i32.load8_u (local.get $k)))
       (if (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
         (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $b))))
-    ;; the name: the word characters from here
     (local.set $q (local.get $k))
-    (loop $w
-      (if (call $word (i32.load8_u (local.get $k)))
-        (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $w))))
-    (local.set $e (local.get $k))
-    (if (i32.eq (local.get $e) (local.get $q)) (then (return (i32.const 0))))
-    ;; a register's prefix, before a capital or a digit
+    ;; a register's prefix mm, ix (then the name's third byte) or reg, cfg, smn (its fourth), before a
+    ;; capital or a digit
+    (local.set $w (i32.load (local.get $q)))
     (local.set $c (i32.const 0))
-    (if (i32.or (call $at (local.get $q) (i32.const 94)) (call $at (local.get $q) (i32.const 97)))
-      (then (local.set $c (i32.load8_u (i32.add (local.get $q) (i32.const 2))))))
-    (if (i32.or (i32.or (call $at (local.get $q) (i32.const 100)) (call $at (local.get $q) (i32.const 104))) (call $at (local.get $q) (i32.const 108)))
-      (then (local.set $c (i32.load8_u (i32.add (local.get $q) (i32.const 3))))))
+    (if (i32.or (i32.eq (i32.and (local.get $w) (i32.const 0xffff)) (i32.const 0x6d6d)) (i32.eq (i32.and (local.get $w) (i32.const 0xffff)) (i32.const 0x7869)))
+      (then (local.set $c (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 0xff)))))
+    (local.set $m (i32.and (local.get $w) (i32.const 0xffffff)))
+    (if (i32.or (i32.or (i32.eq (local.get $m) (i32.const 0x676572)) (i32.eq (local.get $m) (i32.const 0x676663))) (i32.eq (local.get $m) (i32.const 0x6e6d73)))
+      (then (local.set $c (i32.shr_u (local.get $w) (i32.const 24)))))
     (if (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26)) (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
       (then (return (i32.const 0))))
-    ;; a register field's suffix, ending the name
+    ;; the name: the word characters from here, 16 bytes at a time
+    (local.set $e (local.get $q))
+    (loop $w
+      (local.set $v (v128.load (local.get $e)))
+      (local.set $m (i32.xor (i32.const 0xffff) (i8x16.bitmask (v128.or (v128.or
+        (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10)))
+        (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.splat (i32.const 97))) (i8x16.splat (i32.const 26))))
+        (i8x16.eq (local.get $v) (i8x16.splat (i32.const 95)))))))
+      (if (i32.eqz (local.get $m)) (then (local.set $e (i32.add (local.get $e) (i32.const 16))) (br $w))))
+    (local.set $e (i32.add (local.get $e) (i32.ctz (local.get $m))))
+    (if (i32.eq (local.get $e) (local.get $q)) (then (return (i32.const 0))))
+    ;; a register field's suffix, ending the name: _MSK, _MASK, _SHIFT, _SMASK
     (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 4))
-      (then (if (call $at (i32.sub (local.get $e) (i32.const 4)) (i32.const 89)) (then (return (i32.const 0))))))
+      (then (if (i32.eq (i32.load (i32.sub (local.get $e) (i32.const 4))) (i32.const 0x4b534d5f)) (then (return (i32.const 0))))))
     (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 5))
-      (then (if (call $at (i32.sub (local.get $e) (i32.const 5)) (i32.const 69)) (then (return (i32.const 0))))))
+      (then (if (i32.eq (i32.load (i32.sub (local.get $e) (i32.const 4))) (i32.const 0x4b53414d))
+        (then (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 5))) (i32.const 95)) (then (return (i32.const 0)))))))) 
     (if (i32.ge_u (i32.sub (local.get $e) (local.get $q)) (i32.const 6))
-      (then (if (i32.or (call $at (i32.sub (local.get $e) (i32.const 6)) (i32.const 75)) (call $at (i32.sub (local.get $e) (i32.const 6)) (i32.const 82)))
-        (then (return (i32.const 0))))))
+      (then
+        (local.set $w (i32.load (i32.sub (local.get $e) (i32.const 6))))
+        (local.set $m (i32.load16_u (i32.sub (local.get $e) (i32.const 2))))
+        (if (i32.or
+              (i32.and (i32.eq (local.get $w) (i32.const 0x4948535f)) (i32.eq (local.get $m) (i32.const 0x5446)))
+              (i32.and (i32.eq (local.get $w) (i32.const 0x414d535f)) (i32.eq (local.get $m) (i32.const 0x4b53))))
+          (then (return (i32.const 0))))))
     ;; an address word anywhere in the name
     (local.set $k (local.get $q))
     (loop $n
@@ -117,75 +125,84 @@
           (br $n))))
     (i32.const 0))
 
-  ;; Whether the run of digits from $s holds the start of a hex literal of at least 2^32 (`0x` can only
-  ;; follow the run's last digit) or is a decimal literal of 10 digits or more (which can only start
-  ;; where the run starts). Returns 1 for a literal, else the end of the run (never 1: $s > 1).
-  (func $digits (param $s i32) (param $in i32) (result i32)
-    (local $e i32) (local $c i32) (local $k i32) (local $end i32)
-    (local.set $e (i32.add (local.get $s) (i32.const 1)))
-    (loop $r
-      (if (i32.lt_u (i32.sub (i32.load8_u (local.get $e)) (i32.const 48)) (i32.const 10))
-        (then (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $r))))
-    ;; decimal: 10 digits or more, the first not 0, not after a word character or `.`
-    (if (i32.and
-          (i32.ge_u (i32.sub (local.get $e) (local.get $s)) (i32.const 10))
-          (i32.ne (i32.load8_u (local.get $s)) (i32.const 48)))
-      (then
-        (if (i32.gt_u (local.get $s) (local.get $in))
-          (then (local.set $c (i32.load8_u (i32.sub (local.get $s) (i32.const 1)))))
-          (else (local.set $c (i32.const 32))))
-        (if (i32.eqz (i32.or (call $word (local.get $c)) (i32.eq (local.get $c) (i32.const 46))))
-          (then (return (i32.const 1))))))
-    ;; hex: the run's last digit a 0 and an x after it
-    (if (i32.and
-          (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 48))
-          (i32.eq (i32.or (i32.load8_u (local.get $e)) (i32.const 32)) (i32.const 120)))
-      (then
-        (local.set $k (i32.add (local.get $e) (i32.const 1)))
-        (loop $z
-          (if (i32.eq (i32.load8_u (local.get $k)) (i32.const 48))
-            (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $z))))
-        (if (call $hex (i32.load8_u (local.get $k)))
-          (then
-            ;; 8 more of [0-9a-fA-F_']
-            (local.set $end (i32.add (local.get $k) (i32.const 9)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (block $no
-              (loop $d
-                (if (i32.lt_u (local.get $k) (local.get $end))
-                  (then
-                    (local.set $c (i32.load8_u (local.get $k)))
-                    (br_if $no (i32.eqz (i32.or (call $hex (local.get $c)) (i32.or (i32.eq (local.get $c) (i32.const 95)) (i32.eq (local.get $c) (i32.const 39))))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                    (br $d))))
-              (return (i32.const 1)))))))
-    (local.get $e))
+  ;; Whether a hex literal of at least 2^32 follows the `0x` before $k: zeros, a digit 1-9 or a-f, then
+  ;; 8 more of [0-9a-fA-F_'].
+  (func $hexAfter (param $k i32) (result i32)
+    (local $end i32)
+    (loop $z
+      (if (i32.eq (i32.load8_u (local.get $k)) (i32.const 48))
+        (then (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $z))))
+    (if (i32.eqz (i32.and (i32.load8_u offset=256 (i32.load8_u (local.get $k))) (i32.const 2))) (then (return (i32.const 0))))
+    (local.set $end (i32.add (local.get $k) (i32.const 9)))
+    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+    (loop $d
+      (if (i32.lt_u (local.get $k) (local.get $end))
+        (then
+          (if (i32.eqz (i32.and (i32.load8_u offset=256 (i32.load8_u (local.get $k))) (i32.const 4)))
+            (then (return (i32.const 0))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $d))))
+    (i32.const 1))
 
+  ;; The digits of the 16 bytes at $i, a bit each.
+  (func $digitMask (param $i i32) (result i32)
+    (i8x16.bitmask (i8x16.lt_u (i8x16.sub (v128.load (local.get $i)) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10)))))
+
+  ;; 16 bytes at a time, the places worth a closer look, a bit each: a `#`, a `0x` and the start of a run
+  ;; of 10 digits or more (from the digits of this block and the next, and whether the byte before the
+  ;; block is one). Each place is then looked at byte by byte.
   (func (export "values") (param $in i32) (param $len i32) (result i32)
-    (local $end i32) (local $i i32) (local $m i32) (local $v v128)
+    (local $end i32) (local $i i32) (local $m i32) (local $p i32) (local $c i32) (local $v v128)
+    (local $d i32) (local $next i32) (local $before i32) (local $r i32) (local $r2 i32)
     (local.set $end (i32.add (local.get $in) (local.get $len)))
     (local.set $i (local.get $in))
+    (local.set $d (call $digitMask (local.get $in)))
     (block $exit
-      (loop $next
-        ;; the next digit or `#` (the zero bytes after the end are neither)
-        (block $found
-          (loop $wide
-            (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
-            (local.set $v (v128.load (local.get $i)))
-            (local.set $m (i8x16.bitmask (v128.or
-              (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10)))
-              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 35))))))
-            (if (local.get $m) (then (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m)))) (br $found)))
-            (local.set $i (i32.add (local.get $i) (i32.const 16)))
-            (br $wide)))
-        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 35))
-          (then
-            (if (call $define (local.get $i)) (then (return (i32.const 1))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1))))
-          (else
-            (local.set $i (call $digits (local.get $i) (local.get $in)))
-            (if (i32.eq (local.get $i) (i32.const 1)) (then (return (i32.const 1))))))
-        (br $next)))
+      (loop $wide
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $next (call $digitMask (i32.add (local.get $i) (i32.const 16))))
+        ;; bit k of $r: bytes k to k+9 are digits
+        (local.set $r (i32.or (local.get $d) (i32.shl (local.get $next) (i32.const 16))))
+        (local.set $r2 (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 1))))
+        (local.set $r (i32.and (local.get $r2) (i32.shr_u (local.get $r2) (i32.const 2))))
+        (local.set $r (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 4))))
+        (local.set $r (i32.and (local.get $r) (i32.shr_u (local.get $r2) (i32.const 8))))
+        (local.set $m (i32.or
+          ;; a run's first digit: the byte before it is none
+          (i32.and (i32.and (local.get $r) (i32.const 0xffff))
+            (i32.xor (i32.or (i32.shl (local.get $d) (i32.const 1)) (local.get $before)) (i32.const -1)))
+          (i8x16.bitmask (v128.or
+            (i8x16.eq (local.get $v) (i8x16.splat (i32.const 35)))
+            (v128.and
+              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 48)))
+              (i8x16.eq (v128.or (v128.load (i32.add (local.get $i) (i32.const 1))) (i8x16.splat (i32.const 32))) (i8x16.splat (i32.const 120))))))))
+        (loop $each
+          (if (local.get $m)
+            (then
+              (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+              (local.set $c (i32.load8_u (local.get $p)))
+              (if (i32.eq (local.get $c) (i32.const 35))
+                (then (if (call $define (local.get $p)) (then (return (i32.const 1)))))
+                (else (if (i32.eq (local.get $c) (i32.const 48))
+                  ;; `0x` (a run of digits that starts with 0 is no decimal literal)
+                  (then (if (i32.and
+                              (i32.eq (i32.or (i32.load8_u (i32.add (local.get $p) (i32.const 1))) (i32.const 32)) (i32.const 120))
+                              (call $hexAfter (i32.add (local.get $p) (i32.const 2))))
+                    (then (return (i32.const 1)))))
+                  ;; a decimal literal of 10 digits or more: the first not 0, not after a word character or `.`
+                  (else
+                    (if (i32.gt_u (local.get $p) (local.get $in))
+                      (then (local.set $c (i32.load8_u (i32.sub (local.get $p) (i32.const 1)))))
+                      (else (local.set $c (i32.const 32))))
+                    (if (i32.eqz (i32.or (call $word (local.get $c)) (i32.eq (local.get $c) (i32.const 46))))
+                      (then (return (i32.const 1))))))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (br $each))))
+        (local.set $before (i32.and (i32.shr_u (local.get $d) (i32.const 15)) (i32.const 1)))
+        (local.set $d (local.get $next))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $wide)))
     (i32.const 0))
 
   ;; Whether the text has BUILD_BUG_ON or static_assert (the assertions' words, assertions.ts:
