@@ -1,6 +1,6 @@
 // paging-layout check: the diagnostics rules over files and directories, as text (gcc style), JSON or
 // SARIF 2.1.0. Whole trees are checked by worker threads, each lexing only the lines that can matter.
-import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, scanAssertionSites, ScannedAssertion, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis } from '../engine/source';
+import { DEFAULT_CLI_MAX_FILE_BYTES, looksBinary, tooLargeReason, MacroDef, Family, familyFor, detach, findKbuild, kbuildMode, DefineSettings, analyzeSparse, assertionsOf, scanAssertionSites, ScannedAssertion, AssertionResult, AssertionSite, evaluateAssertions, evaluateCondition, ownDefinitionNames, findAssertionSites, mayHaveAssertions, tokenize, CondAtom, FileAnalysis, literalLineStartsOf } from '../engine/source';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { DEFAULT_LAYOUT_ID, InputError, Layout, layoutForFile, requireLayout, modeOf, firmwareNeutralLayout, inferTreeKindOf, modePreset } from '../engine/paging';
 import { ByteGate, BYTE_GATE_MAX, applySuppressions, SUPPRESSION_CODE, SUPPRESSION_MARKER, fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineEntry, BaselineError, BaselineState, FINGERPRINT_KEY } from '../engine/rules';
@@ -207,7 +207,7 @@ export class FileReader {
   constructor(private readonly limit = DEFAULT_CLI_MAX_FILE_BYTES) {}
 
   /** What the byte gate found in the last file read with it; undefined when the string gate decided. */
-  gated: { values: boolean; words: boolean } | undefined;
+  gated: { values: boolean; words: boolean; literals?: Int32Array } | undefined;
 
   /**
    * The file's text, or a SkippedFile error (too large, binary); other errors are thrown as they are.
@@ -258,8 +258,13 @@ export class FileReader {
       this.bytes += n;
       if (inGate) {
         if (scan!.ends(n).binary(n)) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
-        const g = this.gated = { values: scan!.values(n), words: byteGate!.words && scan!.words(n) };
-        return g.values || g.words ? latin1(Buffer.from(view.buffer, view.byteOffset, n), 0, n) : '';
+        const g: NonNullable<FileReader['gated']> = this.gated = { values: scan!.values(n), words: byteGate!.words && scan!.words(n) };
+        if (!g.values && !g.words) return '';
+        const text = latin1(Buffer.from(view.buffer, view.byteOffset, n), 0, n);
+        // The literal lines, while the bytes are there (after the text: the list may grow the memory).
+        const literals = scan!.literals(n);
+        if (literals) g.literals = literals;
+        return text;
       }
       if (looksBinary(view.subarray(0, Math.min(n, 8192)))) throw Object.assign(new SkippedFile('skipped: binary file'), { name: 'SkippedFile' });
       if (scan) {
@@ -377,9 +382,10 @@ class IncludedFile {
  */
 /**
  * `valuesGated`: whether the file passed the values' gate (mayHaveFindings) under the run's layout, when
- * known; `assertionWords`: whether it holds an assertion word (mayHaveAssertions), when known.
+ * known; `assertionWords`: whether it holds an assertion word (mayHaveAssertions), when known;
+ * `literals`: the offsets of its literals, when the byte gate found them (literalLineStartsOf).
  */
-function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>, valuesGated?: boolean, assertionWords?: boolean): Reported[] {
+function checkLoaded(file: string, family: Family, text: string, s: CheckSettings, cache: Map<string, IncludedFile | null>, valuesGated?: boolean, assertionWords?: boolean, literals?: Int32Array): Reported[] {
   let files: IncludedFile[] | undefined;
   const kb = s.kbuild;
   const load = (target: string): IncludedFile | null => {
@@ -443,7 +449,7 @@ function checkLoaded(file: string, family: Family, text: string, s: CheckSetting
   const ownBits = modeOf(own.layout).addressBits;
   const gated = valuesGated !== undefined && ownBits === modeOf(s.layout).addressBits ? valuesGated : mayHaveFindings(text, family, ownBits);
   const findings = !s.fast || gated
-    ? checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) })
+    ? checkText(text, file, { layout: own.layout, family, physicalAddressBits: s.physicalAddressBits, severities: s.severities, fast: s.fast, gated: s.fast, included, ...(literals ? { literalStarts: literalLineStartsOf(text, literals) } : {}), ...(buildApplies ? { build: { defines: kb.defines, configComplete: true } } : {}) })
     : [];
   if (family === 'c' && s.assertions && (assertionWords ?? mayHaveAssertions(text))) findings.push(...checkAssertions(file, text, s, s.assertions, (n) => included.get(n) ?? deeper(n), own.layout, buildApplies ? kb : undefined));
   // Messages quote names out of the text: copies, so that a kept finding does not keep the text alive.
@@ -588,13 +594,14 @@ function checkAll(files: string[], s: CheckSettings, cache: Map<string, Included
       const text = reader.read(f, s.fast ? gate : undefined, s.fast && family === 'c' && bits === 64 && !s.allSuppressions ? { words: asserts } : undefined);
       if (!text) continue;
       let words: boolean;
-      if (reader.gated) ({ values, words } = reader.gated);
+      let literals: Int32Array | undefined;
+      if (reader.gated) ({ values, words, literals } = reader.gated);
       else {
         // A file let in by a later gate was not searched by the earlier ones past the piece that let it in.
         if (s.fast && !values) values = mayHaveFindings(text, family, bits);
         words = asserts && mayHaveAssertions(text);
       }
-      const reps = values || words ? checkLoaded(f, family, text, s, cache, values, words) : [];
+      const reps = values || words ? checkLoaded(f, family, text, s, cache, values, words, literals) : [];
       for (const r of suppressAndLocate(f, text, reps, s)) out.push(r);
     } catch (e) {
       unreadable.push(failureText(f, e));

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { ByteGate, BYTE_GATE_MAX, mayHaveFindings } from '../../src/engine/rules';
-import { looksBinary, mayHaveAssertions } from '../../src/engine/source';
+import { literalLineStarts, literalLineStartsOf, looksBinary, mayHaveAssertions } from '../../src/engine/source';
 import { FileReader } from '../../src/cli/check';
 
 const gate = ByteGate.create();
@@ -19,17 +19,22 @@ function bytesOf(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
-/** The byte gate's three answers for `bytes`. */
-function byteAnswers(bytes: Uint8Array): { values: boolean; words: boolean; binary: boolean } {
+interface Answers { values: boolean; words: boolean; binary: boolean; literalLines: number[] }
+
+/** The byte gate's answers for `bytes`, and the literal lines from its literals. */
+function byteAnswers(bytes: Uint8Array): Answers {
   gate!.input(bytes.length).set(bytes);
   gate!.ends(bytes.length);
-  return { values: gate!.values(bytes.length), words: gate!.words(bytes.length), binary: gate!.binary(bytes.length) };
+  const a = { values: gate!.values(bytes.length), words: gate!.words(bytes.length), binary: gate!.binary(bytes.length) };
+  const literals = gate!.literals(bytes.length);
+  assert.ok(literals, 'more literal lines than the list holds');
+  return { ...a, literalLines: literalLineStartsOf(Buffer.from(bytes).toString('latin1'), literals) };
 }
 
-/** The string gates' answers for the same bytes, read as a C file's text is (latin1). */
-function stringAnswers(bytes: Uint8Array): { values: boolean; words: boolean; binary: boolean } {
+/** The string gates' answers for the same bytes, read as a C file's text is (latin1), and its literal lines. */
+function stringAnswers(bytes: Uint8Array): Answers {
   const text = Buffer.from(bytes).toString('latin1');
-  return { values: mayHaveFindings(text, 'c', 64), words: mayHaveAssertions(text), binary: looksBinary(bytes) };
+  return { values: mayHaveFindings(text, 'c', 64), words: mayHaveAssertions(text), binary: looksBinary(bytes), literalLines: literalLineStarts(text, 'c') };
 }
 
 function same(bytes: Uint8Array, what: string): void {
@@ -47,9 +52,11 @@ const PIECES = [
   '#', 'define', '#define ', '# define\t', '#  define  ', 'START', 'END', 'BASE', 'BEGIN', 'ADDR', 'LIMIT', 'TOP', 'OFFSET', 'PHYS', 'TASK_SIZE',
   'VADDR', 'KERNEL', 'MAP', '_MASK', '_SHIFT', '_SMASK', '_MSK', 'mm', 'ix', 'reg', 'cfg', 'smn', 'MM', 'A', 'Z', 'PAGE_', 'X_', 'b',
   'BUILD_BUG_ON', 'BUILD_BUG', 'BUILD_', 'static_assert', 'static_', 'assert', '_Static_assert', 'ffffffff', 'ffff8880', '4294967296', '999999999',
+  // pointer casts before a `0x`, continued lines
+  '*', ')', '(void *)', '* )', '*)\n', '\xa0', '\v', '\\\n', '\\\r\n',
 ];
 
-test('values, words and binary: the byte gate answers as the string gates on generated texts', { timeout: 120_000 }, () => {
+test('values, words, binary and the literal lines: the byte gate answers as the string gates on generated texts', { timeout: 120_000 }, () => {
   fc.assert(fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }), (parts) => {
     same(bytesOf(parts.join('')), 'generated');
   }), { numRuns: 20_000, seed: 0x6a7e });
@@ -60,6 +67,7 @@ test('each gate\'s pattern at the start, the end and across the 16-byte blocks o
     '0x100000000', '0x0000000100000000', '0x00ffffffff', '0xffffffff', "0x1'0000'0000", '0x1_0000_0000', '1234567890', '123456789', 'a1234567890', '.1234567890', '01234567890',
     '#define VMALLOC_START 1', '#define mmVMALLOC_START 1', '#define mmvmalloc_START 1', '#define X_START_MASK 1', '#define X_START_MASKED 1', '#define X_START__SHIFT 1',
     '#define\tTASK_SIZE', '#defineX_START', '# define X_END', 'define X_END', '#define _MAP', 'BUILD_BUG_ON(1)', 'static_assert(1)', 'BUILD_BUG_O', 'static_asser',
+    '(void *)0x1000', '(void *) \t0xa', '*\n)\n0x1', '(long)0x1000', '*)0', 'x = 0x1;\n#define B \\\n 0x100000000', '1234567890 \\\n 0x100000000\n0x200000000',
   ];
   for (const c of cases) {
     for (let lead = 0; lead < 34; lead++) {
@@ -136,7 +144,11 @@ test('FileReader: the byte gate through real files, in the module\'s memory and 
         continue;
       }
       assert.ok(g, `${name}: decided by the byte gate`);
-      assert.deepEqual(g, { values: stringSide.values, words: stringSide.words }, name);
+      const { literals, ...answers } = g;
+      assert.deepEqual(answers, { values: stringSide.values, words: stringSide.words }, name);
+      // The literal lines of a file let in, from its bytes in the module's memory (not for the pieces of a larger file).
+      if (text.length <= BYTE_GATE_MAX && (g.values || g.words)) assert.deepEqual(literalLineStartsOf(got as string, literals!), stringSide.literalLines, `${name}: literal lines`);
+      else assert.equal(literals, undefined, name);
       assert.equal(got, stringSide.values || stringSide.words ? text : '', `${name}: the whole text when a gate lets it in`);
       if (text.length > BYTE_GATE_MAX) pieces++;
     }

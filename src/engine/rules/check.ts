@@ -58,6 +58,8 @@ export interface CheckTextOptions extends CheckOptions {
   /** Skip a file that cannot have findings (mayHaveFindings), unless `gated` says it passed already. */
   fast?: boolean;
   gated?: boolean;
+  /** The file's literal lines, when the caller found them already (analyzeSparse's `literalStarts`). */
+  literalStarts?: readonly number[];
 }
 
 /**
@@ -71,7 +73,7 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
   const source = includedSource(opts.included);
   // The layout's mode whether or not the layout applies to the file, as the editor's analysis has it.
-  const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y, ...(opts.build ? { defines: opts.build.defines, configComplete: opts.build.configComplete } : {}) });
+  const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y, ...(opts.literalStarts ? { literalStarts: opts.literalStarts } : {}), ...(opts.build ? { defines: opts.build.defines, configComplete: opts.build.configComplete } : {}) });
   return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source });
 }
 

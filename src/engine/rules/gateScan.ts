@@ -10,11 +10,21 @@ export const BYTE_GATE_MAX = 4 << 20;
 /** The zero bytes after the input (the module's searches look up to 22 bytes past its end). */
 const PAD = 32;
 
+/** At most this many literal lines are listed (a file with more has its lines found by the regular expression). */
+const LITERALS_MAX = 1 << 16;
+
+interface Exports {
+  values(input: number, length: number): number;
+  words(input: number, length: number): number;
+  control(input: number, length: number): number;
+  literals(input: number, length: number, out: number, max: number): number;
+}
+
 export class ByteGate {
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly at: number,
-    private readonly run: { values(input: number, length: number): number; words(input: number, length: number): number; control(input: number, length: number): number },
+    private readonly run: Exports,
   ) {}
 
   /** The gate, or undefined where WebAssembly with SIMD is not available (the string gates do the work). */
@@ -23,9 +33,7 @@ export class ByteGate {
       const bin = atob(GATE_SCAN_WASM);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as {
-        memory: WebAssembly.Memory; input: WebAssembly.Global; values(input: number, length: number): number; words(input: number, length: number): number; control(input: number, length: number): number;
-      };
+      const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports & { memory: WebAssembly.Memory; input: WebAssembly.Global };
       return new ByteGate(ex.memory, ex.input.value as number, ex);
     } catch {
       return undefined;
@@ -61,6 +69,20 @@ export class ByteGate {
   /** Whether the input has an assertion's word (mayHaveAssertions' answer). */
   words(n: number): boolean {
     return this.run.words(this.at, n) !== 0;
+  }
+
+  /**
+   * The offsets of the literals a rule can read (one a line: the first), as literalLineStartsOf takes
+   * them; undefined for a file of more such lines than LITERALS_MAX. Growing the memory for the list
+   * detaches the views `input()` gave.
+   */
+  literals(n: number): Int32Array | undefined {
+    const out = (this.at + n + PAD + 3) & ~3;
+    const need = out + 4 * LITERALS_MAX;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    const count = this.run.literals(this.at, n, out, LITERALS_MAX);
+    return count < 0 ? undefined : new Int32Array(this.memory.buffer, out, count).slice();
   }
 
   /** looksBinary of the first `n` bytes of the input (of its first 8 KB). */

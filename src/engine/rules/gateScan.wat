@@ -11,7 +11,7 @@
 ;;     convention (a prefix mm, ix, reg, cfg or smn before a capital or a digit; a suffix _MASK,
 ;;     _SHIFT, _SMASK or _MSK) and that contains START, END, BASE, BEGIN, ADDR, LIMIT, TOP, OFFSET,
 ;;     PHYS, TASK_SIZE, KERNEL or MAP.
-;; `words` answers whether the text has an assertion's word.
+;; `words` answers whether the text has an assertion's word; `literals` lists the lines with a literal.
 ;; `control` counts the control bytes of a file's head (for the binary-file test), -1 at a zero byte.
 ;; The searches look at 16 bytes at a time.
 ;; Assembled by scripts/build.mjs (wabt) into gateScanWasm.ts.
@@ -204,6 +204,92 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $wide)))
     (i32.const 0))
+
+  ;; \s of a regular expression, on latin1 text: 9 to 13, 32 and 160.
+  (func $space (param $c i32) (result i32)
+    (i32.or (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 9)) (i32.const 5)) (i32.eq (local.get $c) (i32.const 32))) (i32.eq (local.get $c) (i32.const 160))))
+
+  ;; Whether the `0x` at $p follows a pointer cast: `*`, blanks, `)`, blanks (no further back than $in).
+  (func $castBefore (param $p i32) (param $in i32) (result i32)
+    (local $k i32)
+    (local.set $k (i32.sub (local.get $p) (i32.const 1)))
+    (loop $b
+      (if (i32.ge_u (local.get $k) (local.get $in)) (then (if (call $space (i32.load8_u (local.get $k)))
+        (then (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br $b))))))
+    (if (i32.lt_u (local.get $k) (local.get $in)) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load8_u (local.get $k)) (i32.const 41)) (then (return (i32.const 0))))
+    (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+    (loop $b
+      (if (i32.ge_u (local.get $k) (local.get $in)) (then (if (call $space (i32.load8_u (local.get $k)))
+        (then (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br $b))))))
+    (if (i32.lt_u (local.get $k) (local.get $in)) (then (return (i32.const 0))))
+    (i32.eq (i32.load8_u (local.get $k)) (i32.const 42)))
+
+  ;; The literals a rule can read (lines.ts: C_LITERAL_G, the literal lines of a whole-tree analysis):
+  ;; the literals of `values` and a `0x` after a pointer cast. Writes the offset (from $in) of the first
+  ;; one of each line that has one, in order, as i32s at $out; returns how many, or -1 when there are
+  ;; more than $max.
+  (func (export "literals") (param $in i32) (param $len i32) (param $out i32) (param $max i32) (result i32)
+    (local $end i32) (local $i i32) (local $m i32) (local $p i32) (local $c i32) (local $v v128)
+    (local $d i32) (local $next i32) (local $before i32) (local $r i32) (local $r2 i32) (local $n i32)
+    (local.set $end (i32.add (local.get $in) (local.get $len)))
+    (local.set $i (local.get $in))
+    (local.set $d (call $digitMask (local.get $in)))
+    (block $exit
+      (loop $wide
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $next (call $digitMask (i32.add (local.get $i) (i32.const 16))))
+        (local.set $r (i32.or (local.get $d) (i32.shl (local.get $next) (i32.const 16))))
+        (local.set $r2 (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 1))))
+        (local.set $r (i32.and (local.get $r2) (i32.shr_u (local.get $r2) (i32.const 2))))
+        (local.set $r (i32.and (local.get $r) (i32.shr_u (local.get $r) (i32.const 4))))
+        (local.set $r (i32.and (local.get $r) (i32.shr_u (local.get $r2) (i32.const 8))))
+        (local.set $m (i32.or
+          (i32.and (i32.and (local.get $r) (i32.const 0xffff))
+            (i32.xor (i32.or (i32.shl (local.get $d) (i32.const 1)) (local.get $before)) (i32.const -1)))
+          (i8x16.bitmask (v128.and
+            (i8x16.eq (local.get $v) (i8x16.splat (i32.const 48)))
+            (i8x16.eq (v128.or (v128.load (i32.add (local.get $i) (i32.const 1))) (i8x16.splat (i32.const 32))) (i8x16.splat (i32.const 120)))))))
+        (block $hit
+          (loop $each
+            (if (local.get $m)
+              (then
+                (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+                (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 48))
+                  (then
+                    (if (i32.eq (i32.or (i32.load8_u (i32.add (local.get $p) (i32.const 1))) (i32.const 32)) (i32.const 120))
+                      (then
+                        (br_if $hit (call $hexAfter (i32.add (local.get $p) (i32.const 2))))
+                        (br_if $hit (call $castBefore (local.get $p) (local.get $in))))))
+                  (else
+                    (if (i32.gt_u (local.get $p) (local.get $in))
+                      (then (local.set $c (i32.load8_u (i32.sub (local.get $p) (i32.const 1)))))
+                      (else (local.set $c (i32.const 32))))
+                    (br_if $hit (i32.eqz (i32.or (call $word (local.get $c)) (i32.eq (local.get $c) (i32.const 46)))))))
+                (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                (br $each))))
+          (local.set $before (i32.and (i32.shr_u (local.get $d) (i32.const 15)) (i32.const 1)))
+          (local.set $d (local.get $next))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $wide))
+        ;; a literal at $p: noted, and the search goes on at the next line
+        (if (i32.ge_u (local.get $n) (local.get $max)) (then (return (i32.const -1))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.sub (local.get $p) (local.get $in)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $i (local.get $p))
+        (loop $line
+          (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 10)))))
+          (if (i32.eqz (local.get $m))
+            (then
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $exit (i32.ge_u (local.get $i) (local.get $end)))
+              (br $line))))
+        (local.set $i (i32.add (i32.add (local.get $i) (i32.ctz (local.get $m))) (i32.const 1)))
+        (local.set $before (i32.const 0))
+        (local.set $d (call $digitMask (local.get $i)))
+        (br $wide)))
+    (local.get $n))
 
   ;; Whether the text has BUILD_BUG_ON or static_assert (the assertions' words, assertions.ts:
   ;; ASSERTION_WORD), anywhere. The bytes at 0, 1 and 5 of the first and at 0, 6 and 7 of the second

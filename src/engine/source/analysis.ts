@@ -477,14 +477,15 @@ class SparseAnalysis implements FileAnalysis {
  * line). Same preprocessing walk, same definitions, same conditions as the editor's analysis. With
  * `keepDefinition` (a sticky pattern tried at a definition's name), a C definition whose name no
  * condition, literal line or kept definition needs and that `keepDefinition` does not accept stays out of the walk: it is made when its name is looked up
- * (LateDefinitions), so that `definitions` lists only the kept ones.
+ * (LateDefinitions), so that `definitions` lists only the kept ones. `literalStarts`: the literal lines
+ * when the caller found them already (literalLineStartsOf), as literalLineStarts would.
  */
-export function analyzeSparse(text: string, opts: AnalysisOptions & { keepDefinition?: RegExp }): FileAnalysis {
+export function analyzeSparse(text: string, opts: AnalysisOptions & { keepDefinition?: RegExp; literalStarts?: readonly number[] }): FileAnalysis {
   const family = opts.family ?? familyFor(opts.languageId, opts.file) ?? 'c';
   if (family !== 'c') return new DocumentAnalyzer({ ...opts, family }).analyze(text);
   const scanOpts = scanOptionsFor(opts.languageId, opts.file);
   const index = new LineIndex(text);
-  const literal = literalLineStarts(text, family);
+  const literal = opts.literalStarts ?? literalLineStarts(text, family);
   const keep = opts.keepDefinition && !opts.defines && !opts.readFile ? { nameY: opts.keepDefinition, literalStarts: literal } : undefined;
   // no #include in a walk that reads no included file
   const { directives, late } = sparseDirectives(text, index, !!scanOpts.hashImmediate, keep, !!opts.readFile);

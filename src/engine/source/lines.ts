@@ -188,15 +188,31 @@ export function literalLineStarts(text: string, family: Family): number[] {
   // test() and lastIndex, not exec(): no match object per literal (a match never spans a line break,
   // and the rest of its line is skipped, so its end finds its line as well as its start)
   while (re.test(text)) {
-    const mEnd = re.lastIndex;
-    let ls = text.lastIndexOf('\n', mEnd - 1) + 1;
-    while (continuesPrevious(text, ls)) ls = text.lastIndexOf('\n', ls - 2) + 1;
-    if (ls !== last && ls > last) { out.push(ls); last = ls; }
+    last = pushLogicalStart(text, re.lastIndex - 1, out, last);
     // the rest of this physical line adds nothing
     const le = text.indexOf('\n', re.lastIndex);
     if (le < 0) break;
     re.lastIndex = le + 1;
   }
+  return out;
+}
+
+/** The start of the logical line of offset `at` pushed onto `out` unless it is `last`, the last one pushed; the last start. */
+function pushLogicalStart(text: string, at: number, out: number[], last: number): number {
+  let ls = text.lastIndexOf('\n', at) + 1;
+  while (continuesPrevious(text, ls)) ls = text.lastIndexOf('\n', ls - 2) + 1;
+  if (ls !== last && ls > last) { out.push(ls); return ls; }
+  return last;
+}
+
+/**
+ * literalLineStarts of a C text from the offsets of its literals, at least the first of each physical
+ * line that has one, in order (as a scan of the file's bytes finds them: gateScan's `literals`).
+ */
+export function literalLineStartsOf(text: string, literals: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  let last = -1;
+  for (let i = 0; i < literals.length; i++) last = pushLogicalStart(text, literals[i], out, last);
   return out;
 }
 
