@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { ByteGate, BYTE_GATE_MAX, mayHaveFindings } from '../../src/engine/rules';
+import { ByteGate, BYTE_GATE_MAX, DEFINE_LINE_G, fieldDefineLines, mayHaveFindings } from '../../src/engine/rules';
 import { literalLineStarts, literalLineStartsOf, looksBinary, mayHaveAssertions } from '../../src/engine/source';
 import { FileReader } from '../../src/cli/check';
 
@@ -162,4 +162,36 @@ test('FileReader: the byte gate through real files, in the module\'s memory and 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** fieldDefineLines as DEFINE_LINE_G states it: the names of the `#define` lines, by the number of line feeds before each. */
+function definesByPattern(text: string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const g = new RegExp(DEFINE_LINE_G.source, 'gm');
+  for (let m = g.exec(text); m; m = g.exec(text)) {
+    const line = text.slice(0, m.index).split('\n').length - 1;
+    out.set(line, [...(out.get(line) ?? []), m[1]]);
+  }
+  return out;
+}
+/** Both, for the names of register fields only (what fieldDefineLines keeps), as comparable lists. */
+const FIELD_NAME = /_(?:SHIFT|MASK|SMASK|MSK|BITS?|LSB|MSB|WIDTH)$/;
+function fieldLinesOf(text: string): { byHand: number[]; byPattern: number[] } {
+  const byHand = [...fieldDefineLines(text)].flatMap(([line, heads]) => heads.map(() => line));
+  const byPattern = [...definesByPattern(text)].flatMap(([line, names]) => names.filter((n) => FIELD_NAME.test(n)).map(() => line));
+  return { byHand, byPattern };
+}
+
+test('fieldDefineLines finds the register-field definitions DEFINE_LINE_G finds, on the lines it finds them', () => {
+  const pieces = ['#', '# ', '#\t', 'define', 'define ', '#define ', '  #  define\t', ' ', '\t', '\n', '\r', '\r\n', '\u2028', 'x', 'A_MASK', 'B_SHIFT', 'C_LSB', 'X_WIDTH', '_', '1', '/* # */', '\\\n'];
+  let seen = 0;
+  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+    const t = parts.join('');
+    const { byHand, byPattern } = fieldLinesOf(t);
+    seen += byPattern.length;
+    assert.deepEqual(byHand, byPattern, JSON.stringify(t));
+  }), { numRuns: 5_000, seed: 0xf1e1d });
+  assert.ok(seen > 100, `${seen} field definitions in the generated texts`);
+  const sample = '#define REG_A_MASK 0x3\n  #  define REG_A_SHIFT 4\nint x; #define NOT_ONE_MASK 1\n#define\tREG_B_LSB 0\r\n#define REG_C_MSK 7\n';
+  assert.deepEqual(fieldLinesOf(sample).byHand, [0, 1, 3, 4]);
 });
