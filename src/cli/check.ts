@@ -271,8 +271,9 @@ export class FileReader {
         // A file larger than the byte gate's memory: its line-aligned pieces, each copied in (a line
         // longer than that memory leaves the file to the string gate).
         const g = { values: false, words: false };
+        const decided = () => g.values && (g.words || !byteGate!.words);
         let a = 0;
-        while (a < n && !(g.values && (g.words || !byteGate!.words))) {
+        while (a < n && !decided()) {
           const b = pieceEnd(this.buf, a, n, BYTE_GATE_MAX);
           if (b - a > BYTE_GATE_MAX) break;
           scan.input(b - a).set(view.subarray(a, b));
@@ -281,7 +282,7 @@ export class FileReader {
           g.words ||= byteGate!.words && scan.words(b - a);
           a = b;
         }
-        if (a >= n || (g.values && (g.words || !byteGate!.words))) {
+        if (a >= n || decided()) {
           this.gated = g;
           return g.values || g.words ? latin1(this.buf, 0, n) : '';
         }

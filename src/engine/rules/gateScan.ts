@@ -3,6 +3,7 @@
 // looksBinary, answered by gateScan.wat before any string is made of the file. Most files of a kernel
 // tree stop here, so neither their text nor its garbage is ever made.
 import { GATE_SCAN_WASM } from './gateScanWasm';
+import { instantiateWasm } from '../source';
 
 /** The largest file read into the module's memory; larger files take the string gates. */
 export const BYTE_GATE_MAX = 4 << 20;
@@ -30,10 +31,7 @@ export class ByteGate {
   /** The gate, or undefined where WebAssembly with SIMD is not available (the string gates do the work). */
   static create(): ByteGate | undefined {
     try {
-      const bin = atob(GATE_SCAN_WASM);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports & { memory: WebAssembly.Memory; input: WebAssembly.Global };
+      const ex = instantiateWasm(GATE_SCAN_WASM) as unknown as Exports & { memory: WebAssembly.Memory; input: WebAssembly.Global };
       return new ByteGate(ex.memory, ex.input.value as number, ex);
     } catch {
       return undefined;

@@ -9,6 +9,7 @@
 // the same line patterns as extractDefines, on the text.
 
 import { DEFINE_SCAN_WASM } from './defineScanWasm';
+import { instantiateWasm } from './wasm';
 import { extractDefines, IndexedDefine } from './workspaceIndex';
 import type { Family } from './scanner';
 
@@ -86,11 +87,7 @@ export class WasmDefineScanner {
 
   static create(): WasmDefineScanner | undefined {
     try {
-      const bin = atob(DEFINE_SCAN_WASM);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      const ex = inst.exports as { memory: WebAssembly.Memory; scan(input: number, length: number, out: number): number };
+      const ex = instantiateWasm(DEFINE_SCAN_WASM) as { memory: WebAssembly.Memory; scan(input: number, length: number, out: number): number };
       return new WasmDefineScanner(ex.memory, ex.scan);
     } catch {
       return undefined;

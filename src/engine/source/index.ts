@@ -21,3 +21,4 @@ export * from './document';
 export * from './analysis';
 export * from './assertions';
 export * from './workspaceIndex';
+export * from './wasm';
