@@ -380,7 +380,9 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
   // #defines not made yet (with `keep`): the offsets of their `#` and of their name
   const skipHash: number[] = [], skipName: number[] = [];
   let lit = 0; // next literal line start (keep.literalStarts)
-  const keptNames = new Set<string>();
+  // The names of the definitions kept at the scan: their offsets (a string and a set entry for each of
+  // 400,000 names cost more than the search that reads them back, NamesAt, when a condition asks).
+  const keptAt: number[] = [];
   let free = 0; // offset after the last line read
 
   /** Make the directive whose `#` is at `hash` (line start `ls`, line `line`, lexer state `entry`) into `out`; the offset after it. */
@@ -435,7 +437,7 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
             i = Math.max(i, free - 1);
             continue;
           }
-          keptNames.add(nameOf(text, nameAt));
+          keptAt.push(nameAt);
         }
       }
       const walkedY = includes ? WALKED_Y : WALKED_NO_INCLUDE_Y;
@@ -454,26 +456,37 @@ export function sparseDirectives(text: string, index: LineIndex, hashImmediate =
     const wanted = new Set<string>();
     const seen = new Set<string>();
     const want = (toks: readonly LTok[]) => { for (const t of toks) if (t.kind === 'ident' && !seen.has(t.text)) wanted.add(t.text); };
-    const keptByName = new Map<string, Directive[]>();
+    // The walk's definitions by name: a one-line definition by the offset of its name (found with
+    // NamesAt when a name is wanted), any other in a table.
+    const lazyAt: number[] = [], lazyDefs: Directive[] = [];
+    const otherByName = new Map<string, Directive[]>();
     for (const d of walked) {
       if (!d || d === LEFT_OUT) continue;
       if (d.kind === 'define') {
+        if (d instanceof LazyDefine && d.src.text === text && text.startsWith(d.name, d.offset + d.nameStart)) { lazyAt.push(d.offset + d.nameStart); lazyDefs.push(d); continue; }
         const n = d instanceof LazyDefine ? d.name : d.nameTok?.text ?? '';
-        const l = keptByName.get(n);
-        if (l) l.push(d); else keptByName.set(n, [d]);
+        const l = otherByName.get(n);
+        if (l) l.push(d); else otherByName.set(n, [d]);
         continue;
       }
       if (d.kind !== 'include' && d.kind !== 'other') want(d.tokens);
     }
+    const lazyNames = new NamesAt(text, lazyAt);
+    const keptAtScan = new NamesAt(text, keptAt);
+    const keptLater = new Set<string>();
+    const isKept = (n: string) => keptLater.has(n) || keptAtScan.find(n) !== undefined;
     const made = new Map<number, Directive>();
     const leftOut = new NamesAt(text, skipName);
     while (wanted.size > 0) {
       const names = [...wanted].filter((n) => /^[A-Za-z_]\w*$/.test(n));
       wanted.clear();
       for (const n of names) seen.add(n);
-      for (const n of names) for (const d of keptByName.get(n) ?? []) want(d.body ?? []);
-      const fresh = names.filter((n) => !keptNames.has(n));
-      for (const n of fresh) keptNames.add(n);
+      for (const n of names) {
+        for (const k of lazyNames.find(n) ?? []) want(lazyDefs[k].body ?? []);
+        for (const d of otherByName.get(n) ?? []) want(d.body ?? []);
+      }
+      const fresh = names.filter((n) => !isKept(n));
+      for (const n of fresh) keptLater.add(n);
       if (fresh.length === 0) continue;
       // the left-out definitions of the wanted names, found where the names occur in the text
       const hits: number[] = [];
@@ -552,13 +565,6 @@ class NamesAt {
     }
     return out;
   }
-}
-
-/** The identifier at `at`. */
-function nameOf(text: string, at: number): string {
-  let e = at;
-  while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
-  return text.slice(at, e);
 }
 
 /**

@@ -123,12 +123,21 @@ function joinPath(a: string, b: string): string {
   return out.join('/') || '/';
 }
 
-/** Candidates for an include target: the including file's directory (quoted form), then include dirs. */
+/**
+ * The `k`-th candidate (from 0) for an include target: the including file's directory (quoted form),
+ * then the include dirs; undefined past the last. One path at a time: the walk stops at the first that
+ * reads, so the others are never made.
+ */
+export function includeCandidate(target: string, system: boolean, fromFile: string | undefined, includeDirs: readonly string[], k: number): string | undefined {
+  if (target.startsWith('/')) return k === 0 ? target : undefined;
+  if (!system && fromFile) { if (k === 0) return joinPath(dirname(fromFile), target); k--; }
+  return k < includeDirs.length ? joinPath(includeDirs[k], target) : undefined;
+}
+
+/** Every candidate for an include target, in includeCandidate's order. */
 export function includeCandidates(target: string, system: boolean, fromFile: string | undefined, includeDirs: string[]): string[] {
-  if (target.startsWith('/')) return [target];
   const out: string[] = [];
-  if (!system && fromFile) out.push(joinPath(dirname(fromFile), target));
-  for (const d of includeDirs) out.push(joinPath(d, target));
+  for (let k = 0, c; (c = includeCandidate(target, system, fromFile, includeDirs, k)) !== undefined; k++) out.push(c);
   return out;
 }
 
@@ -250,7 +259,8 @@ export function preprocess(directives: readonly Directive[], opts: PreprocessOpt
           if (!opts.readFile) { rec.error = 'includes are not read here'; break; }
           if (depth >= maxDepth) { rec.error = `includes nested more than ${maxDepth} deep`; break; }
           let found: { path: string; text: string } | undefined;
-          for (const c of includeCandidates(d.target, !!d.system, file, opts.includeDirs ?? [])) {
+          const dirs = opts.includeDirs ?? [];
+          for (let k = 0, c; (c = includeCandidate(d.target, !!d.system, file, dirs, k)) !== undefined; k++) {
             let text: string | undefined;
             try { text = opts.readFile(c); } catch { text = undefined; }
             if (text !== undefined) { found = { path: c, text }; break; }
