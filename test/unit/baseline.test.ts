@@ -1,9 +1,30 @@
 // Baselines: findings already in an earlier JSON or SARIF output are not new, even when their lines move.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineError, FINGERPRINT_KEY, FindingKey } from '../../src/engine/rules';
+import { fingerprints, parseBaseline, compareWithBaseline, baselinePath, BaselineError, FINGERPRINT_KEY, FindingKey, fnv64 } from '../../src/engine/rules';
 
 const k = (file: string, code: string, subject: string, message: string): FindingKey => ({ file, code, subject, message });
+
+test('the fingerprint hash is FNV-1a 64 over UTF-16 code units: the published vectors and a BigInt reference', () => {
+  // Published FNV-1a 64 test vectors (ASCII input).
+  assert.equal(fnv64(''), 'cbf29ce484222325');
+  assert.equal(fnv64('a'), 'af63dc4c8601ec8c');
+  assert.equal(fnv64('foobar'), '85944171f73967e8');
+  // The definition, step by step in BigInt: baselines written by earlier versions keep matching.
+  const reference = (s: string) => {
+    let h = 0xcbf29ce484222325n;
+    for (let i = 0; i < s.length; i++) { h ^= BigInt(s.charCodeAt(i)); h = (h * 0x100000001b3n) & 0xffffffffffffffffn; }
+    return h.toString(16).padStart(16, '0');
+  };
+  let seed = 7;
+  const next = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  for (let n = 0; n < 2000; n++) {
+    let s = '';
+    const len = next() % 40;
+    for (let i = 0; i < len; i++) s += String.fromCharCode(n % 3 === 0 ? next() % 0x10000 : 32 + (next() % 95));
+    assert.equal(fnv64(s), reference(s), JSON.stringify(s));
+  }
+});
 
 test('fingerprints depend on rule, subject text and message, not on the line; duplicates are counted per file', () => {
   const a = k('a.h', 'PL001', '0xffff7fffffff0000', 'SCRATCH_VADDR = 0xffff7fffffff0000 is not canonical');

@@ -609,10 +609,13 @@ function checkRanges(ctx: Ctx, values: RuleValue[]): void {
   const mode = ctx.mode;
   const ranges: RangeDef[] = [];
   for (const [prefix, parts] of rangeParts(values)) {
-    for (const s of parts.start ?? []) {
-      if (!addressish(ctx, s) || s.value! < 0x1000n && s.value !== 0n || !pageBoundary(s.value!)) continue;
-      const ends = (parts.end ?? []).filter((e) => compatible(s, e) && addressish(ctx, e) && pageBoundary(e.value!));
-      const sizes = (parts.size ?? []).filter((z) => compatible(s, z) && pageBoundary(z.value!));
+    // A range is a start with an end or a size: a lone part is never classified. The arithmetic tests
+    // come before the classification (likeness), which costs the most and is the same whatever the order.
+    if (!parts.start || (!parts.end && !parts.size)) continue;
+    for (const s of parts.start) {
+      if (s.value! < 0x1000n && s.value !== 0n || !pageBoundary(s.value!) || !addressish(ctx, s)) continue;
+      const ends = (parts.end ?? []).filter((e) => pageBoundary(e.value!) && compatible(s, e) && addressish(ctx, e));
+      const sizes = (parts.size ?? []).filter((z) => pageBoundary(z.value!) && compatible(s, z));
       for (const e of ends) {
         // PL007: end below start.
         // Computed pairs that descend (EFI_VA_END below EFI_VA_START) are deliberate top-down areas; a reversed pair written as literals is a typo.
