@@ -363,3 +363,25 @@ test('line breaks in example files with includes = full tokenization', () => {
     }
   }
 });
+
+test('a lazy #define whose tokens were let go (forget) makes the same tokens again, continued lines included', () => {
+  for (const file of SOURCES.filter((f) => /\.(h|c)$/.test(f)).slice(0, 40)) {
+    const text = readFile(file);
+    if (text === undefined) continue;
+    const a = analyzeText(text, { file, family: 'c', mode });
+    for (const r of a.pre.definitions) {
+      const d = r.directive;
+      if (!(d instanceof LazyDefine)) continue;
+      const before = json([d.nameTok, d.body, d.tokens]);
+      d.forget();
+      assert.equal(json([d.nameTok, d.body, d.tokens]), before, `${file}:${r.line + 1}`);
+    }
+  }
+  const t = '#define A_BASE 0x1000 /* a */ \\\n  + 0x2000\n#define B (A_BASE)\n';
+  const a = analyzeText(t, { file: 'x.h', family: 'c', mode });
+  const d = a.pre.definitions[0].directive as LazyDefine;
+  const body = json(d.body);
+  d.forget();
+  assert.equal(json(d.body), body);
+  assert.deepEqual(d.body.map((x) => x.text), ['0x1000', '+', '0x2000']);
+});

@@ -2,7 +2,7 @@
 // range rules, the named values of the files it includes.
 import { analyzeSparse, analyzeText, DefineSettings, Family, FileAnalysis, MacroDef } from '../source';
 import { modeOf, PagingMode } from '../paging';
-import { collectValues, Collected, mayHaveFindings, RULE_NAME_Y } from './values';
+import { collectValues, Collected, CollectOptions, mayHaveFindings, RULE_NAME_Y } from './values';
 import { layoutAppliesToPath, needsOtherValues, RuleOptions, runRules } from './rules';
 import { Finding, RuleValue } from './types';
 
@@ -31,10 +31,10 @@ function includedSource(inc: Collected[] | IncludedSource | undefined): Included
 }
 
 /** The rules over an analysis of a file (made with the layout's mode where the layout applies to it). */
-export function checkAnalysis(a: FileAnalysis, opts: CheckOptions): Finding[] {
+export function checkAnalysis(a: FileAnalysis, opts: CheckOptions, collect: CollectOptions = {}): Finding[] {
   const file = a.file ?? '';
   const applies = opts.layoutApplies ?? layoutAppliesToPath(file, opts.layout);
-  const c = collectValues(a);
+  const c = collectValues(a, collect);
   const includedValues: RuleValue[] = [];
   if (needsOtherValues(c.values)) {
     for (const other of includedSource(opts.included).all()) {
@@ -74,7 +74,8 @@ export function checkText(text: string, file: string, opts: CheckTextOptions): F
   const source = includedSource(opts.included);
   // The layout's mode whether or not the layout applies to the file, as the editor's analysis has it.
   const a = analyzeSparse(text, { file, family: opts.family, mode, fallback: source.get, keepDefinition: RULE_NAME_Y, ...(opts.literalStarts ? { literalStarts: opts.literalStarts } : {}), ...(opts.build ? { defines: opts.build.defines, configComplete: opts.build.configComplete } : {}) });
-  return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source });
+  // The analysis is read once and dropped: its definitions' tokens go as they are read.
+  return checkAnalysis(a, { ...opts, layoutApplies: applies, included: source }, { release: true });
 }
 
 /** The values and definitions of a file others include (named values only are used by them). */

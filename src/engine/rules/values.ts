@@ -5,7 +5,7 @@
 // hold one a rule can read, with the code around them.
 import { Activity, CondAtom, FileAnalysis, Family, LazyDefine, LTok, MacroDef, Token, parseLiteral, isWordChar, DefinitionRecord, siteValue, ASSERTION_WORD, mayHaveAssertions } from '../source';
 import { U64_MAX } from '../paging/numbers';
-import { addressEvidence, readName } from './addressLike';
+import { AddressContext, addressEvidence, readName } from './addressLike';
 import { LiteralInfo, RuleValue, SrcRange } from './types';
 
 /** Words of the names the rules look at (boundaries, bases, kernel and user limits, sizes), any case. */
@@ -33,6 +33,12 @@ const DEFINE_AFTER_HASH_Y = /[ \t]*define[ \t]+([A-Za-z_]\w*)/y;
 export interface CollectOptions {
   /** Evaluate definitions whose bodies are expressions (default true). */
   evaluate?: boolean;
+  /**
+   * Let each definition's lexed tokens go once it is read (made again if a lookup asks): for an analysis
+   * read once and dropped, as the whole-tree check's of a file. A 400,000-define header holds 150 MB of
+   * them otherwise.
+   */
+  release?: boolean;
 }
 
 export interface Collected {
@@ -42,6 +48,13 @@ export interface Collected {
 }
 
 const NO_TOKENS: LTok[] = Object.freeze([]) as unknown as LTok[];
+/** The context of a definition's value until one of its marks is set (most have none): one frozen object for all. */
+const NO_CONTEXT: Partial<AddressContext> = Object.freeze({});
+/** Set a mark of a value's context (a context of its own is made for the first one). */
+function mark(v: RuleValue, key: 'pointerCast' | 'fromMaskMacro' | 'product' | 'orOfBits'): void {
+  if (v.context === NO_CONTEXT) v.context = {};
+  v.context[key] = true;
+}
 /** The `#if` group keys of a value read from an analysis: none (its conditions are `conds`); one frozen array for all. */
 const NO_BRANCHES: string[] = Object.freeze([]) as unknown as string[];
 /** A name of a load or staging address (`PLAT_ATF_LOAD_ADDR`): where an image is put before it runs. */
@@ -105,7 +118,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
     const activity: Activity = r.activity;
     const v: RuleValue = {
       name: r.name, file, range: nameRange, nameRange,
-      branches: NO_BRANCHES, conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: {}, local: true,
+      branches: NO_BRANCHES, conds: condsOf(r.conditions), inactive: activity === 'inactive' || undefined, context: NO_CONTEXT, local: true,
     };
     if (BOUNDARY_NAME.test(r.name) && GROWS_DOWN.test(linesAround(text, lineStartOf(r), 4, 2))) v.growsDown = true;
     markBody(v, bodyTokens);
@@ -117,7 +130,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
         v.literal = li;
         v.value = scaledValue(li);
         v.range = li.range;
-        if (single.pointerCast) v.context.pointerCast = true;
+        if (single.pointerCast) mark(v, 'pointerCast');
         const prev = bodyTokens[single.index - 1];
         if (prev?.text === '-' || prev?.text === '~') { v.value = undefined; v.literal = undefined; v.range = v.nameRange!; }
         // (only a literal line's tokens are read again as bare literals: a definition of another line claims nothing)
@@ -130,6 +143,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       pending.push({ value: v, body: bodyTokens, conditions: r.conditions });
     }
     values.push(v);
+    if (opts.release && !own && r.directive instanceof LazyDefine) r.directive.forget();
   }
   // Definitions in line order, bare literals after the definition of their line (as they are read).
   const activityAt = lineActivity(a);
@@ -320,7 +334,7 @@ function markBody(v: RuleValue, body: readonly { text: string; kind: string }[])
   let star = false, product = body.length > 0, or = false, added = false;
   for (const x of body) {
     if (x.kind === 'ident') {
-      if (MASK_MACRO.test(x.text)) v.context.fromMaskMacro = true;
+      if (MASK_MACRO.test(x.text)) mark(v, 'fromMaskMacro');
       if (LOAD_NAME.test(x.text)) v.fromLoadAddress = true;
     }
     if (x.text === '*') star = true;
@@ -328,8 +342,8 @@ function markBody(v: RuleValue, body: readonly { text: string; kind: string }[])
     if (x.text === '|') or = true;
     else if (x.text === '+' || x.text === '-') added = true;
   }
-  if (product && star) v.context.product = true;
-  if (or && !added) v.context.orOfBits = true;
+  if (product && star) mark(v, 'product');
+  if (or && !added) mark(v, 'orOfBits');
 }
 
 /**

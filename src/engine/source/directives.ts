@@ -100,6 +100,11 @@ export class LazyDefine implements Directive {
     return (this.toks = { name: name!, body });
   }
 
+  /** Let the lexed tokens go; they are made again when next asked (for a caller that has read the definition). */
+  forget(): void {
+    this.toks = undefined;
+  }
+
   get tokens(): LTok[] {
     const l = this.lexed();
     return (l.rest ??= l.name ? [l.name, ...l.body] : []);
