@@ -143,7 +143,7 @@ export function collectValues(a: FileAnalysis, opts: CollectOptions = {}): Colle
       pending.push({ value: v, body: bodyTokens, conditions: r.conditions });
     }
     values.push(v);
-    if (opts.release && !own && r.directive instanceof LazyDefine) r.directive.forget();
+    if (opts.release && r.directive instanceof LazyDefine) r.directive.forget();
   }
   // Definitions in line order, bare literals after the definition of their line (as they are read).
   const activityAt = lineActivity(a);
